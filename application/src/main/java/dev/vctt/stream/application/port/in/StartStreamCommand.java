@@ -1,0 +1,15 @@
+package dev.vctt.stream.application.port.in;
+
+import dev.vctt.stream.domain.request.StreamRequestDraft;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A client's request to stream an answer, as received; {@code requestId} is echoed back. */
+public record StartStreamCommand(ClientId client, StreamRequestDraft request, Optional<String> requestId) {
+
+    public StartStreamCommand {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(requestId, "requestId");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.vctt.stream.application.port.in;
+
+import dev.vctt.stream.domain.cost.TokenUsage;
+import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.session.FinishReason;
+import dev.vctt.stream.domain.session.SessionId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The stream ended without error (a cancelled stream ends here too, with reason CANCELLED). */
+public record StreamCompleted(SessionId sessionId, String fullText, TokenUsage usage, Usd totalCost,
+                              UsageSource usageSource, Duration latency, Optional<Duration> timeToFirstToken,
+                              ModelId model, FinishReason finishReason, boolean fallbackUsed,
+                              Optional<String> requestId, Instant at) {
+
+    public StreamCompleted {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(fullText, "fullText");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(totalCost, "totalCost");
+        Objects.requireNonNull(usageSource, "usageSource");
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(finishReason, "finishReason");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(at, "at");
+    }
+}

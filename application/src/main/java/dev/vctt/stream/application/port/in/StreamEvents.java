@@ -1,0 +1,16 @@
+package dev.vctt.stream.application.port.in;
+
+/**
+ * What a client is told about its streams. Implementations are called from provider threads,
+ * possibly for several streams of one client at once, and must not block.
+ */
+public interface StreamEvents {
+
+    void started(StreamStarted event);
+
+    void chunk(StreamChunk event);
+
+    void completed(StreamCompleted event);
+
+    void failed(StreamFailed event);
+}

@@ -1,0 +1,36 @@
+package dev.vctt.stream.application.service;
+
+import dev.vctt.stream.application.port.in.CancelOutcome;
+import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.CancelStreamUseCase;
+import dev.vctt.stream.application.port.in.ClientId;
+
+/** Cancels a client's stream on request, and all of them when the client goes away. */
+public final class CancelStreamService implements CancelStreamUseCase {
+
+    private final ActiveStreams active;
+
+    public CancelStreamService(ActiveStreams active) {
+        this.active = active;
+    }
+
+    @Override
+    public CancelOutcome cancel(CancelStreamCommand command) {
+        return active.find(command.client(), command.sessionId())
+                .<CancelOutcome>map(run -> {
+                    run.cancel();
+                    return new CancelOutcome.CancelRequested(command.sessionId());
+                })
+                .orElseGet(() -> new CancelOutcome.NotFound(command.sessionId()));
+    }
+
+    @Override
+    public void cancelAllOf(ClientId client) {
+        active.of(client).forEach(StreamRun::cancel);
+    }
+
+    /** Cancels every running stream, for shutdown. */
+    public void cancelEverything() {
+        active.all().forEach(StreamRun::cancel);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.vctt.stream.application.service;
+
+import static dev.vctt.stream.application.testing.TestCatalog.CLAUDE;
+import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.vctt.stream.application.port.in.CancelOutcome;
+import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.StartOutcome;
+import dev.vctt.stream.application.port.in.StartStreamCommand;
+import dev.vctt.stream.application.port.in.StreamChunk;
+import dev.vctt.stream.application.port.in.StreamCompleted;
+import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.testing.RecordingStreamEvents;
+import dev.vctt.stream.application.testing.ScriptedLlmProvider;
+import dev.vctt.stream.application.testing.ScriptedStream;
+import dev.vctt.stream.application.testing.SequentialIds;
+import dev.vctt.stream.application.testing.SteppingClock;
+import dev.vctt.stream.application.testing.TestCatalog;
+import dev.vctt.stream.domain.cost.TokenCount;
+import dev.vctt.stream.domain.cost.TokenUsage;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.request.RequestLimits;
+import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.request.StreamRequestDraft;
+import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.routing.FailureKind;
+import dev.vctt.stream.domain.routing.ModelRoute;
+import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.session.FinishReason;
+import dev.vctt.stream.domain.session.SessionId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StartStreamServiceTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final ClientId CLIENT = ClientId.of("c-1");
+
+    private final ScriptedLlmProvider openai = new ScriptedLlmProvider();
+    private final ScriptedLlmProvider anthropic = new ScriptedLlmProvider();
+    private final SteppingClock clock = new SteppingClock(T0, Duration.ofMillis(10));
+    private final ActiveStreams active = new ActiveStreams(2);
+    private final RecordingStreamEvents events = new RecordingStreamEvents();
+    private final StartStreamService service = new StartStreamService(
+            new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
+            TestCatalog.everyRoleTo(GPT_4O, CLAUDE), TestCatalog.prices(),
+            Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
+            active, new SequentialIds(), clock);
+    private final CancelStreamService cancels = new CancelStreamService(active);
+
+    private StartOutcome start(String message) {
+        return start(StreamRequestDraft.ofMessage(message), CLIENT);
+    }
+
+    private StartOutcome start(StreamRequestDraft draft, ClientId client) {
+        return service.start(new StartStreamCommand(client, draft, Optional.of("req-7")), events);
+    }
+
+    @Test
+    void streams_chunks_with_indexes_and_running_figures_then_completes_with_reported_usage() {
+        // given
+        StartOutcome outcome = start(StreamRequestDraft.ofMessage("Explain quantum computing").withAgentRole("analyst"), CLIENT);
+        ScriptedStream call = openai.nextCall();
+
+        // when
+        call.delta("Hello").delta(" there").usage(19, 7).complete(FinishReason.STOP);
+
+        // then
+        assertThat(outcome).isEqualTo(new StartOutcome.Started(SessionId.of("s-1")));
+        assertThat(call.request().model()).isEqualTo(GPT_4O.model());
+        assertThat(call.request().conversation()).containsExactly(new ChatTurn(ChatRole.USER, "Explain quantum computing"));
+        StreamStarted started = events.await(StreamStarted.class);
+        assertThat(started.sessionId()).isEqualTo(SessionId.of("s-1"));
+        assertThat(started.model()).isEqualTo(GPT_4O.model());
+        assertThat(started.role()).isEqualTo(AgentRole.ANALYST);
+        assertThat(started.requestId()).contains("req-7");
+
+        assertThat(events.of(StreamChunk.class)).extracting(StreamChunk::index, StreamChunk::text,
+                        chunk -> chunk.tokensUsed().value(), StreamChunk::estimatedCost)
+                .containsExactly(
+                        tuple(0, "Hello", 2L, Usd.of("0.0000375")),
+                        tuple(1, " there", 3L, Usd.of("0.0000475")));
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(completed.fullText()).isEqualTo("Hello there");
+        assertThat(completed.usage()).isEqualTo(TokenUsage.of(19, 7));
+        assertThat(completed.totalCost()).isEqualTo(Usd.of("0.0001175"));
+        assertThat(completed.usageSource()).isEqualTo(UsageSource.REPORTED);
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(completed.model()).isEqualTo(GPT_4O.model());
+        assertThat(completed.fallbackUsed()).isFalse();
+        assertThat(completed.timeToFirstToken()).contains(Duration.ofMillis(10));
+        assertThat(completed.latency()).isEqualTo(Duration.ofMillis(30));
+        assertThat(events.all()).hasSize(4);
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void refuses_an_invalid_request_without_calling_any_provider() {
+        StartOutcome outcome = start(StreamRequestDraft.ofMessage(" ").withTemperature(3), CLIENT);
+
+        assertThat(outcome).isInstanceOf(StartOutcome.Refused.class);
+        StreamFailed failed = events.await(StreamFailed.class);
+        assertThat(failed.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+        assertThat(failed.message()).isEqualTo("message: must not be blank; temperature: must be between 0 and 2");
+        assertThat(failed.sessionId()).isEmpty();
+        assertThat(failed.requestId()).contains("req-7");
+        assertThat(failed.retryable()).isFalse();
+        assertThat(openai.callCount()).isZero();
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void refuses_more_streams_than_a_client_may_run_at_once_but_not_for_other_clients() {
+        start("one");
+        start("two");
+
+        StartOutcome third = start("three");
+        StartOutcome otherClient = start(StreamRequestDraft.ofMessage("four"), ClientId.of("c-2"));
+
+        assertThat(third).isEqualTo(new StartOutcome.Refused(ErrorCode.TOO_MANY_STREAMS,
+                "at most 2 streams may run at once on one connection"));
+        assertThat(otherClient).isInstanceOf(StartOutcome.Started.class);
+        assertThat(events.of(StreamFailed.class)).singleElement()
+                .satisfies(failed -> assertThat(failed.retryable()).isTrue());
+        assertThat(active.count()).isEqualTo(3);
+    }
+
+    @Test
+    void a_finished_stream_frees_its_place_for_the_next() {
+        start("one");
+        start("two");
+        openai.nextCall().complete(FinishReason.STOP);
+        events.await(StreamCompleted.class);
+
+        assertThat(start("three")).isInstanceOf(StartOutcome.Started.class);
+    }
+
+    @Test
+    void cancel_stops_the_upstream_call_and_completes_as_cancelled_with_the_partial_answer() {
+        start("Explain quantum computing");
+        ScriptedStream call = openai.nextCall();
+        call.delta("Quantum");
+
+        CancelOutcome outcome = cancels.cancel(new CancelStreamCommand(CLIENT, SessionId.of("s-1")));
+
+        assertThat(outcome).isEqualTo(new CancelOutcome.CancelRequested(SessionId.of("s-1")));
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(call.isCancelled()).isTrue();
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(completed.fullText()).isEqualTo("Quantum");
+        assertThat(completed.usageSource()).isEqualTo(UsageSource.ESTIMATED);
+        assertThat(completed.usage()).isEqualTo(new TokenUsage(TokenCount.of(7), TokenCount.of(2)));
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void no_chunk_reaches_the_client_after_a_cancel() {
+        start("Explain");
+        ScriptedStream call = openai.nextCall();
+        cancels.cancel(new CancelStreamCommand(CLIENT, SessionId.of("s-1")));
+
+        call.delta("late");
+        events.await(StreamCompleted.class);
+
+        assertThat(events.of(StreamChunk.class)).isEmpty();
+    }
+
+    @Test
+    void a_client_cannot_cancel_another_clients_stream() {
+        start("mine");
+
+        CancelOutcome outcome = cancels.cancel(new CancelStreamCommand(ClientId.of("c-2"), SessionId.of("s-1")));
+
+        assertThat(outcome).isEqualTo(new CancelOutcome.NotFound(SessionId.of("s-1")));
+        assertThat(openai.nextCall().isCancelled()).isFalse();
+    }
+
+    @Test
+    void a_client_going_away_cancels_all_its_streams_and_only_its_own() {
+        start("one");
+        start("two");
+        start(StreamRequestDraft.ofMessage("other"), ClientId.of("c-2"));
+        ScriptedStream one = openai.nextCall();
+        ScriptedStream two = openai.nextCall();
+        ScriptedStream other = openai.nextCall();
+
+        cancels.cancelAllOf(CLIENT);
+        events.await(StreamCompleted.class, c -> c.sessionId().equals(SessionId.of("s-1")));
+        events.await(StreamCompleted.class, c -> c.sessionId().equals(SessionId.of("s-2")));
+
+        assertThat(one.isCancelled()).isTrue();
+        assertThat(two.isCancelled()).isTrue();
+        assertThat(other.isCancelled()).isFalse();
+        assertThat(active.count()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TIMEOUT_FIRST_TOKEN,PROVIDER_TIMEOUT", "TIMEOUT_IDLE,PROVIDER_TIMEOUT", "RATE_LIMITED,RATE_LIMITED",
+            "UNAUTHORIZED,PROVIDER_ERROR", "CONNECTION_LOST,PROVIDER_ERROR", "INTERNAL,INTERNAL_ERROR"})
+    void a_provider_failure_ends_the_stream_with_its_error_code(FailureKind kind, ErrorCode code) {
+        start("Explain");
+
+        openai.nextCall().delta("Par").fail(kind, "what the provider said");
+
+        StreamFailed failed = events.await(StreamFailed.class);
+        assertThat(failed.code()).isEqualTo(code);
+        assertThat(failed.sessionId()).contains(SessionId.of("s-1"));
+        assertThat(failed.message()).isEqualTo("gpt-4o: " + kind.name().toLowerCase(Locale.ROOT) + ": what the provider said");
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void a_provider_that_throws_on_start_ends_the_stream_as_an_internal_error() {
+        openai.refuseWith(new IllegalStateException("broken adapter"));
+
+        StartOutcome outcome = start("Explain");
+
+        assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
+        assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void a_stream_that_ends_without_text_completes_with_an_empty_answer() {
+        start("Explain");
+
+        openai.nextCall().usage(5, 0).complete(FinishReason.CONTENT_FILTER);
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(completed.fullText()).isEmpty();
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(completed.timeToFirstToken()).isEmpty();
+    }
+
+    @Test
+    void refuses_to_wire_a_route_to_a_provider_that_is_not_configured() {
+        assertThatThrownBy(() -> new StartStreamService(new RequestPolicy(RequestLimits.DEFAULTS),
+                TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), TestCatalog.prices(),
+                Map.of(), active, new SequentialIds(), clock))
+                .hasMessageContaining("not configured");
+    }
+}
