@@ -1,0 +1,18 @@
+package dev.vctt.stream.adapters.llm.sse;
+
+import dev.vctt.stream.application.port.out.ProviderFailure;
+import dev.vctt.stream.domain.routing.FailureKind;
+
+/**
+ * A provider's wire format: turns its events into text, usage and an end. One instance per stream
+ * (it may keep state, such as tool-call fragments), called from one thread.
+ */
+public interface SseEventMapper {
+
+    Step onEvent(SseEvent event, Emitter out);
+
+    /** The body ended before the provider's end marker. */
+    default ProviderFailure endedEarly() {
+        return ProviderFailure.of(FailureKind.CONNECTION_LOST, "the stream ended before its end marker");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.vctt.stream.adapters.llm.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vctt.stream.domain.routing.FailureKind;
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HttpFailuresTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    @ParameterizedTest(name = "HTTP {0} -> {1}, retryable {2}")
+    @CsvSource({
+            "400, BAD_REQUEST,      false",
+            "401, UNAUTHORIZED,     false",
+            "402, BAD_REQUEST,      false",
+            "403, FORBIDDEN,        false",
+            "404, NOT_FOUND,        false",
+            "408, REQUEST_TIMEOUT,  true",
+            "409, CONFLICT,         true",
+            "413, BAD_REQUEST,      false",
+            "422, BAD_REQUEST,      false",
+            "429, RATE_LIMITED,     true",
+            "500, SERVER_ERROR,     true",
+            "502, SERVER_ERROR,     true",
+            "503, OVERLOADED,       true",
+            "504, SERVER_ERROR,     true",
+            "529, OVERLOADED,       true",
+    })
+    void maps_each_status_to_a_failure_kind(int status, FailureKind kind, boolean retryable) {
+        assertThat(HttpFailures.kindOf(status)).isEqualTo(kind);
+        assertThat(HttpFailures.kindOf(status).retryable()).isEqualTo(retryable);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2} ms")
+    @CsvSource(nullValues = "-", value = {
+            "retry-after,    7,                             7000",
+            "retry-after,    0.5,                           500",
+            "retry-after,    'Sun, 22 Nov 2026 10:00:30 GMT', 30000",
+            "retry-after,    'Sun, 22 Nov 2026 09:59:00 GMT', 0",
+            "retry-after,    soon,                          -",
+            "retry-after,    -3,                            -",
+            "retry-after-ms, 644,                           644",
+            "retry-after-ms, 12.6,                          13",
+            "x-other,        5,                             -",
+    })
+    void reads_the_retry_hint(String header, String value, Long millis) {
+        HttpHeaders headers = HttpHeaders.of(Map.of(header, List.of(value)), (a, b) -> true);
+
+        assertThat(HttpFailures.retryAfter(headers, NOW)).isEqualTo(Optional.ofNullable(millis).map(Duration::ofMillis));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}} | Incorrect API key provided",
+            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}    | Overloaded",
+            "{\"code\":\"invalid-argument\",\"error\":\"Incorrect API key provided.\"}                    | Incorrect API key provided.",
+            "{\"message\":\"model not found\"}                                                          | model not found",
+            "<html>Bad gateway</html>                                                                   | <html>Bad gateway</html>",
+    })
+    void finds_the_message_in_each_providers_error_body(String body, String detail) {
+        assertThat(HttpFailures.detail(body)).isEqualTo(detail);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.vctt.stream.adapters.llm.testing;
+
+import dev.vctt.stream.application.port.out.CompletionListener;
+import dev.vctt.stream.application.port.out.StreamOutcome;
+import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.domain.cost.ReportedUsage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Records a provider stream's callbacks and which threads made them. */
+public class RecordingCompletionListener implements CompletionListener {
+
+    private final List<String> deltas = new ArrayList<>();
+    private ReportedUsage usage = ReportedUsage.NOTHING;
+    private final List<StreamOutcome> ends = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private volatile boolean overlapped;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch firstDelta = new CountDownLatch(1);
+
+    @Override
+    public void onDelta(TextDelta delta) {
+        enter();
+        synchronized (this) {
+            deltas.add(delta.text());
+        }
+        firstDelta.countDown();
+        leave();
+    }
+
+    @Override
+    public void onUsage(ReportedUsage reported) {
+        enter();
+        synchronized (this) {
+            usage = usage.updatedBy(reported);
+        }
+        leave();
+    }
+
+    @Override
+    public void onEnd(StreamOutcome outcome) {
+        enter();
+        synchronized (this) {
+            ends.add(outcome);
+        }
+        ended.countDown();
+        leave();
+    }
+
+    private void enter() {
+        if (concurrent.incrementAndGet() > 1) {
+            overlapped = true;
+        }
+        synchronized (this) {
+            threads.add(Thread.currentThread());
+        }
+    }
+
+    private void leave() {
+        concurrent.decrementAndGet();
+    }
+
+    /** Waits for the end and returns it; fails if it does not come in time. */
+    public StreamOutcome awaitEnd(Duration wait) {
+        try {
+            if (!ended.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("the stream did not end within " + wait + "; deltas so far: " + deltas());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        synchronized (this) {
+            return ends.getFirst();
+        }
+    }
+
+    public boolean awaitFirstDelta(Duration wait) {
+        try {
+            return firstDelta.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public synchronized List<String> deltas() {
+        return List.copyOf(deltas);
+    }
+
+    public synchronized String text() {
+        return String.join("", deltas);
+    }
+
+    public synchronized ReportedUsage usage() {
+        return usage;
+    }
+
+    public synchronized int endCount() {
+        return ends.size();
+    }
+
+    public synchronized List<Thread> threads() {
+        return List.copyOf(threads);
+    }
+
+    public boolean callbacksOverlapped() {
+        return overlapped;
+    }
+}
