@@ -1,0 +1,115 @@
+package dev.vctt.stream.adapters.websocket;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.websocket.connection.Connections;
+import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.http.HealthHandler;
+import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server: one Grizzly listener carrying the WebSocket endpoints (through Tyrus) and the HTTP
+ * handlers. It copies the settings Tyrus's own container applies that a self-built server would
+ * otherwise miss: worker-thread I/O (so no handler runs on a selector thread) and no keep-alive
+ * idle timeout (Grizzly's default 30 s would drop quiet WebSockets).
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+    private final WebServerSettings settings;
+    private final HttpServer http = new HttpServer();
+    private final NetworkListener listener;
+    private final TyrusContainer container;
+    private final Connections connections = new Connections();
+    private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-work-", 0).factory());
+
+    public WebServer(WebServerSettings settings, StreamingUseCases useCases, InstantSource clock) {
+        this.settings = settings;
+        var json = new ObjectMapper();
+        var origins = new OriginPolicy(settings.allowedOrigins());
+
+        listener = new NetworkListener("vctt", settings.host(), settings.port());
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        http.addListener(listener);
+
+        container = new TyrusContainer(settings.limits().transportFrameBytes());
+        container.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
+        container.setDefaultMaxBinaryMessageBufferSize(4096);
+        container.setDefaultMaxSessionIdleTimeout(0);
+        try {
+            container.register(ServerEndpointConfig.Builder.create(NativeStreamEndpoint.class, "/stream")
+                    .configurator(new ServerEndpointConfig.Configurator() {
+                        @Override
+                        public <T> T getEndpointInstance(Class<T> type) {
+                            return type.cast(new NativeStreamEndpoint(json, useCases, settings.limits(), connections,
+                                    work, clock));
+                        }
+                    })
+                    .build());
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("cannot register the WebSocket endpoints", e);
+        }
+        container.doneDeployment();
+        listener.registerAddOn(new WebSocketAddOn(container, ""));
+        listener.registerAddOn(HandshakeGuard.addOn(request -> {
+            String origin = request.getHeader("Origin");
+            if (origins.allows(origin, request.getHeader("Host"))) {
+                return Optional.empty();
+            }
+            log.info("refused a WebSocket handshake from origin {}", origin);
+            return Optional.of(new HandshakeGuard.Refusal(403, "Forbidden",
+                    "{\"error\":\"this origin may not connect\",\"code\":\"FORBIDDEN_ORIGIN\"}"));
+        }));
+
+        http.getServerConfiguration().addHttpHandler(new HealthHandler(json, useCases.count(), connections::count),
+                "/health");
+    }
+
+    public void start() {
+        try {
+            http.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        log.info("listening on http://{}:{} (WebSocket /stream, GET /health)", settings.host(), port());
+    }
+
+    /** The port listened on; the actual one when the settings asked for any free port (0). */
+    public int port() {
+        return listener.getPort();
+    }
+
+    public int connections() {
+        return connections.count();
+    }
+
+    /** Closes every connection (their streams are cancelled), then stops listening. */
+    @Override
+    public void close() {
+        connections.closeAll();
+        try {
+            http.shutdown(5, TimeUnit.SECONDS).get(6, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("the HTTP server did not stop in time; stopping it now", e);
+            http.shutdownNow();
+        }
+        container.stop();
+        work.shutdownNow();
+    }
+}

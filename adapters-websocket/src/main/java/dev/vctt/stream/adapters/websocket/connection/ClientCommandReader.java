@@ -1,0 +1,180 @@
+package dev.vctt.stream.adapters.websocket.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.domain.request.HistoryEntryDraft;
+import dev.vctt.stream.domain.request.StreamRequestDraft;
+import dev.vctt.stream.domain.request.Violation;
+import dev.vctt.stream.domain.session.SessionId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a client event's name and JSON data into a command. It checks only the JSON types (a field
+ * that should be a number but is a string); the domain checks the values. A wrong type is a
+ * {@code VALIDATION_ERROR} naming the field, as a value out of range is. {@code null} means absent.
+ */
+public final class ClientCommandReader {
+
+    public static final int MAX_REQUEST_ID_CHARS = 200;
+
+    public ClientCommand read(String event, JsonNode data) {
+        return switch (event) {
+            case "stream_request" -> readRequest(data);
+            case "stream_cancel" -> readCancel(data);
+            case "stream_resume" -> readResume(data);
+            default -> new ClientCommand.Unreadable(ErrorCode.UNKNOWN_EVENT,
+                    "unknown event '" + shorten(event) + "'; expected stream_request, stream_cancel or stream_resume",
+                    Optional.empty());
+        };
+    }
+
+    private ClientCommand readRequest(JsonNode data) {
+        var problems = new ArrayList<Violation>();
+        if (data == null || !data.isObject()) {
+            return invalid(List.of(new Violation("data", "must be an object")), Optional.empty());
+        }
+        Optional<String> requestId = text(data, "requestId", problems);
+        if (requestId.isPresent() && requestId.get().length() > MAX_REQUEST_ID_CHARS) {
+            problems.add(new Violation("requestId", "must be at most " + MAX_REQUEST_ID_CHARS + " characters"));
+            requestId = Optional.empty();
+        }
+        Optional<String> message = text(data, "message", problems);
+        Optional<String> systemPrompt = text(data, "systemPrompt", problems);
+        OptionalDouble temperature = number(data, "temperature", problems);
+        Optional<String> agentRole = text(data, "agentRole", problems);
+        Optional<Boolean> enableTools = bool(data, "enableTools", problems);
+        Optional<List<HistoryEntryDraft>> history = history(data, problems);
+        OptionalLong maxTokens = integer(data, "maxTokens", problems);
+        if (!problems.isEmpty()) {
+            return invalid(problems, requestId);
+        }
+        return new ClientCommand.RequestStream(new StreamRequestDraft(message, systemPrompt, temperature, agentRole,
+                enableTools, history, maxTokens), requestId);
+    }
+
+    private ClientCommand readCancel(JsonNode data) {
+        var problems = new ArrayList<Violation>();
+        Optional<SessionId> sessionId = sessionId(data, problems);
+        if (sessionId.isEmpty()) {
+            return invalid(problems, Optional.empty());
+        }
+        return new ClientCommand.CancelStream(sessionId.get());
+    }
+
+    private ClientCommand readResume(JsonNode data) {
+        var problems = new ArrayList<Violation>();
+        Optional<SessionId> sessionId = sessionId(data, problems);
+        OptionalLong fromIndex = data != null && data.isObject() ? integer(data, "fromIndex", problems) : OptionalLong.empty();
+        if (fromIndex.isPresent() && (fromIndex.getAsLong() < 0 || fromIndex.getAsLong() > Integer.MAX_VALUE)) {
+            problems.add(new Violation("fromIndex", "must be 0 or more"));
+        }
+        if (!problems.isEmpty() || sessionId.isEmpty()) {
+            return invalid(problems, Optional.empty());
+        }
+        return new ClientCommand.ResumeStream(sessionId.get(), (int) fromIndex.orElse(0));
+    }
+
+    private Optional<SessionId> sessionId(JsonNode data, List<Violation> problems) {
+        if (data == null || !data.isObject()) {
+            problems.add(new Violation("data", "must be an object"));
+            return Optional.empty();
+        }
+        Optional<String> id = text(data, "sessionId", problems);
+        if (id.isEmpty() || id.get().isBlank()) {
+            if (problems.isEmpty()) {
+                problems.add(new Violation("sessionId", "is required"));
+            }
+            return Optional.empty();
+        }
+        return Optional.of(SessionId.of(id.get()));
+    }
+
+    private static Optional<List<HistoryEntryDraft>> history(JsonNode data, List<Violation> problems) {
+        JsonNode node = data.get("history");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            problems.add(new Violation("history", "must be an array"));
+            return Optional.empty();
+        }
+        var entries = new ArrayList<HistoryEntryDraft>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode entry = node.get(i);
+            String field = "history[" + i + "]";
+            if (!entry.isObject()) {
+                problems.add(new Violation(field, "must be an object with role and content"));
+                continue;
+            }
+            entries.add(new HistoryEntryDraft(text(entry, "role", field + ".role", problems),
+                    text(entry, "content", field + ".content", problems)));
+        }
+        return Optional.of(entries);
+    }
+
+    private static Optional<String> text(JsonNode data, String field, List<Violation> problems) {
+        return text(data, field, field, problems);
+    }
+
+    private static Optional<String> text(JsonNode data, String field, String name, List<Violation> problems) {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            problems.add(new Violation(name, "must be a string"));
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
+    }
+
+    private static OptionalDouble number(JsonNode data, String field, List<Violation> problems) {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            return OptionalDouble.empty();
+        }
+        if (!node.isNumber()) {
+            problems.add(new Violation(field, "must be a number"));
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(node.asDouble());
+    }
+
+    private static OptionalLong integer(JsonNode data, String field, List<Violation> problems) {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            problems.add(new Violation(field, "must be a whole number"));
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(node.asLong());
+    }
+
+    private static Optional<Boolean> bool(JsonNode data, String field, List<Violation> problems) {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            problems.add(new Violation(field, "must be true or false"));
+            return Optional.empty();
+        }
+        return Optional.of(node.asBoolean());
+    }
+
+    private static ClientCommand invalid(List<Violation> problems, Optional<String> requestId) {
+        return new ClientCommand.Unreadable(ErrorCode.VALIDATION_ERROR,
+                problems.stream().map(Violation::describe).collect(Collectors.joining("; ")), requestId);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+}

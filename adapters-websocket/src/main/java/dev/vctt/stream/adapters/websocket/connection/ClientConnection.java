@@ -1,0 +1,134 @@
+package dev.vctt.stream.adapters.websocket.connection;
+
+import dev.vctt.stream.application.port.in.CancelOutcome;
+import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.StartStreamCommand;
+import dev.vctt.stream.application.port.in.StreamChunk;
+import dev.vctt.stream.application.port.in.StreamCompleted;
+import dev.vctt.stream.application.port.in.StreamEvents;
+import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamStarted;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, whatever its protocol: it turns the client's commands into use-case calls
+ * and the use cases' events into frames in the connection's {@link Outbox}. Both protocols are thin
+ * codecs over this class.
+ *
+ * <p>Starting a stream runs on a virtual thread, never on the server's I/O threads, because a use
+ * case may wait (for a budget reservation in the database, say). Events arrive on provider threads
+ * and only enqueue frames.
+ */
+public final class ClientConnection implements StreamEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final ClientId id;
+    private final FrameCodec codec;
+    private final StreamingUseCases useCases;
+    private final Executor work;
+    private final InstantSource clock;
+    private Outbox outbox;
+    private volatile boolean closed;
+
+    public ClientConnection(ClientId id, FrameCodec codec, StreamingUseCases useCases, Executor work, InstantSource clock) {
+        this.id = id;
+        this.codec = codec;
+        this.useCases = useCases;
+        this.work = work;
+        this.clock = clock;
+    }
+
+    /** Connects the outbox; separate from the constructor because the outbox's overflow action needs this. */
+    public void attach(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    public ClientId id() {
+        return id;
+    }
+
+    public void receive(ClientCommand command) {
+        if (closed) {
+            return;
+        }
+        switch (command) {
+            case ClientCommand.RequestStream request -> work.execute(() -> start(request));
+            case ClientCommand.CancelStream cancel -> {
+                if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId()))
+                        instanceof CancelOutcome.NotFound) {
+                    sendError(Optional.of(cancel.sessionId().value()), ErrorCode.STREAM_NOT_FOUND,
+                            "no running stream " + cancel.sessionId() + " on this connection", Optional.empty());
+                }
+            }
+            case ClientCommand.ResumeStream resume -> sendError(Optional.of(resume.sessionId().value()),
+                    ErrorCode.STREAM_NOT_FOUND, "stream " + resume.sessionId() + " cannot be resumed", Optional.empty());
+            case ClientCommand.Unreadable unreadable ->
+                    sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
+        }
+    }
+
+    private void start(ClientCommand.RequestStream request) {
+        try {
+            useCases.start().start(new StartStreamCommand(id, request.draft(), request.requestId()), this);
+        } catch (RuntimeException e) {
+            log.error("starting a stream failed on connection {}", id, e);
+            sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, "the server could not start the stream",
+                    request.requestId());
+        }
+    }
+
+    /** A refusal or a protocol error the connection itself detects. */
+    public void sendError(Optional<String> sessionId, ErrorCode code, String message, Optional<String> requestId) {
+        send(WireNames.STREAM_ERROR, out -> EventJson.error(out, sessionId, code, message, requestId, clock.instant()));
+    }
+
+    /** The client went away: stop its streams now and drop what is still queued for it. */
+    public void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (outbox != null) {
+            outbox.close();
+        }
+        useCases.cancel().cancelAllOf(id);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void started(StreamStarted event) {
+        send(WireNames.STREAM_START, out -> EventJson.started(out, event));
+    }
+
+    @Override
+    public void chunk(StreamChunk event) {
+        send(WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
+    }
+
+    @Override
+    public void completed(StreamCompleted event) {
+        send(WireNames.STREAM_COMPLETE, out -> EventJson.completed(out, event));
+    }
+
+    @Override
+    public void failed(StreamFailed event) {
+        send(WireNames.STREAM_ERROR, out -> EventJson.failed(out, event));
+    }
+
+    private void send(String event, FrameCodec.DataWriter data) {
+        if (closed) {
+            return;
+        }
+        outbox.offer(codec.frame(event, data));
+    }
+}

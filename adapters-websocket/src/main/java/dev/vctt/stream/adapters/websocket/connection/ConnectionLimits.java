@@ -1,0 +1,25 @@
+package dev.vctt.stream.adapters.websocket.connection;
+
+/**
+ * Per-connection limits. A text frame above {@code maxFrameBytes} is answered with
+ * {@code MESSAGE_TOO_LARGE} and the connection stays open; the transport refuses outright (closing
+ * the connection) a frame above four times that, so a huge frame is never held in memory. The outbox
+ * holds at most {@code outboxChars} characters of frames for a client that does not read, with at
+ * most {@code outboxWindow} of them handed to the transport at once.
+ */
+public record ConnectionLimits(int maxFrameBytes, int outboxChars, int outboxWindow) {
+
+    public static final ConnectionLimits DEFAULTS = new ConnectionLimits(64 * 1024, 1024 * 1024, 64);
+
+    public ConnectionLimits {
+        if (maxFrameBytes < 1024 || outboxChars < 1024 || outboxWindow < 1) {
+            throw new IllegalArgumentException("connection limits too small: " + maxFrameBytes + ", " + outboxChars
+                    + ", " + outboxWindow);
+        }
+    }
+
+    /** The hard limit the transport enforces by closing the connection. */
+    public int transportFrameBytes() {
+        return maxFrameBytes * 4;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vctt.stream.adapters.websocket.connection;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.StreamChunk;
+import dev.vctt.stream.application.port.in.StreamCompleted;
+import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.cost.Usd;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * The data object of each server event, the same for every protocol. Field names are the earlier
+ * gateway's, plus additions; money is written as an exact JSON number; timestamps are ISO-8601 UTC
+ * with milliseconds.
+ */
+public final class EventJson {
+
+    private EventJson() {
+    }
+
+    public static void started(JsonGenerator out, StreamStarted event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeStringField("model", event.model().value());
+        out.writeStringField("agentRole", event.role().wireName());
+        requestId(out, event.requestId());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void chunk(JsonGenerator out, StreamChunk event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeNumberField("index", event.index());
+        out.writeStringField("chunk", event.text());
+        out.writeStringField("model", event.model().value());
+        out.writeNumberField("tokensUsed", event.tokensUsed().value());
+        money(out, "estimatedCost", event.estimatedCost());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void completed(JsonGenerator out, StreamCompleted event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeStringField("fullText", event.fullText());
+        out.writeNumberField("totalTokens", event.usage().total().value());
+        out.writeNumberField("inputTokens", event.usage().input().value());
+        out.writeNumberField("outputTokens", event.usage().output().value());
+        money(out, "totalCost", event.totalCost());
+        out.writeBooleanField("usageEstimated", event.usageSource() == UsageSource.ESTIMATED);
+        out.writeNumberField("latencyMs", event.latency().toMillis());
+        if (event.timeToFirstToken().isPresent()) {
+            out.writeNumberField("firstTokenMs", event.timeToFirstToken().get().toMillis());
+        } else {
+            out.writeNullField("firstTokenMs");
+        }
+        out.writeStringField("model", event.model().value());
+        out.writeStringField("finishReason", event.finishReason().wireName());
+        out.writeBooleanField("fallbackUsed", event.fallbackUsed());
+        requestId(out, event.requestId());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void failed(JsonGenerator out, StreamFailed event) throws IOException {
+        error(out, event.sessionId().map(Object::toString), event.code(), event.message(), event.requestId(), event.at());
+    }
+
+    public static void error(JsonGenerator out, Optional<String> sessionId, ErrorCode code, String message,
+                             Optional<String> requestId, Instant at) throws IOException {
+        out.writeStartObject();
+        if (sessionId.isPresent()) {
+            out.writeStringField("sessionId", sessionId.get());
+        }
+        out.writeStringField("error", message);
+        out.writeStringField("code", WireNames.of(code));
+        out.writeBooleanField("retryable", code.retryable());
+        requestId(out, requestId);
+        timestamp(out, at);
+        out.writeEndObject();
+    }
+
+    private static void requestId(JsonGenerator out, Optional<String> requestId) throws IOException {
+        if (requestId.isPresent()) {
+            out.writeStringField("requestId", requestId.get());
+        }
+    }
+
+    private static void money(JsonGenerator out, String field, Usd amount) throws IOException {
+        out.writeFieldName(field);
+        out.writeNumber(amount.toPlainString());
+    }
+
+    private static void timestamp(JsonGenerator out, Instant at) throws IOException {
+        out.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS)));
+    }
+}
