@@ -1,0 +1,97 @@
+package dev.vctt.stream.bootstrap;
+
+import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
+import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
+import dev.vctt.stream.domain.request.RequestLimits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the server is configured with, read from environment variables (PRODUCT.md
+ * "Configuration", plus the limits and timeouts documented in the README). A bad value stops
+ * start-up with one line naming the variable.
+ */
+public record AppConfig(
+        String host,
+        int port,
+        ProviderSettings openai,
+        ProviderSettings anthropic,
+        ProviderSettings xai,
+        Path dataDir,
+        List<String> allowedOrigins,
+        AuthMode auth,
+        RequestLimits requestLimits,
+        ConnectionLimits connectionLimits,
+        int maxStreamsPerConnection) {
+
+    /** Whether clients must present an API key. */
+    public enum AuthMode { OFF, KEYS }
+
+    /** One provider's endpoint, key and timeouts. */
+    public record ProviderSettings(URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts) {
+        public ProviderSettings {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(timeouts, "timeouts");
+        }
+
+        public ProviderSettings withBaseUrl(URI url) {
+            return new ProviderSettings(url, apiKey, timeouts);
+        }
+    }
+
+    public AppConfig {
+        Objects.requireNonNull(host, "host");
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public static AppConfig fromEnv(Map<String, String> environment) {
+        var env = new Env(environment);
+        var defaults = new ProviderTimeouts(
+                env.millis("VCTT_CONNECT_TIMEOUT_MS", ProviderTimeouts.DEFAULTS.connect()),
+                env.millis("VCTT_FIRST_TOKEN_TIMEOUT_MS", ProviderTimeouts.DEFAULTS.firstToken()),
+                env.millis("VCTT_IDLE_TIMEOUT_MS", ProviderTimeouts.DEFAULTS.idle()));
+        RequestLimits limits = RequestLimits.DEFAULTS;
+        ConnectionLimits connection = ConnectionLimits.DEFAULTS;
+        return new AppConfig(
+                env.text("VCTT_HOST", "127.0.0.1"),
+                env.integer("PORT", 3000, 0, 65_535),
+                provider(env, "OPENAI", "https://api.openai.com/v1", defaults),
+                provider(env, "ANTHROPIC", "https://api.anthropic.com/v1", defaults),
+                provider(env, "XAI", "https://api.x.ai/v1", defaults),
+                env.path("VCTT_DATA_DIR", "./data"),
+                env.list("VCTT_ALLOWED_ORIGINS"),
+                env.choice("VCTT_AUTH", AuthMode.class, AuthMode.OFF),
+                new RequestLimits(
+                        env.integer("VCTT_MAX_MESSAGE_CHARS", limits.maxMessageChars(), 1, 10_000_000),
+                        env.integer("VCTT_MAX_SYSTEM_PROMPT_CHARS", limits.maxSystemPromptChars(), 1, 10_000_000),
+                        env.integer("VCTT_MAX_HISTORY_ENTRIES", limits.maxHistoryEntries(), 0, 10_000),
+                        env.integer("VCTT_MAX_HISTORY_CHARS", limits.maxHistoryChars(), 1, 100_000_000),
+                        env.integer("VCTT_MAX_OUTPUT_TOKENS", limits.maxOutputTokens(), 1, 1_000_000)),
+                new ConnectionLimits(
+                        env.integer("VCTT_MAX_FRAME_BYTES", connection.maxFrameBytes(), 1024, 64 * 1024 * 1024),
+                        env.integer("VCTT_OUTBOX_CHARS", connection.outboxChars(), 1024, 256 * 1024 * 1024),
+                        connection.outboxWindow()),
+                env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000));
+    }
+
+    private static ProviderSettings provider(Env env, String prefix, String defaultUrl, ProviderTimeouts defaults) {
+        var timeouts = new ProviderTimeouts(
+                env.millis(prefix + "_CONNECT_TIMEOUT_MS", defaults.connect()),
+                env.millis(prefix + "_FIRST_TOKEN_TIMEOUT_MS", defaults.firstToken()),
+                env.millis(prefix + "_IDLE_TIMEOUT_MS", defaults.idle()));
+        return new ProviderSettings(env.url(prefix + "_BASE_URL", defaultUrl), env.text(prefix + "_API_KEY"), timeouts);
+    }
+
+    /** The shortest deadline of any provider, to size the watchdog's tick. */
+    Duration shortestTimeout() {
+        return List.of(openai, anthropic, xai).stream()
+                .flatMap(p -> List.of(p.timeouts().firstToken(), p.timeouts().idle()).stream())
+                .min(Duration::compareTo).orElseThrow();
+    }
+}

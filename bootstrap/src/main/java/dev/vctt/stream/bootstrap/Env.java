@@ -1,0 +1,95 @@
+package dev.vctt.stream.bootstrap;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed reads of environment variables; a bad value is a {@link ConfigException} naming the variable. */
+final class Env {
+
+    private final Map<String, String> values;
+
+    Env(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    Optional<String> text(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    String text(String name, String fallback) {
+        return text(name).orElse(fallback);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed < min || parsed > max) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '"
+                    + value.get() + "'");
+        }
+    }
+
+    Duration millis(String name, Duration fallback) {
+        int ms = integer(name, (int) fallback.toMillis(), 1, 24 * 60 * 60 * 1000);
+        return Duration.ofMillis(ms);
+    }
+
+    URI url(String name, String fallback) {
+        String value = text(name, fallback);
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(name + " must be an http:// or https:// URL, got '" + value + "'");
+        }
+    }
+
+    Path path(String name, String fallback) {
+        String value = text(name, fallback);
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(name + " must be a file system path, got '" + value + "'");
+        }
+    }
+
+    List<String> list(String name) {
+        return text(name).map(value -> Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.get().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                    .reduce((a, b) -> a + ", " + b).orElse("");
+            throw new ConfigException(name + " must be one of " + allowed + ", got '" + value.get() + "'");
+        }
+    }
+}

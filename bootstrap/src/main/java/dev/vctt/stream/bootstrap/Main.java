@@ -1,0 +1,44 @@
+package dev.vctt.stream.bootstrap;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Starts the server from the environment; stops it on SIGTERM / Ctrl-C. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Logger log = LoggerFactory.getLogger(Main.class);
+
+        AppConfig config;
+        try {
+            config = AppConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            log.error("configuration error: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ServerApp app;
+        try {
+            app = ServerApp.start(config, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            log.error("could not start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            app.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

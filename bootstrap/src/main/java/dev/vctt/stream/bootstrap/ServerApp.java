@@ -1,0 +1,109 @@
+package dev.vctt.stream.bootstrap;
+
+import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
+import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
+import dev.vctt.stream.adapters.llm.sse.SseLimits;
+import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
+import dev.vctt.stream.adapters.websocket.WebServer;
+import dev.vctt.stream.adapters.websocket.WebServerSettings;
+import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.service.ActiveStreams;
+import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.CountActiveStreamsService;
+import dev.vctt.stream.application.service.StartStreamService;
+import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.ProviderId;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server, built with plain constructors in one readable place. Closing it shuts down in
+ * reverse order: connections (their streams cancelled), the listener, provider clients, timers.
+ */
+public final class ServerApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
+
+    private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    private final WebServer web;
+    private final CancelStreamService cancels;
+
+    private ServerApp(AppConfig config, InstantSource clock) {
+        var watchdog = new StreamWatchdog(watchdogTick(config.shortestTimeout()));
+        closeInReverse.push(watchdog);
+
+        Map<ProviderId, LlmProvider> providers = new LinkedHashMap<>();
+        providers.put(ProviderId.OPENAI, closing(new OpenAiChatCompletionsProvider("openai",
+                isOpenAi(config.openai()) ? ChatCompletionsDialect.OPENAI : ChatCompletionsDialect.COMPATIBLE,
+                config.openai().baseUrl(), config.openai().apiKey(), config.openai().timeouts(), SseLimits.DEFAULTS,
+                watchdog)));
+        providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
+                config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
+
+        List<Catalog.Model> models = Catalog.defaultModels();
+        var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var start = new StartStreamService(new RequestPolicy(config.requestLimits()),
+                Catalog.defaultRoutes(providers.keySet()), Catalog.prices(models), providers, active, new RandomIds(),
+                clock);
+        cancels = new CancelStreamService(active);
+        var useCases = new StreamingUseCases(start, cancels, new CountActiveStreamsService(active));
+
+        web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
+                config.allowedOrigins()), useCases, clock);
+        config.openai().apiKey().ifPresentOrElse(key -> { }, () ->
+                log.warn("OPENAI_API_KEY is not set: OpenAI requests go to {} without a key", config.openai().baseUrl()));
+    }
+
+    /** Builds and starts the server; it listens when this returns. */
+    public static ServerApp start(AppConfig config, InstantSource clock) {
+        var app = new ServerApp(config, clock);
+        try {
+            app.web.start();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        cancels.cancelEverything();
+        while (!closeInReverse.isEmpty()) {
+            try {
+                closeInReverse.pop().close();
+            } catch (Exception e) {
+                log.warn("closing a component failed", e);
+            }
+        }
+        log.info("stopped");
+    }
+
+    private <T extends AutoCloseable> T closing(T component) {
+        closeInReverse.push(component);
+        return component;
+    }
+
+    private static boolean isOpenAi(AppConfig.ProviderSettings settings) {
+        return "api.openai.com".equalsIgnoreCase(settings.baseUrl().getHost());
+    }
+
+    /** A quarter of the shortest deadline, between 10 ms and 250 ms. */
+    private static Duration watchdogTick(Duration shortest) {
+        long quarter = shortest.toMillis() / 4;
+        return Duration.ofMillis(Math.max(10, Math.min(250, quarter)));
+    }
+}

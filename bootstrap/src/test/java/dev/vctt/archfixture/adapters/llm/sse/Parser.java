@@ -1,0 +1,5 @@
+package dev.vctt.archfixture.adapters.llm.sse;
+
+/** Fixture: the shared SSE package. */
+public class Parser {
+}

@@ -1,0 +1,5 @@
+package dev.vctt.archfixture.application.port.in;
+
+/** Fixture violation: a use case that is a class. */
+public class ConcreteUseCase {
+}
