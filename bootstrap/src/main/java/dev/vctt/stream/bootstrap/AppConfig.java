@@ -6,6 +6,8 @@ import dev.vctt.stream.domain.request.RequestLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +29,11 @@ public record AppConfig(
         AuthMode auth,
         RequestLimits requestLimits,
         ConnectionLimits connectionLimits,
-        int maxStreamsPerConnection) {
+        int maxStreamsPerConnection,
+        Duration maxRetryWait,
+        Duration heartbeat,
+        int defaultMaxTokens,
+        Catalog catalog) {
 
     /** Whether clients must present an API key. */
     public enum AuthMode { OFF, KEYS }
@@ -77,7 +83,21 @@ public record AppConfig(
                         env.integer("VCTT_MAX_FRAME_BYTES", connection.maxFrameBytes(), 1024, 64 * 1024 * 1024),
                         env.integer("VCTT_OUTBOX_CHARS", connection.outboxChars(), 1024, 256 * 1024 * 1024),
                         connection.outboxWindow()),
-                env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000));
+                env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000),
+                env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
+                env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
+                env.integer("VCTT_DEFAULT_MAX_TOKENS", 4096, 1, 1_000_000),
+                catalog(env));
+    }
+
+    private static Catalog catalog(Env env) {
+        Catalog catalog = Catalog.defaults();
+        Optional<String> models = env.text("VCTT_MODELS");
+        if (models.isPresent()) {
+            catalog = catalog.withModels(models.get(), LocalDate.now(ZoneOffset.UTC));
+        }
+        Optional<String> routes = env.text("VCTT_ROUTES");
+        return routes.isPresent() ? catalog.withRoutes(routes.get()) : catalog;
     }
 
     private static ProviderSettings provider(Env env, String prefix, String defaultUrl, ProviderTimeouts defaults) {

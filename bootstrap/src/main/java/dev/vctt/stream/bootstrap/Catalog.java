@@ -10,6 +10,7 @@ import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.ProviderId;
 import dev.vctt.stream.domain.routing.RouteTable;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,60 +18,135 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The models the server knows by default: which provider serves each, and its list price with the
- * source and day it was read (USD per million input / output tokens). The default routes are
- * PRODUCT.md's.
+ * The models the server may call (which provider serves each, its list price with the source and
+ * day it was read, USD per million input / output tokens) and the routes of each agent role.
+ * PRODUCT.md's defaults, changed by {@code VCTT_MODELS} and {@code VCTT_ROUTES}.
  */
-final class Catalog {
+record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes) {
+
+    static final Set<ProviderId> PROVIDERS = Set.of(ProviderId.OPENAI, ProviderId.ANTHROPIC, ProviderId.XAI);
 
     private static final LocalDate READ_ON = LocalDate.of(2026, 11, 22);
     private static final String OPENAI_PRICES = "platform.openai.com/docs/pricing (via shared/sse/README.md)";
     private static final String ANTHROPIC_PRICES = "docs.anthropic.com/en/docs/about-claude/pricing (via shared/sse/README.md)";
     private static final String XAI_PRICES = "docs.x.ai/developers/models (via shared/sse/README.md)";
 
-    static final ModelRoute GPT_4O = ModelRoute.of("gpt-4o", ProviderId.OPENAI);
-    static final ModelRoute GPT_4O_MINI = ModelRoute.of("gpt-4o-mini", ProviderId.OPENAI);
-    static final ModelRoute CLAUDE_SONNET = ModelRoute.of("claude-sonnet-4-5", ProviderId.ANTHROPIC);
-    static final ModelRoute GROK_FAST = ModelRoute.of("grok-4-1-fast", ProviderId.XAI);
-
     /** A model the server may call: who serves it and what it costs. */
     record Model(ModelRoute route, PriceEntry price) {
     }
 
-    private Catalog() {
+    Catalog {
+        models = Map.copyOf(models);
+        var copy = new EnumMap<AgentRole, List<ModelId>>(AgentRole.class);
+        routes.forEach((role, chain) -> copy.put(role, List.copyOf(chain)));
+        routes = copy;
     }
 
-    static List<Model> defaultModels() {
-        return List.of(
-                new Model(GPT_4O, new PriceEntry(Price.perMillion("2.50", "10.00"), OPENAI_PRICES, READ_ON)),
-                new Model(GPT_4O_MINI, new PriceEntry(Price.perMillion("0.15", "0.60"), OPENAI_PRICES, READ_ON)),
-                new Model(CLAUDE_SONNET, new PriceEntry(Price.perMillion("3.00", "15.00"), ANTHROPIC_PRICES, READ_ON)),
-                new Model(GROK_FAST, new PriceEntry(Price.perMillion("0.20", "0.50"), XAI_PRICES, READ_ON)));
+    static Catalog defaults() {
+        var models = new LinkedHashMap<ModelId, Model>();
+        add(models, "gpt-4o", ProviderId.OPENAI, "2.50", "10.00", OPENAI_PRICES);
+        add(models, "gpt-4o-mini", ProviderId.OPENAI, "0.15", "0.60", OPENAI_PRICES);
+        add(models, "claude-sonnet-4-5", ProviderId.ANTHROPIC, "3.00", "15.00", ANTHROPIC_PRICES);
+        add(models, "grok-4-1-fast", ProviderId.XAI, "0.20", "0.50", XAI_PRICES);
+        var routes = new EnumMap<AgentRole, List<ModelId>>(AgentRole.class);
+        for (AgentRole role : AgentRole.values()) {
+            routes.put(role, List.of(ModelId.of("gpt-4o"), ModelId.of("claude-sonnet-4-5")));
+        }
+        routes.put(AgentRole.VERIFICATION, List.of(ModelId.of("grok-4-1-fast"), ModelId.of("gpt-4o")));
+        return new Catalog(models, routes);
     }
 
-    static PriceTable prices(List<Model> models) {
+    private static void add(Map<ModelId, Model> models, String name, ProviderId provider, String input, String output,
+                            String source) {
+        models.put(ModelId.of(name), new Model(ModelRoute.of(name, provider),
+                new PriceEntry(Price.perMillion(input, output), source, READ_ON)));
+    }
+
+    /**
+     * Adds or replaces models: {@code name=provider:input:output[,…]}, prices in USD per million
+     * tokens, e.g. {@code llama3.1=openai:0:0,gpt-4.1-mini=openai:0.40:1.60}.
+     */
+    Catalog withModels(String spec, LocalDate today) {
+        var changed = new LinkedHashMap<>(models);
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] nameAndRest = entry.strip().split("=", 2);
+            String[] parts = nameAndRest.length == 2 ? nameAndRest[1].split(":") : new String[0];
+            if (parts.length != 3) {
+                throw new ConfigException("VCTT_MODELS entries are name=provider:inputPrice:outputPrice, got '" + entry.strip() + "'");
+            }
+            ProviderId provider = provider(parts[0].strip(), "VCTT_MODELS");
+            try {
+                Price price = Price.perMillion(parts[1].strip(), parts[2].strip());
+                ModelRoute route = new ModelRoute(ModelId.of(nameAndRest[0]), provider);
+                changed.put(route.model(), new Model(route, new PriceEntry(price, "VCTT_MODELS", today)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("VCTT_MODELS has a bad price or name in '" + entry.strip() + "'");
+            }
+        }
+        return new Catalog(changed, routes);
+    }
+
+    /**
+     * Replaces routes: {@code role=model>model[;…]}, {@code *} for every role, e.g.
+     * {@code *=gpt-4o>claude-sonnet-4-5;verification=grok-4-1-fast>gpt-4o}.
+     */
+    Catalog withRoutes(String spec) {
+        var changed = new EnumMap<>(routes);
+        for (String entry : spec.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] roleAndChain = entry.strip().split("=", 2);
+            if (roleAndChain.length != 2 || roleAndChain[1].isBlank()) {
+                throw new ConfigException("VCTT_ROUTES entries are role=model>model, got '" + entry.strip() + "'");
+            }
+            var chain = new ArrayList<ModelId>();
+            for (String model : roleAndChain[1].split(">")) {
+                ModelId id = ModelId.of(model);
+                if (!models.containsKey(id)) {
+                    throw new ConfigException("VCTT_ROUTES names model '" + id + "', which is not in the catalog "
+                            + "(known: " + String.join(", ", models.keySet().stream().map(ModelId::value).toList())
+                            + "; add it with VCTT_MODELS)");
+                }
+                chain.add(id);
+            }
+            String role = roleAndChain[0].strip();
+            if (role.equals("*")) {
+                for (AgentRole each : AgentRole.values()) {
+                    changed.put(each, chain);
+                }
+            } else {
+                changed.put(AgentRole.fromWireName(role).orElseThrow(() -> new ConfigException(
+                        "VCTT_ROUTES names an unknown agent role '" + role + "'")), chain);
+            }
+        }
+        Catalog catalog = new Catalog(models, changed);
+        catalog.routeTable();
+        return catalog;
+    }
+
+    private static ProviderId provider(String name, String variable) {
+        return PROVIDERS.stream().filter(p -> p.value().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
+                variable + " names an unknown provider '" + name + "' (known: openai, anthropic, xai)"));
+    }
+
+    PriceTable prices() {
         var entries = new LinkedHashMap<ModelId, PriceEntry>();
-        models.forEach(model -> entries.put(model.route().model(), model.price()));
+        models.forEach((id, model) -> entries.put(id, model.price()));
         return new PriceTable(entries);
     }
 
-    /** PRODUCT.md's routes, keeping only models whose provider is wired. */
-    static RouteTable defaultRoutes(Set<ProviderId> wired) {
+    RouteTable routeTable() {
         var chains = new EnumMap<AgentRole, FallbackChain>(AgentRole.class);
-        for (AgentRole role : AgentRole.values()) {
-            chains.put(role, chain(wired, GPT_4O, CLAUDE_SONNET));
+        try {
+            routes.forEach((role, ids) -> chains.put(role,
+                    new FallbackChain(ids.stream().map(id -> models.get(id).route()).toList())));
+            return new RouteTable(chains);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("VCTT_ROUTES: " + e.getMessage());
         }
-        chains.put(AgentRole.VERIFICATION, chain(wired, GROK_FAST, GPT_4O));
-        return new RouteTable(chains);
-    }
-
-    private static FallbackChain chain(Set<ProviderId> wired, ModelRoute... models) {
-        return new FallbackChain(java.util.Arrays.stream(models).filter(m -> wired.contains(m.provider())).toList());
-    }
-
-    static Map<ModelId, ModelRoute> byModel(List<Model> models) {
-        var routes = new LinkedHashMap<ModelId, ModelRoute>();
-        models.forEach(model -> routes.put(model.route().model(), model.route()));
-        return routes;
     }
 }

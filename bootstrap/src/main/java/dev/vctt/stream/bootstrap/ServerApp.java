@@ -1,5 +1,6 @@
 package dev.vctt.stream.bootstrap;
 
+import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
 import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
@@ -13,13 +14,13 @@ import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,21 +46,23 @@ public final class ServerApp implements AutoCloseable {
                 isOpenAi(config.openai()) ? ChatCompletionsDialect.OPENAI : ChatCompletionsDialect.COMPATIBLE,
                 config.openai().baseUrl(), config.openai().apiKey(), config.openai().timeouts(), SseLimits.DEFAULTS,
                 watchdog)));
+        providers.put(ProviderId.ANTHROPIC, closing(new AnthropicMessagesProvider("anthropic",
+                config.anthropic().baseUrl(), config.anthropic().apiKey(), config.anthropic().timeouts(),
+                SseLimits.DEFAULTS, watchdog, config.defaultMaxTokens())));
         providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
 
-        List<Catalog.Model> models = Catalog.defaultModels();
         var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var scheduler = closing(new VirtualThreadScheduler());
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()),
-                Catalog.defaultRoutes(providers.keySet()), Catalog.prices(models), providers, active, new RandomIds(),
-                clock);
+                config.catalog().routeTable(), config.catalog().prices(), providers,
+                new FallbackRule(config.maxRetryWait()), scheduler, active, new RandomIds(), clock);
         cancels = new CancelStreamService(active);
         var useCases = new StreamingUseCases(start, cancels, new CountActiveStreamsService(active));
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
-                config.allowedOrigins()), useCases, clock);
-        config.openai().apiKey().ifPresentOrElse(key -> { }, () ->
-                log.warn("OPENAI_API_KEY is not set: OpenAI requests go to {} without a key", config.openai().baseUrl()));
+                config.allowedOrigins(), config.heartbeat()), useCases, clock);
+        warnAboutMissingKeys(config);
     }
 
     /** Builds and starts the server; it listens when this returns. */
@@ -90,6 +93,16 @@ public final class ServerApp implements AutoCloseable {
             }
         }
         log.info("stopped");
+    }
+
+    private static void warnAboutMissingKeys(AppConfig config) {
+        Map<String, AppConfig.ProviderSettings> settings = Map.of("OPENAI", config.openai(), "ANTHROPIC",
+                config.anthropic(), "XAI", config.xai());
+        settings.forEach((name, provider) -> {
+            if (provider.apiKey().isEmpty()) {
+                log.warn("{}_API_KEY is not set: requests to {} go without a key", name, provider.baseUrl());
+            }
+        });
     }
 
     private <T extends AutoCloseable> T closing(T component) {

@@ -3,6 +3,13 @@ package dev.vctt.stream.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vctt.stream.domain.cost.Price;
+import dev.vctt.stream.domain.cost.PriceTable;
+import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.routing.ModelRoute;
+import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.routing.RouteTable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -60,5 +67,50 @@ class AppConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(message)
                 .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void the_default_routes_are_products() {
+        RouteTable routes = AppConfig.fromEnv(Map.of()).catalog().routeTable();
+
+        assertThat(routes.chainFor(AgentRole.ANALYST).models()).extracting(r -> r.model().value())
+                .containsExactly("gpt-4o", "claude-sonnet-4-5");
+        assertThat(routes.chainFor(AgentRole.PRIMARY).models()).extracting(r -> r.model().value())
+                .containsExactly("gpt-4o", "claude-sonnet-4-5");
+        assertThat(routes.chainFor(AgentRole.VERIFICATION).models()).extracting(r -> r.model().value())
+                .containsExactly("grok-4-1-fast", "gpt-4o");
+    }
+
+    @Test
+    void models_and_routes_can_be_configured() {
+        AppConfig config = AppConfig.fromEnv(Map.of(
+                "VCTT_MODELS", "llama3.1=openai:0:0, claude-haiku-4-5=anthropic:1.00:5.00",
+                "VCTT_ROUTES", "*=llama3.1;ethics=claude-haiku-4-5>llama3.1>gpt-4o"));
+
+        RouteTable routes = config.catalog().routeTable();
+        assertThat(routes.chainFor(AgentRole.ANALYST).models()).containsExactly(ModelRoute.of("llama3.1", ProviderId.OPENAI));
+        assertThat(routes.chainFor(AgentRole.ETHICS).models()).extracting(r -> r.model().value())
+                .containsExactly("claude-haiku-4-5", "llama3.1", "gpt-4o");
+        PriceTable prices = config.catalog().prices();
+        assertThat(prices.priceOf(ModelId.of("llama3.1"))).isEqualTo(Price.FREE);
+        assertThat(prices.priceOf(ModelId.of("claude-haiku-4-5"))).isEqualTo(Price.perMillion("1.00", "5.00"));
+        assertThat(prices.entryFor(ModelId.of("claude-haiku-4-5")).orElseThrow().source()).isEqualTo("VCTT_MODELS");
+        assertThat(prices.entryFor(ModelId.of("gpt-4o")).orElseThrow().source()).contains("openai.com");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "VCTT_ROUTES | analyst=gpt-9               | VCTT_ROUTES names model 'gpt-9', which is not in the catalog",
+            "VCTT_ROUTES | critic=gpt-4o               | VCTT_ROUTES names an unknown agent role 'critic'",
+            "VCTT_ROUTES | analyst                     | VCTT_ROUTES entries are role=model>model",
+            "VCTT_ROUTES | analyst=gpt-4o>gpt-4o       | VCTT_ROUTES: model gpt-4o appears twice in one chain",
+            "VCTT_MODELS | llama=local:0:0             | VCTT_MODELS names an unknown provider 'local'",
+            "VCTT_MODELS | llama=openai:0              | VCTT_MODELS entries are name=provider:inputPrice:outputPrice",
+            "VCTT_MODELS | llama=openai:cheap:0        | VCTT_MODELS has a bad price or name in 'llama=openai:cheap:0'",
+            "VCTT_MODELS | llama=openai:-1:0           | VCTT_MODELS has a bad price or name",
+    })
+    void a_bad_catalog_setting_is_one_line_naming_the_variable(String variable, String value, String message) {
+        assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(message).hasMessageNotContaining("\n");
     }
 }

@@ -33,7 +33,7 @@ class AsyncApiDocumentTest {
     void every_event_is_documented() throws IOException {
         String document = document();
         for (String event : List.of(WireNames.STREAM_START, WireNames.STREAM_CHUNK, WireNames.STREAM_COMPLETE,
-                WireNames.STREAM_ERROR, "stream_request", "stream_cancel", "stream_resume")) {
+                WireNames.STREAM_ERROR, WireNames.STREAM_FALLBACK, WireNames.STREAM_HEARTBEAT, "stream_request", "stream_cancel", "stream_resume")) {
             assertThat(document).as(event).contains("name: " + event + "\n");
         }
     }

@@ -71,6 +71,11 @@ public abstract class LlmProviderContract {
     /** A stream that sends text, then a provider error event. */
     protected abstract byte[] errorAfterFirstChunk();
 
+    /** The kind the error event of {@link #errorBeforeFirstChunk()} maps to. */
+    protected FailureKind errorBeforeFirstChunkKind() {
+        return FailureKind.STREAM_ERROR_EVENT;
+    }
+
     /** The kind an in-stream error event of {@link #errorAfterFirstChunk()} maps to. */
     protected FailureKind midStreamErrorKind() {
         return FailureKind.STREAM_ERROR_EVENT;
@@ -138,6 +143,7 @@ public abstract class LlmProviderContract {
         assertThat(listener.text()).isEqualTo(happyText());
         assertThat(listener.deltas()).hasSizeGreaterThan(1).allSatisfy(delta -> assertThat(delta).isNotEmpty());
         assertThat(listener.usage()).isEqualTo(happyUsage());
+        assertThat(listener.toolCalls()).isEmpty();
         assertEndsOnce(listener);
     }
 
@@ -206,7 +212,7 @@ public abstract class LlmProviderContract {
     void an_error_event_before_the_first_chunk_fails_without_text() throws Exception {
         RecordingCompletionListener listener = run(Reply.sse(errorBeforeFirstChunk()));
 
-        assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.STREAM_ERROR_EVENT);
+        assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(errorBeforeFirstChunkKind());
         assertThat(listener.deltas()).isEmpty();
         assertEndsOnce(listener);
     }

@@ -13,6 +13,7 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -37,9 +38,13 @@ public final class WebServer implements AutoCloseable {
     private final TyrusContainer container;
     private final Connections connections = new Connections();
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-work-", 0).factory());
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-heartbeat").daemon().factory());
+    private final InstantSource clock;
 
     public WebServer(WebServerSettings settings, StreamingUseCases useCases, InstantSource clock) {
         this.settings = settings;
+        this.clock = clock;
         var json = new ObjectMapper();
         var origins = new OriginPolicy(settings.allowedOrigins());
 
@@ -87,6 +92,9 @@ public final class WebServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
+        long every = settings.heartbeat().toMillis();
+        heartbeats.scheduleAtFixedRate(() -> connections.heartbeat(clock.instant(), settings.heartbeat()), every, every,
+                TimeUnit.MILLISECONDS);
         log.info("listening on http://{}:{} (WebSocket /stream, GET /health)", settings.host(), port());
     }
 
@@ -102,6 +110,7 @@ public final class WebServer implements AutoCloseable {
     /** Closes every connection (their streams are cancelled), then stops listening. */
     @Override
     public void close() {
+        heartbeats.shutdownNow();
         connections.closeAll();
         try {
             http.shutdown(5, TimeUnit.SECONDS).get(6, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.IdGenerator;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.Scheduler;
 import dev.vctt.stream.domain.cost.PriceTable;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.TokenEstimate;
@@ -17,6 +18,8 @@ import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.RequestCheck;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.request.StreamRequest;
+import dev.vctt.stream.domain.routing.FallbackChain;
+import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.ProviderId;
 import dev.vctt.stream.domain.routing.RouteTable;
@@ -27,7 +30,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Checks a request, routes it to its role's first model, and starts the stream. */
 public final class StartStreamService implements StartStreamUseCase {
@@ -35,23 +37,23 @@ public final class StartStreamService implements StartStreamUseCase {
     private final RequestPolicy policy;
     private final RouteTable routes;
     private final PriceTable prices;
-    private final Map<ProviderId, LlmProvider> providers;
     private final ActiveStreams active;
     private final IdGenerator ids;
     private final InstantSource clock;
+    private final RunDependencies deps;
 
     public StartStreamService(RequestPolicy policy, RouteTable routes, PriceTable prices,
-                              Map<ProviderId, LlmProvider> providers, ActiveStreams active, IdGenerator ids,
-                              InstantSource clock) {
+                              Map<ProviderId, LlmProvider> providers, FallbackRule fallback, Scheduler scheduler,
+                              ActiveStreams active, IdGenerator ids, InstantSource clock) {
         this.policy = policy;
         this.routes = routes;
         this.prices = prices;
-        this.providers = Map.copyOf(providers);
         this.active = active;
         this.ids = ids;
         this.clock = clock;
+        this.deps = new RunDependencies(providers, prices, fallback, scheduler, clock, active);
         for (ModelRoute route : routes.allModels()) {
-            if (!this.providers.containsKey(route.provider())) {
+            if (!providers.containsKey(route.provider())) {
                 throw new IllegalArgumentException("model " + route.model() + " is routed to provider "
                         + route.provider() + ", which is not configured");
             }
@@ -70,13 +72,14 @@ public final class StartStreamService implements StartStreamUseCase {
     }
 
     private StartOutcome start(StartStreamCommand command, StreamRequest request, StreamEvents events, Instant now) {
-        ModelRoute first = routes.chainFor(request.role()).first();
+        FallbackChain chain = routes.chainFor(request.role());
+        ModelRoute first = chain.first();
         SessionId id = ids.newSessionId();
         List<ChatTurn> conversation = request.conversation();
         Attempt attempt = Attempt.start(first, prices.priceOf(first.model()), inputEstimate(conversation));
         var completion = new CompletionRequest(first.model(), conversation, request.temperature(), request.maxTokens());
         var run = new StreamRun(command.client(), command.requestId(), Pending.start(id, request.role(), now, attempt),
-                completion, events, clock, providers, active);
+                chain, completion, events, deps);
         if (!active.tryAdd(run)) {
             return refuse(command, events, ErrorCode.TOO_MANY_STREAMS,
                     "at most " + active.maxPerClient() + " streams may run at once on one connection", now);
@@ -96,7 +99,7 @@ public final class StartStreamService implements StartStreamUseCase {
 
     private static StartOutcome refuse(StartStreamCommand command, StreamEvents events, ErrorCode code, String message,
                                        Instant now) {
-        events.failed(new StreamFailed(Optional.empty(), code, message, command.requestId(), now));
+        events.failed(StreamFailed.refused(code, message, command.requestId(), now));
         return new StartOutcome.Refused(code, message);
     }
 }

@@ -1,10 +1,12 @@
 package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
@@ -13,8 +15,17 @@ import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
 import dev.vctt.stream.domain.cost.ReportedUsage;
+import dev.vctt.stream.domain.cost.TokenEstimate;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.routing.AttemptFailure;
+import dev.vctt.stream.domain.routing.Continuation;
 import dev.vctt.stream.domain.routing.FailureKind;
-import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.routing.FallbackChain;
+import dev.vctt.stream.domain.routing.ModelRoute;
+import dev.vctt.stream.domain.routing.NextStep;
+import dev.vctt.stream.domain.session.Attempt;
+import dev.vctt.stream.domain.session.AttemptEnd;
+import dev.vctt.stream.domain.session.AttemptResult;
 import dev.vctt.stream.domain.session.Cancelled;
 import dev.vctt.stream.domain.session.Completed;
 import dev.vctt.stream.domain.session.Ended;
@@ -24,18 +35,21 @@ import dev.vctt.stream.domain.session.Live;
 import dev.vctt.stream.domain.session.SessionId;
 import dev.vctt.stream.domain.session.Streaming;
 import java.time.Instant;
-import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running stream: it drives the session through its states as the provider reports, and tells
- * the client. Provider callbacks arrive one at a time per attempt; they are also serialised on this
- * object so that a late callback of a superseded attempt cannot interleave with the next one.
- * {@link #cancel()} takes no lock: it may be called from any thread at any time.
+ * One running stream: it drives the session through its states as providers report, follows the
+ * {@link dev.vctt.stream.domain.routing.FallbackRule} when a model fails, and tells the client.
+ *
+ * <p>Provider callbacks arrive one at a time per attempt; they are also serialised on this object,
+ * and tagged with their attempt, so a late callback of a superseded attempt is ignored.
+ * {@link #cancel()} takes the lock only while the stream waits to ask a model again.
  */
 final class StreamRun {
 
@@ -44,29 +58,31 @@ final class StreamRun {
     private final ClientId client;
     private final Optional<String> requestId;
     private final StreamEvents events;
-    private final InstantSource clock;
-    private final Map<ProviderId, LlmProvider> providers;
-    private final ActiveStreams active;
+    private final FallbackChain chain;
+    private final List<ChatTurn> conversation;
     private final CompletionRequest request;
+    private final RunDependencies deps;
 
     private final StringBuilder text = new StringBuilder();
+    private final List<AttemptFailure> failures = new ArrayList<>();
     private Live live;
     private int attemptNumber;
     private boolean ended;
 
     private volatile StreamHandle handle;
     private volatile boolean cancelRequested;
+    private volatile boolean waitingToRetry;
 
-    StreamRun(ClientId client, Optional<String> requestId, Live pending, CompletionRequest request, StreamEvents events,
-              InstantSource clock, Map<ProviderId, LlmProvider> providers, ActiveStreams active) {
+    StreamRun(ClientId client, Optional<String> requestId, Live pending, FallbackChain chain, CompletionRequest request,
+              StreamEvents events, RunDependencies deps) {
         this.client = client;
         this.requestId = requestId;
         this.live = pending;
+        this.chain = chain;
+        this.conversation = request.conversation();
         this.request = request;
         this.events = events;
-        this.clock = clock;
-        this.providers = providers;
-        this.active = active;
+        this.deps = deps;
     }
 
     ClientId client() {
@@ -78,7 +94,7 @@ final class StreamRun {
     }
 
     synchronized void begin() {
-        launch();
+        launch(request);
     }
 
     /** Stops the stream; the provider ends it as cancelled and the client is told. */
@@ -88,17 +104,26 @@ final class StreamRun {
         if (current != null) {
             current.cancel();
         }
+        if (waitingToRetry) {
+            synchronized (this) {
+                if (waitingToRetry && !ended) {
+                    waitingToRetry = false;
+                    finish(live.cancel(deps.clock().instant()), Optional.empty());
+                }
+            }
+        }
     }
 
-    private void launch() {
+    private void launch(CompletionRequest attemptRequest) {
         int number = ++attemptNumber;
         var listener = new AttemptListener(number);
-        LlmProvider provider = providers.get(live.attempt().route().provider());
+        ModelRoute route = live.attempt().route();
+        LlmProvider provider = deps.providers().get(route.provider());
         StreamHandle started;
         try {
-            started = provider.stream(request.withModel(live.attempt().route().model()), listener);
+            started = provider.stream(attemptRequest, listener);
         } catch (RuntimeException e) {
-            log.error("provider {} refused to start stream {}", live.attempt().route().provider(), live.id(), e);
+            log.error("provider {} refused to start stream {}", route.provider(), live.id(), e);
             onEnd(number, new StreamOutcome.Failed(ProviderFailure.of(FailureKind.INTERNAL, "the provider could not start")));
             return;
         }
@@ -112,7 +137,7 @@ final class StreamRun {
         if (ended || cancelRequested || attempt != attemptNumber) {
             return;
         }
-        Instant now = clock.instant();
+        Instant now = deps.clock().instant();
         Streaming streaming = live.append(delta.text(), now);
         live = streaming;
         text.append(delta.text());
@@ -131,36 +156,91 @@ final class StreamRun {
         if (ended || attempt != attemptNumber) {
             return;
         }
-        Instant now = clock.instant();
-        Ended result = switch (outcome) {
-            case StreamOutcome.Completed completed -> live.complete(completed.reason(), now);
-            case StreamOutcome.Cancelled cancelled -> live.cancel(now);
-            case StreamOutcome.Failed failed when cancelRequested -> live.cancel(now);
-            case StreamOutcome.Failed failed -> live.fail(failed.failure().kind(), failed.failure().describe(), now);
-        };
-        finish(result);
+        Instant now = deps.clock().instant();
+        switch (outcome) {
+            case StreamOutcome.Completed completed -> finish(live.complete(completed.reason(), now), Optional.empty());
+            case StreamOutcome.Cancelled cancelled -> finish(live.cancel(now), Optional.empty());
+            case StreamOutcome.Failed failed when cancelRequested -> finish(live.cancel(now), Optional.empty());
+            case StreamOutcome.Failed failed -> fallBackOrFail(failed.failure(), now);
+        }
     }
 
-    private void finish(Ended result) {
+    private void fallBackOrFail(ProviderFailure failure, Instant now) {
+        ModelRoute from = live.attempt().route();
+        failures.add(new AttemptFailure(from, failure.kind(), failure.retryAfter()));
+        String reason = failure.describe();
+        switch (deps.fallback().next(chain, failures)) {
+            case NextStep.GiveUp giveUp -> {
+                Failed failed = live.fail(failure.kind(), reason, now);
+                boolean exhausted = giveUp.reason() == NextStep.GiveUpReason.CHAIN_EXHAUSTED && failed.attempts().size() > 1;
+                finish(failed, Optional.of(exhausted ? ErrorCode.ALL_PROVIDERS_FAILED : ErrorCodes.forFailure(failure.kind())));
+            }
+            case NextStep.TryModel next -> {
+                String partial = text.toString();
+                List<ChatTurn> turns = Continuation.of(conversation, partial);
+                Attempt attempt = Attempt.start(next.route(), deps.prices().priceOf(next.route().model()),
+                        TokenEstimate.ofChars(turns.stream().mapToLong(turn -> turn.content().length()).sum()));
+                live = live.fallBackTo(attempt, new AttemptEnd.Failed(failure.kind(), reason));
+                log.info("stream {}: {} failed ({}), falling back to {}", live.id(), from.model(), reason, next.route().model());
+                events.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
+                CompletionRequest retry = new CompletionRequest(next.route().model(), turns, request.temperature(),
+                        request.maxOutputTokens());
+                if (next.after().isZero()) {
+                    launch(retry);
+                } else {
+                    waitingToRetry = true;
+                    int waitingFor = attemptNumber;
+                    deps.scheduler().schedule(next.after(), () -> retryAfterWait(waitingFor, retry));
+                }
+            }
+        }
+    }
+
+    private synchronized void retryAfterWait(int expectedAttempt, CompletionRequest retry) {
+        if (ended || !waitingToRetry || attemptNumber != expectedAttempt) {
+            return;
+        }
+        waitingToRetry = false;
+        launch(retry);
+    }
+
+    private void finish(Ended result, Optional<ErrorCode> errorCode) {
         ended = true;
-        active.remove(this);
-        String model = result.lastRoute().model().value();
+        deps.active().remove(this);
         switch (result) {
             case Completed completed -> events.completed(completion(completed, completed.finishReason()));
             case Cancelled cancelled -> events.completed(completion(cancelled, FinishReason.CANCELLED));
             case Failed failed -> events.failed(new StreamFailed(Optional.of(failed.id()),
-                    ErrorCodes.forFailure(failed.kind()), model + ": " + failed.detail(), requestId, failed.endedAt()));
+                    errorCode.orElse(ErrorCodes.forFailure(failed.kind())), describe(failed), failed.attempts(),
+                    requestId, failed.endedAt()));
         }
-        log.info("stream {} ended: {} model={} chunks={} tokens={}/{} cost={} ({})", result.id(),
-                result.getClass().getSimpleName().toLowerCase(Locale.ROOT), model, result.chunks(),
-                result.metering().usage().input().value(), result.metering().usage().output().value(),
-                result.metering().cost(), result.metering().source());
+        log.info("stream {} ended: {} model={} attempts={} chunks={} tokens={}/{} cost={} ({})", result.id(),
+                result.getClass().getSimpleName().toLowerCase(Locale.ROOT), result.lastRoute().model(),
+                result.attempts().size(), result.chunks(), result.metering().usage().input().value(),
+                result.metering().usage().output().value(), result.metering().cost(), result.metering().source());
+    }
+
+    /** One line naming every model tried and what it answered. */
+    private static String describe(Failed failed) {
+        if (failed.attempts().size() == 1) {
+            return failed.lastRoute().model() + ": " + failed.detail();
+        }
+        return "every model failed: " + failed.attempts().stream().map(StreamRun::describe).collect(Collectors.joining("; "));
+    }
+
+    private static String describe(AttemptResult attempt) {
+        String how = switch (attempt.end()) {
+            case AttemptEnd.Failed failed -> failed.detail();
+            case AttemptEnd.Finished finished -> "finished (" + finished.reason().wireName() + ")";
+            case AttemptEnd.Cancelled cancelled -> "cancelled";
+        };
+        return attempt.route().model() + ": " + how;
     }
 
     private StreamCompleted completion(Ended ended, FinishReason reason) {
         return new StreamCompleted(ended.id(), text.toString(), ended.metering().usage(), ended.metering().cost(),
                 ended.metering().source(), ended.latency(), ended.timeToFirstToken(), ended.lastRoute().model(),
-                reason, ended.fellBack(), requestId, ended.endedAt());
+                reason, ended.fellBack(), ended.attempts(), requestId, ended.endedAt());
     }
 
     /** Routes one attempt's callbacks to the run, tagged with the attempt they belong to. */

@@ -15,8 +15,12 @@ import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.ProviderFailure;
+import dev.vctt.stream.application.port.out.StreamOutcome;
+import dev.vctt.stream.application.testing.ManualScheduler;
 import dev.vctt.stream.application.testing.RecordingStreamEvents;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
@@ -33,9 +37,12 @@ import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
 import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.routing.Continuation;
 import dev.vctt.stream.domain.routing.FailureKind;
+import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.routing.RouteTable;
 import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Duration;
@@ -57,11 +64,16 @@ class StartStreamServiceTest {
     private final SteppingClock clock = new SteppingClock(T0, Duration.ofMillis(10));
     private final ActiveStreams active = new ActiveStreams(2);
     private final RecordingStreamEvents events = new RecordingStreamEvents();
-    private final StartStreamService service = new StartStreamService(
-            new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
-            TestCatalog.everyRoleTo(GPT_4O, CLAUDE), TestCatalog.prices(),
-            Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
-            active, new SequentialIds(), clock);
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final StartStreamService service = service(TestCatalog.everyRoleTo(GPT_4O, CLAUDE));
+    private final StartStreamService singleModel = service(TestCatalog.everyRoleTo(GPT_4O));
+
+    private StartStreamService service(RouteTable routes) {
+        return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes,
+                TestCatalog.prices(),
+                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
+                new FallbackRule(Duration.ofSeconds(10)), scheduler, active, new SequentialIds(), clock);
+    }
     private final CancelStreamService cancels = new CancelStreamService(active);
 
     private StartOutcome start(String message) {
@@ -70,6 +82,11 @@ class StartStreamServiceTest {
 
     private StartOutcome start(StreamRequestDraft draft, ClientId client) {
         return service.start(new StartStreamCommand(client, draft, Optional.of("req-7")), events);
+    }
+
+    private StartOutcome startSingleModel(String message) {
+        return singleModel.start(new StartStreamCommand(CLIENT, StreamRequestDraft.ofMessage(message), Optional.empty()),
+                events);
     }
 
     @Test
@@ -213,9 +230,9 @@ class StartStreamServiceTest {
 
     @ParameterizedTest
     @CsvSource({"TIMEOUT_FIRST_TOKEN,PROVIDER_TIMEOUT", "TIMEOUT_IDLE,PROVIDER_TIMEOUT", "RATE_LIMITED,RATE_LIMITED",
-            "UNAUTHORIZED,PROVIDER_ERROR", "CONNECTION_LOST,PROVIDER_ERROR", "INTERNAL,INTERNAL_ERROR"})
-    void a_provider_failure_ends_the_stream_with_its_error_code(FailureKind kind, ErrorCode code) {
-        start("Explain");
+            "CONNECTION_LOST,PROVIDER_ERROR", "OVERLOADED,PROVIDER_ERROR"})
+    void a_retryable_failure_of_the_only_model_ends_the_stream_with_its_error_code(FailureKind kind, ErrorCode code) {
+        startSingleModel("Explain");
 
         openai.nextCall().delta("Par").fail(kind, "what the provider said");
 
@@ -223,6 +240,119 @@ class StartStreamServiceTest {
         assertThat(failed.code()).isEqualTo(code);
         assertThat(failed.sessionId()).contains(SessionId.of("s-1"));
         assertThat(failed.message()).isEqualTo("gpt-4o: " + kind.name().toLowerCase(Locale.ROOT) + ": what the provider said");
+        assertThat(failed.attempts()).hasSize(1);
+        assertThat(active.count()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INTERNAL"})
+    void a_failure_that_would_repeat_ends_the_stream_without_asking_the_next_model(FailureKind kind) {
+        start("Explain");
+
+        openai.nextCall().fail(kind, "no");
+
+        StreamFailed failed = events.await(StreamFailed.class);
+        assertThat(failed.code()).isEqualTo(kind == FailureKind.INTERNAL ? ErrorCode.INTERNAL_ERROR : ErrorCode.PROVIDER_ERROR);
+        assertThat(anthropic.callCount()).isZero();
+        assertThat(events.of(StreamFellBack.class)).isEmpty();
+    }
+
+    @Test
+    void a_retryable_failure_before_the_first_chunk_moves_to_the_next_model_unseen_as_an_error() {
+        start(StreamRequestDraft.ofMessage("Explain quantum computing").withAgentRole("analyst"), CLIENT);
+
+        openai.nextCall().fail(FailureKind.OVERLOADED, "HTTP 503 overloaded");
+        ScriptedStream claude = anthropic.nextCall();
+        claude.delta("Qubits").usage(12, 2).complete(FinishReason.STOP);
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(claude.request().model()).isEqualTo(CLAUDE.model());
+        assertThat(claude.request().conversation()).containsExactly(new ChatTurn(ChatRole.USER, "Explain quantum computing"));
+        assertThat(events.of(StreamFailed.class)).isEmpty();
+        StreamFellBack fellBack = events.await(StreamFellBack.class);
+        assertThat(fellBack.from()).isEqualTo(GPT_4O.model());
+        assertThat(fellBack.to()).isEqualTo(CLAUDE.model());
+        assertThat(fellBack.atIndex()).isZero();
+        assertThat(fellBack.reason()).contains("HTTP 503 overloaded");
+        assertThat(events.of(StreamChunk.class)).singleElement()
+                .satisfies(chunk -> assertThat(chunk.model()).isEqualTo(CLAUDE.model()));
+        assertThat(completed.model()).isEqualTo(CLAUDE.model());
+        assertThat(completed.fallbackUsed()).isTrue();
+        assertThat(completed.attempts()).extracting(attempt -> attempt.route().model().value())
+                .containsExactly("gpt-4o", "claude-sonnet-4-5");
+        // gpt-4o: 7 estimated input tokens, nothing streamed; Claude: 12 + 2 reported
+        assertThat(completed.usage()).isEqualTo(TokenUsage.of(19, 2));
+        assertThat(completed.totalCost()).isEqualTo(Usd.of("0.0000175").plus(Usd.of("0.000066")));
+        assertThat(completed.usageSource()).isEqualTo(UsageSource.ESTIMATED);
+    }
+
+    @Test
+    void a_failure_after_chunks_continues_on_the_next_model_with_the_partial_answer_as_context() {
+        start("Capital of France?");
+        ScriptedStream gpt = openai.nextCall();
+        gpt.delta("Pa").fail(FailureKind.CONNECTION_LOST, "connection lost");
+
+        ScriptedStream claude = anthropic.nextCall();
+        claude.delta("ris").complete(FinishReason.STOP);
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(claude.request().conversation()).containsExactly(
+                new ChatTurn(ChatRole.USER, "Capital of France?"),
+                new ChatTurn(ChatRole.ASSISTANT, "Pa"),
+                new ChatTurn(ChatRole.USER, Continuation.INSTRUCTION));
+        assertThat(events.await(StreamFellBack.class).atIndex()).isEqualTo(1);
+        assertThat(events.of(StreamChunk.class)).extracting(StreamChunk::index, chunk -> chunk.model().value())
+                .containsExactly(tuple(0, "gpt-4o"), tuple(1, "claude-sonnet-4-5"));
+        assertThat(completed.fullText()).isEqualTo("Paris");
+        assertThat(completed.fallbackUsed()).isTrue();
+        assertThat(events.all()).extracting(event -> event.getClass().getSimpleName()).containsExactly(
+                "StreamStarted", "StreamChunk", "StreamFellBack", "StreamChunk", "StreamCompleted");
+    }
+
+    @Test
+    void the_whole_chain_failing_names_what_each_model_answered() {
+        start("Explain");
+
+        openai.nextCall().fail(FailureKind.OVERLOADED, "HTTP 503 busy");
+        anthropic.nextCall().fail(FailureKind.TIMEOUT_FIRST_TOKEN, "no token for 60000 ms");
+
+        StreamFailed failed = events.await(StreamFailed.class);
+        assertThat(failed.code()).isEqualTo(ErrorCode.ALL_PROVIDERS_FAILED);
+        assertThat(failed.message()).isEqualTo("every model failed: gpt-4o: overloaded: HTTP 503 busy; "
+                + "claude-sonnet-4-5: timeout_first_token: no token for 60000 ms");
+        assertThat(failed.attempts()).hasSize(2);
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void a_retry_hint_is_honoured_before_asking_the_same_model_again() {
+        startSingleModel("Explain");
+
+        openai.nextCall().end(new StreamOutcome.Failed(ProviderFailure.ofStatus(FailureKind.RATE_LIMITED, 429,
+                Optional.of(Duration.ofSeconds(2)), "slow down")));
+        assertThat(openai.callCount()).isEqualTo(1);
+        assertThat(scheduler.delays()).containsExactly(Duration.ofSeconds(2));
+
+        scheduler.runAll();
+        openai.nextCall().delta("Fine").complete(FinishReason.STOP);
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(completed.fullText()).isEqualTo("Fine");
+        assertThat(completed.attempts()).hasSize(2);
+        assertThat(events.of(StreamFailed.class)).isEmpty();
+    }
+
+    @Test
+    void a_cancel_while_waiting_to_retry_completes_at_once() {
+        startSingleModel("Explain");
+        openai.nextCall().end(new StreamOutcome.Failed(ProviderFailure.ofStatus(FailureKind.RATE_LIMITED, 429,
+                Optional.of(Duration.ofSeconds(5)), "slow down")));
+
+        cancels.cancel(new CancelStreamCommand(CLIENT, SessionId.of("s-1")));
+
+        assertThat(events.await(StreamCompleted.class).finishReason()).isEqualTo(FinishReason.CANCELLED);
+        scheduler.runAll();
+        assertThat(openai.callCount()).isEqualTo(1);
         assertThat(active.count()).isZero();
     }
 
@@ -253,7 +383,7 @@ class StartStreamServiceTest {
     void refuses_to_wire_a_route_to_a_provider_that_is_not_configured() {
         assertThatThrownBy(() -> new StartStreamService(new RequestPolicy(RequestLimits.DEFAULTS),
                 TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), TestCatalog.prices(),
-                Map.of(), active, new SequentialIds(), clock))
+                Map.of(), new FallbackRule(Duration.ZERO), scheduler, active, new SequentialIds(), clock))
                 .hasMessageContaining("not configured");
     }
 }

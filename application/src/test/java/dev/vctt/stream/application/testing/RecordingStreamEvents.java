@@ -4,6 +4,7 @@ import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ public final class RecordingStreamEvents implements StreamEvents {
 
     @Override
     public synchronized void failed(StreamFailed event) {
+        record(event);
+    }
+
+    @Override
+    public synchronized void fellBack(StreamFellBack event) {
         record(event);
     }
 

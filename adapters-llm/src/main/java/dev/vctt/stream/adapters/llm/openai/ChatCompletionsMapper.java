@@ -8,6 +8,7 @@ import dev.vctt.stream.adapters.llm.sse.HttpFailures;
 import dev.vctt.stream.adapters.llm.sse.SseEvent;
 import dev.vctt.stream.adapters.llm.sse.SseEventMapper;
 import dev.vctt.stream.adapters.llm.sse.Step;
+import dev.vctt.stream.adapters.llm.sse.ToolCallAssembler;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.routing.FailureKind;
@@ -17,7 +18,8 @@ import dev.vctt.stream.domain.session.FinishReason;
  * Maps Chat Completions chunks: {@code choices[0].delta.content} (and {@code refusal}) are text,
  * {@code finish_reason} is remembered, the {@code usage} chunk is reported, {@code [DONE]} ends the
  * answer. A {@code {"error": …}} chunk, an {@code event: error}, or {@code finish_reason: "error"}
- * fails the stream; so does the body ending before {@code [DONE]}.
+ * fails the stream; so does the body ending before {@code [DONE]}. Tool-call fragments are joined
+ * by index and handed over whole when the choice finishes; they never reach the client as text.
  */
 final class ChatCompletionsMapper implements SseEventMapper {
 
@@ -25,6 +27,7 @@ final class ChatCompletionsMapper implements SseEventMapper {
 
     private final ObjectMapper json;
     private final ChatCompletionsDialect dialect;
+    private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     private FinishReason finishReason = FinishReason.STOP;
 
     ChatCompletionsMapper(ObjectMapper json, ChatCompletionsDialect dialect) {
@@ -39,6 +42,7 @@ final class ChatCompletionsMapper implements SseEventMapper {
             return streamError(HttpFailures.detail(data));
         }
         if (data.startsWith(DONE)) {
+            toolCalls.finishAll().forEach(out::toolCall);
             return Step.done(finishReason);
         }
         JsonNode chunk;
@@ -63,12 +67,14 @@ final class ChatCompletionsMapper implements SseEventMapper {
             JsonNode delta = choice.path("delta");
             text(delta.get("content"), out);
             text(delta.get("refusal"), out);
+            toolCallFragments(delta.get("tool_calls"), out);
             JsonNode reason = choice.get("finish_reason");
             if (reason != null && reason.isTextual()) {
                 if ("error".equals(reason.asText())) {
                     return streamError("the provider ended the stream with finish_reason \"error\"");
                 }
                 finishReason = finishReasonOf(reason.asText());
+                toolCalls.finishAll().forEach(out::toolCall);
             }
         }
         return Step.CONTINUE;
@@ -77,6 +83,22 @@ final class ChatCompletionsMapper implements SseEventMapper {
     private static void text(JsonNode value, Emitter out) {
         if (value != null && value.isTextual() && !value.asText().isEmpty()) {
             out.text(value.asText());
+        }
+    }
+
+    /** {@code tool_calls} fragments: the first carries id and name, later ones only argument text. */
+    private void toolCallFragments(JsonNode calls, Emitter out) {
+        if (calls == null || !calls.isArray()) {
+            return;
+        }
+        for (JsonNode call : calls) {
+            int index = call.path("index").asInt(0);
+            JsonNode function = call.path("function");
+            toolCalls.start(index, call.path("id").asText(""), function.path("name").asText(""));
+            if (function.path("arguments").isTextual()) {
+                toolCalls.append(index, function.path("arguments").asText());
+            }
+            out.progress();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.application.port.out.ToolCall;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.routing.FailureKind;
 import java.io.IOException;
@@ -313,18 +314,31 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 return;
             }
             firstTokenSeen = true;
-            try {
-                listener.onDelta(new TextDelta(text));
-            } catch (RuntimeException e) {
-                abort(new Stop.Expired(FailureKind.INTERNAL));
-                throw new ListenerFailed(e);
-            }
+            deliver(() -> listener.onDelta(new TextDelta(text)));
         }
 
         @Override
         public void usage(ReportedUsage usage) {
+            deliver(() -> listener.onUsage(usage));
+        }
+
+        @Override
+        public void toolCall(ToolCall call) {
+            if (stop.get() != null) {
+                return;
+            }
+            firstTokenSeen = true;
+            deliver(() -> listener.onToolCall(call));
+        }
+
+        @Override
+        public void progress() {
+            firstTokenSeen = true;
+        }
+
+        private void deliver(Runnable callback) {
             try {
-                listener.onUsage(usage);
+                callback.run();
             } catch (RuntimeException e) {
                 abort(new Stop.Expired(FailureKind.INTERNAL));
                 throw new ListenerFailed(e);

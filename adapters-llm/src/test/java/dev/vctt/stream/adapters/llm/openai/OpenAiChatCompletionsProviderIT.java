@@ -141,6 +141,44 @@ class OpenAiChatCompletionsProviderIT extends LlmProviderContract {
     }
 
     @Test
+    void tool_call_fragments_become_one_complete_call_and_never_text() {
+        server.enqueue(Reply.sse(Transcripts.bytes("openai-tool-call.sse")));
+        var listener = new RecordingCompletionListener();
+
+        provider(server.baseUrl(), ProviderTimeouts.DEFAULTS, watchdog).stream(request(), listener);
+
+        assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Completed(FinishReason.TOOL_CALLS));
+        assertThat(listener.deltas()).isEmpty();
+        assertThat(listener.toolCalls()).singleElement().satisfies(call -> {
+            assertThat(call.name()).isEqualTo("get_weather");
+            assertThat(call.id()).startsWith("call_");
+            assertThat(json(call.argumentsJson())).isEqualTo(json("{\"city\":\"Lisbon\",\"unit\":\"celsius\"}"));
+        });
+    }
+
+    @Test
+    void parallel_tool_calls_are_told_apart_by_index() {
+        server.enqueue(Reply.sse(Transcripts.bytes("openai-parallel-tool-calls.sse")));
+        var listener = new RecordingCompletionListener();
+
+        provider(server.baseUrl(), ProviderTimeouts.DEFAULTS, watchdog).stream(request(), listener);
+
+        assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Completed(FinishReason.TOOL_CALLS));
+        assertThat(listener.toolCalls()).hasSize(2);
+        assertThat(listener.toolCalls()).allSatisfy(call -> assertThat(json(call.argumentsJson()).isObject()).isTrue());
+        assertThat(listener.toolCalls()).extracting(call -> call.id()).doesNotHaveDuplicates();
+        assertThat(listener.deltas()).isEmpty();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    @Test
     void keep_alive_comments_are_skipped() {
         server.enqueue(Reply.sse(Transcripts.bytes("openrouter-keepalive-comments.sse")));
         var listener = new RecordingCompletionListener();

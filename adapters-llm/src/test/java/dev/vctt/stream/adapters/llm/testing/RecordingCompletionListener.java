@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.llm.testing;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.application.port.out.ToolCall;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ public class RecordingCompletionListener implements CompletionListener {
     private final List<String> deltas = new ArrayList<>();
     private ReportedUsage usage = ReportedUsage.NOTHING;
     private final List<StreamOutcome> ends = new ArrayList<>();
+    private final List<ToolCall> toolCalls = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     private volatile boolean overlapped;
@@ -38,6 +40,15 @@ public class RecordingCompletionListener implements CompletionListener {
         enter();
         synchronized (this) {
             usage = usage.updatedBy(reported);
+        }
+        leave();
+    }
+
+    @Override
+    public void onToolCall(ToolCall call) {
+        enter();
+        synchronized (this) {
+            toolCalls.add(call);
         }
         leave();
     }
@@ -95,6 +106,10 @@ public class RecordingCompletionListener implements CompletionListener {
 
     public synchronized String text() {
         return String.join("", deltas);
+    }
+
+    public synchronized List<ToolCall> toolCalls() {
+        return List.copyOf(toolCalls);
     }
 
     public synchronized ReportedUsage usage() {

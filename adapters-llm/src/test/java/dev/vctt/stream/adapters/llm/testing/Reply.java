@@ -34,6 +34,7 @@ public final class Reply {
     int faultAt = -1;
     int writeSize;
     Duration pause = Duration.ZERO;
+    Duration beforeFault = Duration.ZERO;
 
     private Reply(int status, String contentType, byte[] body) {
         this.status = status;
@@ -74,6 +75,12 @@ public final class Reply {
     /** Wait this long before each write of the body. */
     public Reply pacedBy(Duration pause) {
         this.pause = pause;
+        return this;
+    }
+
+    /** Wait this long after the last body byte before the fault (so a reset cannot destroy unread bytes). */
+    public Reply pauseBeforeFault(Duration pause) {
+        this.beforeFault = pause;
         return this;
     }
 

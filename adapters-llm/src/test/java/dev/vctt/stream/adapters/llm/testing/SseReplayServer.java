@@ -106,6 +106,14 @@ public final class SseReplayServer implements AutoCloseable {
         }
     }
 
+    /** Forgets queued replies, received requests and observed abandonments, between test cases. */
+    public synchronized void reset() {
+        replies.clear();
+        requests.clear();
+        allRequests.clear();
+        abandonments.clear();
+    }
+
     /** Connections accepted and not yet closed. */
     public int openConnections() {
         return open.get();
@@ -214,6 +222,7 @@ public final class SseReplayServer implements AutoCloseable {
             }
             out.flush();
         }
+        pause(reply.beforeFault);
         switch (reply.ending) {
             case CHUNKED -> {
                 out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -9,8 +9,14 @@ import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.domain.session.SessionId;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -34,6 +40,7 @@ public final class ClientConnection implements StreamEvents {
     private final StreamingUseCases useCases;
     private final Executor work;
     private final InstantSource clock;
+    private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
     private Outbox outbox;
     private volatile boolean closed;
 
@@ -105,24 +112,48 @@ public final class ClientConnection implements StreamEvents {
         return closed;
     }
 
+    /**
+     * Tells the client that streams still waiting for their first chunk are alive, so that neither
+     * the page nor a proxy gives up on a long first-token wait. Called by the server's timer.
+     */
+    public void heartbeat(Instant now, Duration every) {
+        awaitingFirstChunk.forEach((sessionId, since) -> {
+            Duration waiting = Duration.between(since, now);
+            if (waiting.compareTo(every) >= 0) {
+                send(WireNames.STREAM_HEARTBEAT, out -> EventJson.heartbeat(out, sessionId, waiting, now));
+            }
+        });
+    }
+
     @Override
     public void started(StreamStarted event) {
+        awaitingFirstChunk.put(event.sessionId(), event.at());
         send(WireNames.STREAM_START, out -> EventJson.started(out, event));
     }
 
     @Override
     public void chunk(StreamChunk event) {
+        if (event.index() == 0) {
+            awaitingFirstChunk.remove(event.sessionId());
+        }
         send(WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
     }
 
     @Override
     public void completed(StreamCompleted event) {
+        awaitingFirstChunk.remove(event.sessionId());
         send(WireNames.STREAM_COMPLETE, out -> EventJson.completed(out, event));
     }
 
     @Override
     public void failed(StreamFailed event) {
+        event.sessionId().ifPresent(awaitingFirstChunk::remove);
         send(WireNames.STREAM_ERROR, out -> EventJson.failed(out, event));
+    }
+
+    @Override
+    public void fellBack(StreamFellBack event) {
+        send(WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
     }
 
     private void send(String event, FrameCodec.DataWriter data) {

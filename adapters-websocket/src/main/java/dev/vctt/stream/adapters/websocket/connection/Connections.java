@@ -3,6 +3,8 @@ package dev.vctt.stream.adapters.websocket.connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -24,6 +26,11 @@ public final class Connections {
         if (connection != null) {
             connection.closed();
         }
+    }
+
+    /** Sends heartbeats for every connection's streams that still wait for their first chunk. */
+    public void heartbeat(Instant now, Duration every) {
+        open.values().forEach(connection -> connection.heartbeat(now, every));
     }
 
     public int count() {

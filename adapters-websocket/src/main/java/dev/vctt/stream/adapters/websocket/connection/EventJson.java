@@ -5,13 +5,19 @@ import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.session.AttemptEnd;
+import dev.vctt.stream.domain.session.AttemptResult;
+import dev.vctt.stream.domain.session.SessionId;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,17 +70,43 @@ public final class EventJson {
         out.writeStringField("model", event.model().value());
         out.writeStringField("finishReason", event.finishReason().wireName());
         out.writeBooleanField("fallbackUsed", event.fallbackUsed());
+        modelsTried(out, event.attempts());
         requestId(out, event.requestId());
         timestamp(out, event.at());
         out.writeEndObject();
     }
 
+    public static void fellBack(JsonGenerator out, StreamFellBack event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeStringField("from", event.from().value());
+        out.writeStringField("to", event.to().value());
+        out.writeStringField("reason", event.reason());
+        out.writeNumberField("atIndex", event.atIndex());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void heartbeat(JsonGenerator out, SessionId sessionId, Duration waiting, Instant at) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", sessionId.value());
+        out.writeNumberField("waitingMs", waiting.toMillis());
+        timestamp(out, at);
+        out.writeEndObject();
+    }
+
     public static void failed(JsonGenerator out, StreamFailed event) throws IOException {
-        error(out, event.sessionId().map(Object::toString), event.code(), event.message(), event.requestId(), event.at());
+        error(out, event.sessionId().map(Object::toString), event.code(), event.message(), event.attempts(),
+                event.requestId(), event.at());
     }
 
     public static void error(JsonGenerator out, Optional<String> sessionId, ErrorCode code, String message,
                              Optional<String> requestId, Instant at) throws IOException {
+        error(out, sessionId, code, message, List.of(), requestId, at);
+    }
+
+    private static void error(JsonGenerator out, Optional<String> sessionId, ErrorCode code, String message,
+                              List<AttemptResult> attempts, Optional<String> requestId, Instant at) throws IOException {
         out.writeStartObject();
         if (sessionId.isPresent()) {
             out.writeStringField("sessionId", sessionId.get());
@@ -82,9 +114,31 @@ public final class EventJson {
         out.writeStringField("error", message);
         out.writeStringField("code", WireNames.of(code));
         out.writeBooleanField("retryable", code.retryable());
+        if (!attempts.isEmpty()) {
+            modelsTried(out, attempts);
+        }
         requestId(out, requestId);
         timestamp(out, at);
         out.writeEndObject();
+    }
+
+    /** The models a session tried, in order: {@code [{model, outcome, reason?}]}. */
+    private static void modelsTried(JsonGenerator out, List<AttemptResult> attempts) throws IOException {
+        out.writeArrayFieldStart("modelsTried");
+        for (AttemptResult attempt : attempts) {
+            out.writeStartObject();
+            out.writeStringField("model", attempt.route().model().value());
+            switch (attempt.end()) {
+                case AttemptEnd.Finished finished -> out.writeStringField("outcome", "completed");
+                case AttemptEnd.Cancelled cancelled -> out.writeStringField("outcome", "cancelled");
+                case AttemptEnd.Failed failed -> {
+                    out.writeStringField("outcome", "failed");
+                    out.writeStringField("reason", failed.detail());
+                }
+            }
+            out.writeEndObject();
+        }
+        out.writeEndArray();
     }
 
     private static void requestId(JsonGenerator out, Optional<String> requestId) throws IOException {

@@ -9,6 +9,8 @@ public final class WireNames {
     public static final String STREAM_CHUNK = "stream_chunk";
     public static final String STREAM_COMPLETE = "stream_complete";
     public static final String STREAM_ERROR = "stream_error";
+    public static final String STREAM_FALLBACK = "stream_fallback";
+    public static final String STREAM_HEARTBEAT = "stream_heartbeat";
 
     private WireNames() {
     }

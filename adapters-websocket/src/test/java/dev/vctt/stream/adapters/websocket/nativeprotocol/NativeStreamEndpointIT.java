@@ -18,9 +18,11 @@ import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
 import dev.vctt.stream.application.testing.SequentialIds;
+import dev.vctt.stream.application.testing.SleepingScheduler;
 import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import dev.vctt.stream.domain.session.FinishReason;
 import java.net.URI;
@@ -53,10 +55,11 @@ class NativeStreamEndpointIT {
     void start_server() {
         var start = new StartStreamService(new RequestPolicy(new RequestLimits(2000, 1000, 5, 10_000, 4096)),
                 TestCatalog.everyRoleTo(GPT_4O), TestCatalog.prices(),
-                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), active, new SequentialIds(), Clock.systemUTC());
+                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), new FallbackRule(Duration.ZERO),
+                new SleepingScheduler(), active, new SequentialIds(), Clock.systemUTC());
         var useCases = new StreamingUseCases(start, new CancelStreamService(active), streams);
         server = new WebServer(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
-                List.of("https://app.example.com")), useCases, Clock.systemUTC());
+                List.of("https://app.example.com"), Duration.ofMillis(200)), useCases, Clock.systemUTC());
         server.start();
     }
 
@@ -101,7 +104,8 @@ class NativeStreamEndpointIT {
 
             assertThat(fieldNames(complete)).containsExactly("sessionId", "fullText", "totalTokens", "inputTokens",
                     "outputTokens", "totalCost", "usageEstimated", "latencyMs", "firstTokenMs", "model", "finishReason",
-                    "fallbackUsed", "requestId", "timestamp");
+                    "fallbackUsed", "modelsTried", "requestId", "timestamp");
+            assertThat(complete.path("modelsTried").toString()).isEqualTo("[{\"model\":\"gpt-4o\",\"outcome\":\"completed\"}]");
             assertThat(complete.path("fullText").asText()).isEqualTo("Quantum bits");
             assertThat(complete.path("totalTokens").asInt()).isEqualTo(14);
             assertThat(complete.path("totalCost").decimalValue()).isEqualByComparingTo("0.00005");
@@ -281,6 +285,27 @@ class NativeStreamEndpointIT {
         WsTestClient.connect(uri, "https://app.example.com").close();
         WsTestClient.connect(uri, "http://localhost:5173").close();
         WsTestClient.connect(uri, "http://127.0.0.1:" + server.port()).close();
+    }
+
+    @Test
+    void a_stream_waiting_for_its_first_token_gets_heartbeats_until_the_first_chunk() throws Exception {
+        try (WsTestClient client = connect()) {
+            client.send("stream_request", request("think long"));
+            ScriptedStream call = provider.nextCall();
+            String sessionId = client.await("stream_start").path("sessionId").asText();
+
+            JsonNode heartbeat = client.await("stream_heartbeat");
+            assertThat(heartbeat.path("sessionId").asText()).isEqualTo(sessionId);
+            assertThat(heartbeat.path("waitingMs").asLong()).isGreaterThanOrEqualTo(200);
+            waitUntil(() -> client.events("stream_heartbeat").size() >= 2);
+
+            call.delta("finally");
+            client.await("stream_chunk");
+            int beats = client.events("stream_heartbeat").size();
+            Thread.sleep(600);
+            assertThat(client.events("stream_heartbeat")).hasSize(beats);
+            call.complete(FinishReason.STOP);
+        }
     }
 
     @Test

@@ -4,18 +4,23 @@ import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.session.AttemptResult;
 import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The stream ended without error (a cancelled stream ends here too, with reason CANCELLED). */
+/**
+ * The stream ended without error (a cancelled stream ends here too, with reason CANCELLED);
+ * {@code attempts} are the models tried, in order, with how each ended.
+ */
 public record StreamCompleted(SessionId sessionId, String fullText, TokenUsage usage, Usd totalCost,
                               UsageSource usageSource, Duration latency, Optional<Duration> timeToFirstToken,
                               ModelId model, FinishReason finishReason, boolean fallbackUsed,
-                              Optional<String> requestId, Instant at) {
+                              List<AttemptResult> attempts, Optional<String> requestId, Instant at) {
 
     public StreamCompleted {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -27,6 +32,7 @@ public record StreamCompleted(SessionId sessionId, String fullText, TokenUsage u
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(finishReason, "finishReason");
+        attempts = List.copyOf(attempts);
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(at, "at");
     }

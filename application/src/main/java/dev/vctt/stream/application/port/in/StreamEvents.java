@@ -13,4 +13,8 @@ public interface StreamEvents {
     void completed(StreamCompleted event);
 
     void failed(StreamFailed event);
+
+    /** The stream moved to another model; added later, so a default that ignores it. */
+    default void fellBack(StreamFellBack event) {
+    }
 }

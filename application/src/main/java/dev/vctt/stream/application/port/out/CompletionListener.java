@@ -15,6 +15,10 @@ public interface CompletionListener {
     default void onUsage(ReportedUsage usage) {
     }
 
+    /** A complete tool call; text never carries tool calls. */
+    default void onToolCall(ToolCall call) {
+    }
+
     /** The end of the stream, exactly once. */
     void onEnd(StreamOutcome outcome);
 }

@@ -1,0 +1,146 @@
+package dev.vctt.stream.adapters.llm.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
+import dev.vctt.stream.adapters.llm.sse.SseLimits;
+import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
+import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
+import dev.vctt.stream.application.port.out.CompletionListener;
+import dev.vctt.stream.application.port.out.CompletionRequest;
+import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.StreamHandle;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.request.Temperature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.stream.Collectors;
+
+/**
+ * Streams from Anthropic's Messages API on {@link HttpClient}, each stream on its own virtual thread.
+ *
+ * <p>Request rules, each a difference from the product's request shape:
+ * <ul>
+ *   <li>Temperature: Anthropic accepts 0–1, the product 0–2. Values above 1 are sent as 1.0 (the most
+ *       varied Anthropic allows); values up to 1 are sent as they are, so the default 0.7 means the
+ *       same on every provider.</li>
+ *   <li>{@code max_tokens} is required: the request's cap, else {@code defaultMaxTokens}.</li>
+ *   <li>System turns (the system prompt and any in the history) go to the top-level {@code system}
+ *       field, joined by blank lines; consecutive turns of one role are merged, since the API expects
+ *       user and assistant to alternate.</li>
+ * </ul>
+ */
+public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseable {
+
+    public static final String API_VERSION = "2023-06-01";
+    public static final double MAX_TEMPERATURE = 1.0;
+
+    private final String name;
+    private final URI endpoint;
+    private final Optional<String> apiKey;
+    private final ProviderTimeouts timeouts;
+    private final SseLimits limits;
+    private final StreamWatchdog watchdog;
+    private final int defaultMaxTokens;
+    private final HttpClient client;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ThreadFactory threads;
+
+    public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,
+                                     SseLimits limits, StreamWatchdog watchdog, int defaultMaxTokens) {
+        this.name = name;
+        this.endpoint = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/messages");
+        this.apiKey = apiKey.filter(key -> !key.isBlank());
+        this.timeouts = timeouts;
+        this.limits = limits;
+        this.watchdog = watchdog;
+        this.defaultMaxTokens = defaultMaxTokens;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeouts.connect())
+                .version("https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.threads = Thread.ofVirtual().name(name + "-stream-", 0).factory();
+    }
+
+    /** The temperature Anthropic is sent for the product's 0–2 temperature. */
+    public static double temperatureFor(Temperature temperature) {
+        return Math.min(temperature.value(), MAX_TEMPERATURE);
+    }
+
+    @Override
+    public StreamHandle stream(CompletionRequest request, CompletionListener listener) {
+        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .header("anthropic-version", API_VERSION)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        apiKey.ifPresent(key -> http.header("x-api-key", key));
+        return SseStreamCall.start(client, http.build(), new MessagesStreamMapper(json), listener, timeouts, limits,
+                watchdog, threads);
+    }
+
+    byte[] body(CompletionRequest request) {
+        String system = request.conversation().stream().filter(turn -> turn.role() == ChatRole.SYSTEM)
+                .map(ChatTurn::content).collect(Collectors.joining("\n\n"));
+        var bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringField("model", request.model().value());
+            out.writeNumberField("max_tokens", request.maxOutputTokens().orElse(defaultMaxTokens));
+            if (!system.isEmpty()) {
+                out.writeStringField("system", system);
+            }
+            out.writeArrayFieldStart("messages");
+            for (ChatTurn turn : alternating(request.conversation())) {
+                out.writeStartObject();
+                out.writeStringField("role", turn.role().wireName());
+                out.writeStringField("content", turn.content());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeNumberField("temperature", temperatureFor(request.temperature()));
+            out.writeBooleanField("stream", true);
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** User and assistant turns, consecutive turns of one role merged. */
+    static List<ChatTurn> alternating(List<ChatTurn> conversation) {
+        var turns = new ArrayList<ChatTurn>();
+        for (ChatTurn turn : conversation) {
+            if (turn.role() == ChatRole.SYSTEM) {
+                continue;
+            }
+            if (!turns.isEmpty() && turns.getLast().role() == turn.role()) {
+                ChatTurn previous = turns.removeLast();
+                turns.add(new ChatTurn(turn.role(), previous.content() + "\n\n" + turn.content()));
+            } else {
+                turns.add(turn);
+            }
+        }
+        return turns;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (anthropic) at " + endpoint;
+    }
+
+    @Override
+    public void close() {
+        client.shutdownNow();
+    }
+}
