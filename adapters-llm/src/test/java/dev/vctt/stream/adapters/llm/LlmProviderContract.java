@@ -311,7 +311,8 @@ public abstract class LlmProviderContract {
 
     @Test
     void cancel_mid_stream_stops_the_text_and_closes_the_upstream_connection() throws Exception {
-        server.enqueue(Reply.sse(happyTranscript()).pacedBy(Duration.ofMillis(150)));
+        // paced well inside the first-token timeout: the first text may be the fourth event
+        server.enqueue(Reply.sse(happyTranscript()).pacedBy(Duration.ofMillis(50)));
         var listener = new RecordingCompletionListener();
         StreamHandle handle = provider.stream(request(), listener);
         assertThat(listener.awaitFirstDelta(WAIT)).isTrue();
@@ -357,7 +358,7 @@ public abstract class LlmProviderContract {
 
     @Test
     void a_listener_that_throws_stops_the_stream_as_an_internal_failure_and_closes_upstream() throws Exception {
-        server.enqueue(Reply.sse(happyTranscript()).pacedBy(Duration.ofMillis(100)));
+        server.enqueue(Reply.sse(happyTranscript()).pacedBy(Duration.ofMillis(50)));
         var listener = new RecordingCompletionListener() {
             @Override
             public void onDelta(TextDelta delta) {
