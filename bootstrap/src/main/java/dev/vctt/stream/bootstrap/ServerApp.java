@@ -10,6 +10,7 @@ import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
+import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
@@ -58,7 +59,7 @@ public final class ServerApp implements AutoCloseable {
                 config.catalog().routeTable(), config.catalog().prices(), providers,
                 new FallbackRule(config.maxRetryWait()), scheduler, active, new RandomIds(), clock);
         cancels = new CancelStreamService(active);
-        var useCases = new StreamingUseCases(start, cancels, new CountActiveStreamsService(active));
+        var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, cancels, new CountActiveStreamsService(active));
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
                 config.allowedOrigins(), config.heartbeat()), useCases, clock);

@@ -2,14 +2,19 @@ package dev.vctt.stream.adapters.websocket;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.Connections;
+import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.HealthHandler;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
+import dev.vctt.stream.application.port.in.AuthOutcome;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +70,15 @@ public final class WebServer implements AutoCloseable {
                             return type.cast(new NativeStreamEndpoint(json, useCases, settings.limits(), connections,
                                     work, clock));
                         }
+
+                        @Override
+                        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+                                                    HandshakeResponse response) {
+                            // the guard has already refused clients that fail; this records who the others are
+                            if (authenticate(useCases, request) instanceof AuthOutcome.Authenticated ok) {
+                                config.getUserProperties().put(NativeStreamEndpoint.CALLER, ok.caller());
+                            }
+                        }
                     })
                     .build());
         } catch (DeploymentException e) {
@@ -74,16 +88,36 @@ public final class WebServer implements AutoCloseable {
         listener.registerAddOn(new WebSocketAddOn(container, ""));
         listener.registerAddOn(HandshakeGuard.addOn(request -> {
             String origin = request.getHeader("Origin");
-            if (origins.allows(origin, request.getHeader("Host"))) {
+            if (!origins.allows(origin, request.getHeader("Host"))) {
+                log.info("refused a WebSocket handshake from origin {}", origin);
+                return Optional.of(new HandshakeGuard.Refusal(403, "Forbidden",
+                        "{\"error\":\"this origin may not connect\",\"code\":\"FORBIDDEN_ORIGIN\"}"));
+            }
+            if (!request.getRequestURI().startsWith("/stream")) {
                 return Optional.empty();
             }
-            log.info("refused a WebSocket handshake from origin {}", origin);
-            return Optional.of(new HandshakeGuard.Refusal(403, "Forbidden",
-                    "{\"error\":\"this origin may not connect\",\"code\":\"FORBIDDEN_ORIGIN\"}"));
+            var presented = PresentedKey.from(request.getHeader("Authorization"),
+                    PresentedKey.tokenParameter(request.getQueryString()));
+            if (useCases.authenticate().authenticate(presented) instanceof AuthOutcome.Refused refused) {
+                return Optional.of(new HandshakeGuard.Refusal(401, "Unauthorized",
+                        "{\"error\":\"" + refused.reason().replace("\"", "'") + "\",\"code\":\"UNAUTHORIZED\"}"));
+            }
+            return Optional.empty();
         }));
 
         http.getServerConfiguration().addHttpHandler(new HealthHandler(json, useCases.count(), connections::count),
                 "/health");
+    }
+
+    private static AuthOutcome authenticate(StreamingUseCases useCases, HandshakeRequest request) {
+        List<String> tokens = request.getParameterMap().get("token");
+        return useCases.authenticate().authenticate(PresentedKey.from(
+                firstHeader(request, "Authorization"), tokens == null || tokens.isEmpty() ? null : tokens.getFirst()));
+    }
+
+    private static String firstHeader(HandshakeRequest request, String name) {
+        return request.getHeaders().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .flatMap(h -> h.getValue().stream()).findFirst().orElse(null);
     }
 
     public void start() {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StartOutcome;
@@ -81,11 +82,11 @@ class StartStreamServiceTest {
     }
 
     private StartOutcome start(StreamRequestDraft draft, ClientId client) {
-        return service.start(new StartStreamCommand(client, draft, Optional.of("req-7")), events);
+        return service.start(new StartStreamCommand(client, Caller.ANONYMOUS, draft, Optional.of("req-7")), events);
     }
 
     private StartOutcome startSingleModel(String message) {
-        return singleModel.start(new StartStreamCommand(CLIENT, StreamRequestDraft.ofMessage(message), Optional.empty()),
+        return singleModel.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage(message), Optional.empty()),
                 events);
     }
 

@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
@@ -36,6 +37,7 @@ public final class ClientConnection implements StreamEvents {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     private final ClientId id;
+    private final Caller caller;
     private final FrameCodec codec;
     private final StreamingUseCases useCases;
     private final Executor work;
@@ -44,8 +46,10 @@ public final class ClientConnection implements StreamEvents {
     private Outbox outbox;
     private volatile boolean closed;
 
-    public ClientConnection(ClientId id, FrameCodec codec, StreamingUseCases useCases, Executor work, InstantSource clock) {
+    public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
+                            InstantSource clock) {
         this.id = id;
+        this.caller = caller;
         this.codec = codec;
         this.useCases = useCases;
         this.work = work;
@@ -83,7 +87,7 @@ public final class ClientConnection implements StreamEvents {
 
     private void start(ClientCommand.RequestStream request) {
         try {
-            useCases.start().start(new StartStreamCommand(id, request.draft(), request.requestId()), this);
+            useCases.start().start(new StartStreamCommand(id, caller, request.draft(), request.requestId()), this);
         } catch (RuntimeException e) {
             log.error("starting a stream failed on connection {}", id, e);
             sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, "the server could not start the stream",

@@ -7,6 +7,7 @@ import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
 import jakarta.websocket.CloseReason;
@@ -30,6 +31,9 @@ public final class NativeStreamEndpoint extends Endpoint {
 
     private static final Logger log = LoggerFactory.getLogger(NativeStreamEndpoint.class);
 
+    /** The handshake's user property that carries the authenticated {@link Caller}. */
+    public static final String CALLER = "vctt.caller";
+
     private final NativeFrames frames;
     private final StreamingUseCases useCases;
     private final ConnectionLimits limits;
@@ -49,7 +53,9 @@ public final class NativeStreamEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        var connection = new ClientConnection(ClientId.of("ws-" + UUID.randomUUID()), frames, useCases, work, clock);
+        Caller caller = (Caller) config.getUserProperties().getOrDefault(CALLER, Caller.ANONYMOUS);
+        var connection = new ClientConnection(ClientId.of("ws-" + UUID.randomUUID()), caller, frames, useCases, work,
+                clock);
         connection.attach(new Outbox(
                 (frame, done) -> session.getAsyncRemote().sendText(frame,
                         result -> done.accept(result.isOK() ? null : result.getException())),

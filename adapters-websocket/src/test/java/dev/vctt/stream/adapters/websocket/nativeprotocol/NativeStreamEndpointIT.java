@@ -12,6 +12,7 @@ import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
+import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
@@ -57,7 +58,7 @@ class NativeStreamEndpointIT {
                 TestCatalog.everyRoleTo(GPT_4O), TestCatalog.prices(),
                 Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), new FallbackRule(Duration.ZERO),
                 new SleepingScheduler(), active, new SequentialIds(), Clock.systemUTC());
-        var useCases = new StreamingUseCases(start, new CancelStreamService(active), streams);
+        var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, new CancelStreamService(active), streams);
         server = new WebServer(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
                 List.of("https://app.example.com"), Duration.ofMillis(200)), useCases, Clock.systemUTC());
         server.start();

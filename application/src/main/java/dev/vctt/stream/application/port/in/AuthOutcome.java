@@ -1,0 +1,20 @@
+package dev.vctt.stream.application.port.in;
+
+import java.util.Objects;
+
+/** Whether a client may connect, and as whom. */
+public sealed interface AuthOutcome {
+
+    record Authenticated(Caller caller) implements AuthOutcome {
+        public Authenticated {
+            Objects.requireNonNull(caller, "caller");
+        }
+    }
+
+    /** Refused; {@code reason} is safe to show the client (it never echoes the key). */
+    record Refused(String reason) implements AuthOutcome {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}
