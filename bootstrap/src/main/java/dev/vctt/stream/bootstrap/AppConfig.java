@@ -2,6 +2,7 @@ package dev.vctt.stream.bootstrap;
 
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
+import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,7 +34,28 @@ public record AppConfig(
         Duration maxRetryWait,
         Duration heartbeat,
         int defaultMaxTokens,
-        Catalog catalog) {
+        Catalog catalog,
+        Optional<ExternalDatabase> database,
+        String databaseSchema,
+        int databasePoolSize,
+        Optional<Usd> globalDailyBudget,
+        Optional<Usd> keyDailyBudget,
+        Duration progressEvery,
+        int writeBacklog) {
+
+    /** A PostgreSQL server given by {@code DATABASE_URL}; without one the server embeds its own. */
+    public record ExternalDatabase(String url, String user, String password) {
+        public ExternalDatabase {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "ExternalDatabase[url=" + url + ", user=" + user + "]";
+        }
+    }
 
     /** Whether clients must present an API key. */
     public enum AuthMode { OFF, KEYS }
@@ -87,7 +109,34 @@ public record AppConfig(
                 env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
                 env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
                 env.integer("VCTT_DEFAULT_MAX_TOKENS", 4096, 1, 1_000_000),
-                catalog(env));
+                catalog(env),
+                database(env),
+                schema(env),
+                env.integer("VCTT_DB_POOL_SIZE", 10, 1, 200),
+                env.usd("VCTT_DAILY_BUDGET_USD"),
+                env.usd("VCTT_KEY_DAILY_BUDGET_USD"),
+                env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(1)),
+                env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000));
+    }
+
+    private static Optional<ExternalDatabase> database(Env env) {
+        Optional<String> url = env.text("DATABASE_URL");
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!url.get().startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("DATABASE_URL must be a jdbc:postgresql:// URL, got '" + url.get() + "'");
+        }
+        return Optional.of(new ExternalDatabase(url.get(), env.text("DATABASE_USER", "postgres"),
+                env.text("DATABASE_PASSWORD", "")));
+    }
+
+    private static String schema(Env env) {
+        String schema = env.text("VCTT_DB_SCHEMA", "public");
+        if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new ConfigException("VCTT_DB_SCHEMA must be a lower-case SQL name, got '" + schema + "'");
+        }
+        return schema;
     }
 
     private static Catalog catalog(Env env) {

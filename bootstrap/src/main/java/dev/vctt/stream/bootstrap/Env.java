@@ -1,5 +1,7 @@
 package dev.vctt.stream.bootstrap;
 
+import dev.vctt.stream.domain.cost.Usd;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -77,6 +79,23 @@ final class Env {
     List<String> list(String name) {
         return text(name).map(value -> Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
+    }
+
+    /** An amount of dollars, e.g. {@code 25} or {@code 2.50}; absent when unset. */
+    Optional<Usd> usd(String name) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            var amount = new BigDecimal(value.get());
+            if (amount.signum() < 0) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(Usd.of(amount));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an amount of US dollars such as 25 or 2.50, got '" + value.get() + "'");
+        }
     }
 
     <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {

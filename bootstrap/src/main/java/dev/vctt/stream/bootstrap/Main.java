@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Starts the server from the environment; stops it on SIGTERM / Ctrl-C. */
+/** Starts the server from the environment and stops it on SIGTERM / Ctrl-C; or runs an admin command. */
 public final class Main {
 
     private Main() {
@@ -23,6 +23,10 @@ public final class Main {
         } catch (ConfigException e) {
             log.error("configuration error: {}", e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (AdminCommand.handles(args)) {
+            System.exit(AdminCommand.run(args, config, System.out, System.err));
             return;
         }
         ServerApp app;

@@ -5,14 +5,25 @@ import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
 import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
+import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
+import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
+import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
+import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
+import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
+import dev.vctt.stream.application.service.ProgressRecorder;
+import dev.vctt.stream.application.service.QuerySessionsService;
+import dev.vctt.stream.application.service.QueryStatsService;
+import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.FallbackRule;
@@ -28,20 +39,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole server, built with plain constructors in one readable place. Closing it shuts down in
- * reverse order: connections (their streams cancelled), the listener, provider clients, timers.
+ * reverse order: connections (their streams cancelled and recorded), the listener, timers, provider
+ * clients, then the database once every record is written.
  */
 public final class ServerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
+    private static final Duration STREAMS_END_WITHIN = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
     private final WebServer web;
     private final CancelStreamService cancels;
+    private final CountActiveStreamsService streams;
+    private final ProgressRecorder progress;
 
     private ServerApp(AppConfig config, InstantSource clock) {
-        var watchdog = new StreamWatchdog(watchdogTick(config.shortestTimeout()));
-        closeInReverse.push(watchdog);
+        Storage storage = closing(Storage.open(config));
+        var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
+        var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
+        var keys = new JdbcApiKeyStore(storage.database.dataSource());
+        new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
 
+        var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
         Map<ProviderId, LlmProvider> providers = new LinkedHashMap<>();
         providers.put(ProviderId.OPENAI, closing(new OpenAiChatCompletionsProvider("openai",
                 isOpenAi(config.openai()) ? ChatCompletionsDialect.OPENAI : ChatCompletionsDialect.COMPATIBLE,
@@ -53,23 +72,34 @@ public final class ServerApp implements AutoCloseable {
         providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
 
-        var active = new ActiveStreams(config.maxStreamsPerConnection());
         var scheduler = closing(new VirtualThreadScheduler());
-        var start = new StartStreamService(new RequestPolicy(config.requestLimits()),
-                config.catalog().routeTable(), config.catalog().prices(), providers,
-                new FallbackRule(config.maxRetryWait()), scheduler, active, new RandomIds(), clock);
+        var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
+                config.catalog().prices(), providers, new JtokkitTokenizer(), new FallbackRule(config.maxRetryWait()),
+                scheduler, sessions, ledger, new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(),
+                config.defaultMaxTokens()), active, new RandomIds(), clock);
         cancels = new CancelStreamService(active);
-        var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, cancels, new CountActiveStreamsService(active));
+        streams = new CountActiveStreamsService(active);
+        progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
+        var authenticate = config.auth() == AppConfig.AuthMode.KEYS
+                ? AuthenticateClientService.withKeys(keys) : AuthenticateClientService.open();
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
-                config.allowedOrigins(), config.heartbeat()), useCases, clock);
+                config.allowedOrigins(), config.heartbeat()),
+                new StreamingUseCases(authenticate, start, cancels, streams),
+                new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
+                        new QueryStatsService(sessions)), clock);
         warnAboutMissingKeys(config);
+        if (config.auth() == AppConfig.AuthMode.OFF) {
+            log.info("VCTT_AUTH=off: clients need no API key");
+        }
     }
 
     /** Builds and starts the server; it listens when this returns. */
     public static ServerApp start(AppConfig config, InstantSource clock) {
         var app = new ServerApp(config, clock);
         try {
+            app.progress.start();
             app.web.start();
         } catch (RuntimeException e) {
             app.close();
@@ -86,6 +116,8 @@ public final class ServerApp implements AutoCloseable {
     public void close() {
         web.close();
         cancels.cancelEverything();
+        awaitStreamsEnded();
+        progress.stop();
         while (!closeInReverse.isEmpty()) {
             try {
                 closeInReverse.pop().close();
@@ -94,6 +126,22 @@ public final class ServerApp implements AutoCloseable {
             }
         }
         log.info("stopped");
+    }
+
+    /** Cancelled streams end on their own threads; their records must be queued before storage closes. */
+    private void awaitStreamsEnded() {
+        long deadline = System.nanoTime() + STREAMS_END_WITHIN.toNanos();
+        while (streams.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (streams.count() > 0) {
+            log.warn("{} stream(s) did not end within {}", streams.count(), STREAMS_END_WITHIN);
+        }
     }
 
     private static void warnAboutMissingKeys(AppConfig config) {

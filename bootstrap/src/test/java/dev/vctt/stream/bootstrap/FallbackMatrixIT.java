@@ -155,12 +155,11 @@ class FallbackMatrixIT {
 
     @BeforeAll
     static void start() {
-        app = ServerApp.start(AppConfig.fromEnv(Map.of(
-                "PORT", "0",
+        app = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of(
                 "OPENAI_BASE_URL", OPENAI.baseUrl().toString(), "OPENAI_API_KEY", "sk-o",
                 "ANTHROPIC_BASE_URL", ANTHROPIC.baseUrl().toString(), "ANTHROPIC_API_KEY", "sk-a",
                 "XAI_BASE_URL", XAI.baseUrl().toString(), "XAI_API_KEY", "sk-x",
-                "VCTT_FIRST_TOKEN_TIMEOUT_MS", "500", "VCTT_IDLE_TIMEOUT_MS", "400")), Clock.systemUTC());
+                "VCTT_FIRST_TOKEN_TIMEOUT_MS", "500", "VCTT_IDLE_TIMEOUT_MS", "400"))), Clock.systemUTC());
     }
 
     @AfterAll
@@ -249,9 +248,9 @@ class FallbackMatrixIT {
     void a_provider_that_refuses_connections_falls_back_before_the_first_chunk() throws Exception {
         int closedPort = ServerProcess.freePort();
         ANTHROPIC.enqueue(Reply.sse(Transcripts.bytes("anthropic-basic.sse")));
-        try (ServerApp unreachableOpenAi = ServerApp.start(AppConfig.fromEnv(Map.of("PORT", "0",
+        try (ServerApp unreachableOpenAi = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of(
                 "OPENAI_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1",
-                "ANTHROPIC_BASE_URL", ANTHROPIC.baseUrl().toString())), Clock.systemUTC());
+                "ANTHROPIC_BASE_URL", ANTHROPIC.baseUrl().toString()))), Clock.systemUTC());
              WsTestClient client = WsTestClient.connect(unreachableOpenAi.port())) {
             client.send("stream_request", Map.of("message", QUESTION, "agentRole", "ethics"));
 

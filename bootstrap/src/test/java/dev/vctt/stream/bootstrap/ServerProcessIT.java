@@ -19,7 +19,7 @@ class ServerProcessIT {
     void the_packaged_server_starts_answers_health_streams_and_stops_cleanly_on_sigterm() throws Exception {
         try (var openai = SseReplayServer.start();
              var server = ServerProcess.start(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(),
-                     "OPENAI_API_KEY", "sk-process", "VCTT_DATA_DIR", "target/process-data"))) {
+                     "OPENAI_API_KEY", "sk-process", "VCTT_DATA_DIR", "target/process-data-" + System.nanoTime()))) {
             openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")));
             server.awaitHealthy(START);
 

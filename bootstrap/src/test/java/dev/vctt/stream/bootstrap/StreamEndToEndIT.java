@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,11 +38,8 @@ class StreamEndToEndIT {
 
     @BeforeEach
     void start() {
-        var env = new HashMap<String, String>();
-        env.put("PORT", "0");
-        env.put("OPENAI_BASE_URL", openai.baseUrl().toString());
-        env.put("OPENAI_API_KEY", "sk-e2e");
-        app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
+        app = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(),
+                "OPENAI_API_KEY", "sk-e2e"))), Clock.systemUTC());
     }
 
     @AfterEach
@@ -77,12 +73,12 @@ class StreamEndToEndIT {
             assertThat(start.path("requestId").asText()).isEqualTo("e2e-1");
 
             List<String> pieces = List.of("The", " capital", " of", " France", " is", " Paris", ".");
-            long inputEstimate = (QUESTION.length() + 3) / 4;
-            int chars = 0;
+            // gpt-4o is counted with its tokenizer (o200k_base): the question is 3 tokens, plus 3 for
+            // its message and 3 to prime the reply; every piece of this answer is one token
+            long inputEstimate = 9;
             for (int i = 0; i < pieces.size(); i++) {
                 JsonNode chunk = frames.get(i + 1).path("data");
-                chars += pieces.get(i).length();
-                long tokens = (chars + 3) / 4;
+                long tokens = i + 1;
                 assertThat(chunk.path("sessionId").asText()).isEqualTo(sessionId);
                 assertThat(chunk.path("index").asInt()).isEqualTo(i);
                 assertThat(chunk.path("chunk").asText()).isEqualTo(pieces.get(i));

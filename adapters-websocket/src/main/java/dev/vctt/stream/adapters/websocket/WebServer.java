@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.http.ApiHandler;
 import dev.vctt.stream.adapters.websocket.http.HealthHandler;
+import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import jakarta.websocket.DeploymentException;
@@ -47,7 +49,7 @@ public final class WebServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-heartbeat").daemon().factory());
     private final InstantSource clock;
 
-    public WebServer(WebServerSettings settings, StreamingUseCases useCases, InstantSource clock) {
+    public WebServer(WebServerSettings settings, StreamingUseCases useCases, HttpUseCases api, InstantSource clock) {
         this.settings = settings;
         this.clock = clock;
         var json = new ObjectMapper();
@@ -105,8 +107,9 @@ public final class WebServer implements AutoCloseable {
             return Optional.empty();
         }));
 
-        http.getServerConfiguration().addHttpHandler(new HealthHandler(json, useCases.count(), connections::count),
+        http.getServerConfiguration().addHttpHandler(new HealthHandler(json, api.health(), connections::count),
                 "/health");
+        http.getServerConfiguration().addHttpHandler(new ApiHandler(json, api, clock), "/api/*");
     }
 
     private static AuthOutcome authenticate(StreamingUseCases useCases, HandshakeRequest request) {

@@ -7,13 +7,24 @@ import dev.vctt.stream.application.port.in.StartStreamUseCase;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.IdGenerator;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.Reservation;
 import dev.vctt.stream.application.port.out.Scheduler;
+import dev.vctt.stream.application.port.out.SessionOpened;
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.Settlement;
+import dev.vctt.stream.application.port.out.SpendLedger;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.application.port.out.Tokenizer;
+import dev.vctt.stream.domain.cost.BudgetDecision;
+import dev.vctt.stream.domain.cost.BudgetPolicy;
+import dev.vctt.stream.domain.cost.BudgetScope;
 import dev.vctt.stream.domain.cost.PriceTable;
 import dev.vctt.stream.domain.cost.TokenCount;
-import dev.vctt.stream.domain.cost.TokenEstimate;
+import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.RequestCheck;
 import dev.vctt.stream.domain.request.RequestPolicy;
@@ -28,30 +39,46 @@ import dev.vctt.stream.domain.session.Pending;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Checks a request, routes it to its role's first model, and starts the stream. */
+/**
+ * Checks a request, reserves its worst-case cost against the day's budgets, records the session,
+ * and starts the stream on its role's first model. Nothing here waits for a provider; the budget
+ * reservation is the one database round trip before the first provider call.
+ */
 public final class StartStreamService implements StartStreamUseCase {
+
+    private static final Logger log = LoggerFactory.getLogger(StartStreamService.class);
 
     private final RequestPolicy policy;
     private final RouteTable routes;
     private final PriceTable prices;
+    private final BudgetSettings budgets;
     private final ActiveStreams active;
     private final IdGenerator ids;
     private final InstantSource clock;
     private final RunDependencies deps;
 
     public StartStreamService(RequestPolicy policy, RouteTable routes, PriceTable prices,
-                              Map<ProviderId, LlmProvider> providers, FallbackRule fallback, Scheduler scheduler,
+                              Map<ProviderId, LlmProvider> providers, Tokenizer tokenizer, FallbackRule fallback,
+                              Scheduler scheduler, SessionStore sessions, SpendLedger ledger, BudgetSettings budgets,
                               ActiveStreams active, IdGenerator ids, InstantSource clock) {
         this.policy = policy;
         this.routes = routes;
         this.prices = prices;
+        this.budgets = budgets;
         this.active = active;
         this.ids = ids;
         this.clock = clock;
-        this.deps = new RunDependencies(providers, prices, fallback, scheduler, clock, active);
+        this.deps = new RunDependencies(providers, prices, tokenizer, fallback, scheduler, sessions, ledger, clock, active);
         for (ModelRoute route : routes.allModels()) {
             if (!providers.containsKey(route.provider())) {
                 throw new IllegalArgumentException("model " + route.model() + " is routed to provider "
@@ -76,25 +103,86 @@ public final class StartStreamService implements StartStreamUseCase {
         ModelRoute first = chain.first();
         SessionId id = ids.newSessionId();
         List<ChatTurn> conversation = request.conversation();
-        Attempt attempt = Attempt.start(first, prices.priceOf(first.model()), inputEstimate(conversation));
-        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), request.maxTokens());
-        var run = new StreamRun(command.client(), command.requestId(), Pending.start(id, request.role(), now, attempt),
-                chain, completion, events, deps);
+        TokenCount inputEstimate = PromptTokens.estimate(deps.tokenizer(), first.model(), conversation);
+        int maxOutput = request.maxTokens().orElse(budgets.defaultMaxOutputTokens());
+        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput));
+        Attempt attempt = Attempt.start(first, prices.priceOf(first.model()), inputEstimate);
+
+        List<BudgetLimit> limits = limitsFor(command);
+        Optional<Usd> ceiling = Optional.empty();
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (!limits.isEmpty()) {
+            Usd worstCase = worstCase(chain, conversation, maxOutput);
+            BudgetDecision decision;
+            try {
+                decision = deps.ledger().reserve(new Reservation(id, command.caller().apiKey(), day, worstCase, limits));
+            } catch (StoreUnavailable e) {
+                log.error("cannot check budgets: {}", e.getMessage());
+                return refuse(command, events, ErrorCode.INTERNAL_ERROR, "budgets cannot be checked right now", now);
+            }
+            if (decision instanceof BudgetDecision.Refused refused) {
+                return refuse(command, events, ErrorCode.BUDGET_EXCEEDED, describe(refused), now);
+            }
+            ceiling = Optional.of(worstCase);
+        }
+
+        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(),
+                Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
         if (!active.tryAdd(run)) {
+            release(id, command, day);
             return refuse(command, events, ErrorCode.TOO_MANY_STREAMS,
                     "at most " + active.maxPerClient() + " streams may run at once on one connection", now);
+        }
+        try {
+            deps.sessions().opened(new SessionOpened(id, command.client(), command.caller(), request,
+                    command.requestId(), first, inputEstimate, now));
+        } catch (StoreUnavailable e) {
+            active.remove(run);
+            release(id, command, day);
+            log.error("cannot record a new session: {}", e.getMessage());
+            return refuse(command, events, ErrorCode.INTERNAL_ERROR, "the server cannot record sessions right now", now);
         }
         events.started(new StreamStarted(id, first.model(), request.role(), command.requestId(), now));
         run.begin();
         return new StartOutcome.Started(id);
     }
 
-    private static TokenCount inputEstimate(List<ChatTurn> conversation) {
-        long chars = 0;
-        for (ChatTurn turn : conversation) {
-            chars += turn.content().length();
+    private List<BudgetLimit> limitsFor(StartStreamCommand command) {
+        var limits = new ArrayList<BudgetLimit>(2);
+        if (command.caller().apiKey().isPresent()) {
+            command.caller().dailyBudget().or(budgets::keyDefault)
+                    .ifPresent(daily -> limits.add(new BudgetLimit(BudgetScope.KEY, daily)));
         }
-        return TokenEstimate.ofChars(chars);
+        budgets.globalDaily().ifPresent(daily -> limits.add(new BudgetLimit(BudgetScope.GLOBAL, daily)));
+        return limits;
+    }
+
+    /** The dearest model of the chain, asked the whole conversation and writing every token it may. */
+    private Usd worstCase(FallbackChain chain, List<ChatTurn> conversation, int maxOutput) {
+        Usd worst = Usd.ZERO;
+        for (ModelRoute route : chain.models()) {
+            Usd cost = BudgetPolicy.worstCase(prices.priceOf(route.model()),
+                    PromptTokens.estimate(deps.tokenizer(), route.model(), conversation), TokenCount.of(maxOutput));
+            if (cost.compareTo(worst) > 0) {
+                worst = cost;
+            }
+        }
+        return worst;
+    }
+
+    /** A reservation made for a stream that then did not start is given back. */
+    private void release(SessionId id, StartStreamCommand command, LocalDate day) {
+        try {
+            deps.ledger().settle(new Settlement(id, command.caller().apiKey(), day, List.of()));
+        } catch (StoreUnavailable e) {
+            log.error("could not release the reservation of {}: {}", id, e.getMessage());
+        }
+    }
+
+    private static String describe(BudgetDecision.Refused refused) {
+        String whose = refused.scope() == BudgetScope.KEY ? "this API key's" : "the server's";
+        return "this request may cost up to $" + refused.needed().toPlainString() + " but only $"
+                + refused.left().toPlainString() + " is left of " + whose + " budget for today";
     }
 
     private static StartOutcome refuse(StartStreamCommand command, StreamEvents events, ErrorCode code, String message,

@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StreamChunk;
@@ -9,13 +10,19 @@ import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
+import dev.vctt.stream.application.port.out.LedgerEntry;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.ProviderFailure;
+import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionProgress;
+import dev.vctt.stream.application.port.out.Settlement;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
 import dev.vctt.stream.domain.cost.ReportedUsage;
-import dev.vctt.stream.domain.cost.TokenEstimate;
+import dev.vctt.stream.domain.cost.TokenCount;
+import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.routing.AttemptFailure;
 import dev.vctt.stream.domain.routing.Continuation;
@@ -35,6 +42,8 @@ import dev.vctt.stream.domain.session.Live;
 import dev.vctt.stream.domain.session.SessionId;
 import dev.vctt.stream.domain.session.Streaming;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +65,9 @@ final class StreamRun {
     private static final Logger log = LoggerFactory.getLogger(StreamRun.class);
 
     private final ClientId client;
+    private final Caller caller;
+    private final LocalDate day;
+    private final Optional<Usd> budgetCeiling;
     private final Optional<String> requestId;
     private final StreamEvents events;
     private final FallbackChain chain;
@@ -68,14 +80,18 @@ final class StreamRun {
     private Live live;
     private int attemptNumber;
     private boolean ended;
+    private boolean budgetCut;
 
     private volatile StreamHandle handle;
     private volatile boolean cancelRequested;
     private volatile boolean waitingToRetry;
 
-    StreamRun(ClientId client, Optional<String> requestId, Live pending, FallbackChain chain, CompletionRequest request,
-              StreamEvents events, RunDependencies deps) {
+    StreamRun(ClientId client, Caller caller, Optional<Usd> budgetCeiling, Optional<String> requestId, Live pending,
+              FallbackChain chain, CompletionRequest request, StreamEvents events, RunDependencies deps) {
         this.client = client;
+        this.caller = caller;
+        this.day = LocalDate.ofInstant(pending.startedAt(), ZoneOffset.UTC);
+        this.budgetCeiling = budgetCeiling;
         this.requestId = requestId;
         this.live = pending;
         this.chain = chain;
@@ -138,11 +154,31 @@ final class StreamRun {
             return;
         }
         Instant now = deps.clock().instant();
-        Streaming streaming = live.append(delta.text(), now);
+        Streaming streaming = live.append(delta.text(),
+                deps.tokenizer().count(live.attempt().route().model(), delta.text()), now);
         live = streaming;
         text.append(delta.text());
+        Usd cost = streaming.estimatedCost();
         events.chunk(new StreamChunk(streaming.id(), streaming.lastIndex(), delta.text(),
-                streaming.attempt().route().model(), streaming.tokensUsed(), streaming.estimatedCost(), now));
+                streaming.attempt().route().model(), streaming.tokensUsed(), cost, now));
+        if (budgetCeiling.isPresent() && cost.compareTo(budgetCeiling.get()) >= 0) {
+            log.info("stream {} reached its budget of {}; cutting it", streaming.id(), budgetCeiling.get());
+            budgetCut = true;
+            cancel();
+        }
+    }
+
+    /** Where the stream stands, for the periodic progress record. */
+    synchronized Optional<SessionProgress> snapshot(Instant now) {
+        if (ended) {
+            return Optional.empty();
+        }
+        Optional<Instant> firstToken = live instanceof Streaming streaming ? Optional.of(streaming.firstTokenAt())
+                : Optional.empty();
+        TokenCount output = live instanceof Streaming streaming ? streaming.tokensUsed() : TokenCount.ZERO;
+        Usd cost = live instanceof Streaming streaming ? streaming.estimatedCost() : live.attempt().estimatedCost();
+        return Optional.of(new SessionProgress(live.id(), live.attempt().route(), attemptNumber, live.chunks(),
+                text.toString(), live.attempt().inputEstimate(), output, cost, firstToken, now));
     }
 
     private synchronized void onUsage(int attempt, ReportedUsage usage) {
@@ -159,6 +195,10 @@ final class StreamRun {
         Instant now = deps.clock().instant();
         switch (outcome) {
             case StreamOutcome.Completed completed -> finish(live.complete(completed.reason(), now), Optional.empty());
+            case StreamOutcome.Cancelled cancelled when budgetCut ->
+                    finish(live.complete(FinishReason.BUDGET, now), Optional.empty());
+            case StreamOutcome.Failed failed when budgetCut ->
+                    finish(live.complete(FinishReason.BUDGET, now), Optional.empty());
             case StreamOutcome.Cancelled cancelled -> finish(live.cancel(now), Optional.empty());
             case StreamOutcome.Failed failed when cancelRequested -> finish(live.cancel(now), Optional.empty());
             case StreamOutcome.Failed failed -> fallBackOrFail(failed.failure(), now);
@@ -176,10 +216,9 @@ final class StreamRun {
                 finish(failed, Optional.of(exhausted ? ErrorCode.ALL_PROVIDERS_FAILED : ErrorCodes.forFailure(failure.kind())));
             }
             case NextStep.TryModel next -> {
-                String partial = text.toString();
-                List<ChatTurn> turns = Continuation.of(conversation, partial);
+                List<ChatTurn> turns = Continuation.of(conversation, text.toString());
                 Attempt attempt = Attempt.start(next.route(), deps.prices().priceOf(next.route().model()),
-                        TokenEstimate.ofChars(turns.stream().mapToLong(turn -> turn.content().length()).sum()));
+                        PromptTokens.estimate(deps.tokenizer(), next.route().model(), turns));
                 live = live.fallBackTo(attempt, new AttemptEnd.Failed(failure.kind(), reason));
                 log.info("stream {}: {} failed ({}), falling back to {}", live.id(), from.model(), reason, next.route().model());
                 events.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
@@ -207,17 +246,47 @@ final class StreamRun {
     private void finish(Ended result, Optional<ErrorCode> errorCode) {
         ended = true;
         deps.active().remove(this);
+        String answer = text.toString();
+        Optional<StreamFailed> failure = switch (result) {
+            case Failed failed -> Optional.of(new StreamFailed(Optional.of(failed.id()),
+                    errorCode.orElse(ErrorCodes.forFailure(failed.kind())), describe(failed), failed.attempts(),
+                    requestId, failed.endedAt()));
+            case Completed completed -> Optional.empty();
+            case Cancelled cancelled -> Optional.empty();
+        };
+        record(result, answer, failure);
         switch (result) {
             case Completed completed -> events.completed(completion(completed, completed.finishReason()));
             case Cancelled cancelled -> events.completed(completion(cancelled, FinishReason.CANCELLED));
-            case Failed failed -> events.failed(new StreamFailed(Optional.of(failed.id()),
-                    errorCode.orElse(ErrorCodes.forFailure(failed.kind())), describe(failed), failed.attempts(),
-                    requestId, failed.endedAt()));
+            case Failed failed -> events.failed(failure.orElseThrow());
         }
         log.info("stream {} ended: {} model={} attempts={} chunks={} tokens={}/{} cost={} ({})", result.id(),
                 result.getClass().getSimpleName().toLowerCase(Locale.ROOT), result.lastRoute().model(),
                 result.attempts().size(), result.chunks(), result.metering().usage().input().value(),
                 result.metering().usage().output().value(), result.metering().cost(), result.metering().source());
+    }
+
+    /**
+     * Bills every attempt and stores the session. Both stores write in the background; should either
+     * refuse anyway, the client still gets its answer and the fault is logged loudly.
+     */
+    private void record(Ended result, String answer, Optional<StreamFailed> failure) {
+        var entries = new ArrayList<LedgerEntry>(result.attempts().size());
+        for (int i = 0; i < result.attempts().size(); i++) {
+            AttemptResult attempt = result.attempts().get(i);
+            entries.add(new LedgerEntry(i + 1, attempt.route(), attempt.metering(), result.endedAt()));
+        }
+        try {
+            deps.ledger().settle(new Settlement(result.id(), caller.apiKey(), day, entries));
+        } catch (StoreUnavailable e) {
+            log.error("could not bill stream {} ({}): {}", result.id(), result.metering().cost(), e.getMessage());
+        }
+        try {
+            deps.sessions().closed(new SessionClosed(result, answer, failure.map(StreamFailed::code),
+                    failure.map(StreamFailed::message)));
+        } catch (StoreUnavailable e) {
+            log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
+        }
     }
 
     /** One line naming every model tried and what it answered. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.SessionView;
 import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
@@ -21,13 +22,17 @@ import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamOutcome;
+import dev.vctt.stream.application.testing.InMemorySessionStore;
+import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.ManualScheduler;
+import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.RecordingStreamEvents;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
 import dev.vctt.stream.application.testing.SequentialIds;
 import dev.vctt.stream.application.testing.SteppingClock;
 import dev.vctt.stream.application.testing.TestCatalog;
+import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.UsageSource;
@@ -66,14 +71,21 @@ class StartStreamServiceTest {
     private final ActiveStreams active = new ActiveStreams(2);
     private final RecordingStreamEvents events = new RecordingStreamEvents();
     private final ManualScheduler scheduler = new ManualScheduler();
+    private final InMemorySessionStore sessions = new InMemorySessionStore();
+    private final InMemorySpendLedger ledger = new InMemorySpendLedger();
     private final StartStreamService service = service(TestCatalog.everyRoleTo(GPT_4O, CLAUDE));
     private final StartStreamService singleModel = service(TestCatalog.everyRoleTo(GPT_4O));
 
     private StartStreamService service(RouteTable routes) {
+        return service(routes, BudgetSettings.NONE);
+    }
+
+    private StartStreamService service(RouteTable routes, BudgetSettings budgets) {
         return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes,
                 TestCatalog.prices(),
                 Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
-                new FallbackRule(Duration.ofSeconds(10)), scheduler, active, new SequentialIds(), clock);
+                new NoTokenizer(), new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, ledger, budgets, active,
+                new SequentialIds(), clock);
     }
     private final CancelStreamService cancels = new CancelStreamService(active);
 
@@ -384,7 +396,96 @@ class StartStreamServiceTest {
     void refuses_to_wire_a_route_to_a_provider_that_is_not_configured() {
         assertThatThrownBy(() -> new StartStreamService(new RequestPolicy(RequestLimits.DEFAULTS),
                 TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), TestCatalog.prices(),
-                Map.of(), new FallbackRule(Duration.ZERO), scheduler, active, new SequentialIds(), clock))
+                Map.of(), new NoTokenizer(), new FallbackRule(Duration.ZERO), scheduler, sessions, ledger,
+                BudgetSettings.NONE, active, new SequentialIds(), clock))
                 .hasMessageContaining("not configured");
+    }
+
+    @Test
+    void every_call_is_capped_at_the_default_output_limit_unless_the_request_sets_one() {
+        start("Explain");
+        start(StreamRequestDraft.ofMessage("Briefly").withMaxTokens(50), CLIENT);
+
+        assertThat(openai.nextCall().request().maxOutputTokens()).hasValue(4096);
+        assertThat(openai.nextCall().request().maxOutputTokens()).hasValue(50);
+    }
+
+    @Test
+    void a_finished_stream_is_recorded_and_billed_once_per_attempt() {
+        start("Explain");
+        openai.nextCall().fail(FailureKind.OVERLOADED, "busy");
+        anthropic.nextCall().delta("Done").usage(12, 1).complete(FinishReason.STOP);
+        events.await(StreamCompleted.class);
+
+        SessionView view = sessions.find(SessionId.of("s-1"), Caller.ANONYMOUS).orElseThrow();
+        assertThat(view.status()).isEqualTo("completed");
+        assertThat(view.modelsTried()).extracting(SessionView.ModelTried::model).containsExactly("gpt-4o", "claude-sonnet-4-5");
+        assertThat(ledger.entriesOf(SessionId.of("s-1"))).extracting(e -> e.attempt(), e -> e.metering().cost())
+                .containsExactlyInAnyOrder(tuple(1, Usd.of("0.0000050")), tuple(2, Usd.of("0.000051")));
+    }
+
+    @Test
+    void a_request_whose_worst_case_does_not_fit_the_budget_is_refused_before_any_provider_call() {
+        // worst case of "Explain" (2 tokens) capped at 100: Claude, 2 × $3/M + 100 × $15/M = $0.001506
+        StartStreamService budgeted = service(TestCatalog.everyRoleTo(GPT_4O, CLAUDE),
+                new BudgetSettings(Optional.of(Usd.of("0.0031")), Optional.empty(), 100));
+        var command = new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("Explain"), Optional.empty());
+
+        StartOutcome first = budgeted.start(command, events);
+        StartOutcome second = budgeted.start(command, events);
+        StartOutcome third = budgeted.start(command, events);
+
+        assertThat(first).isInstanceOf(StartOutcome.Started.class);
+        assertThat(second).isInstanceOf(StartOutcome.Started.class);
+        assertThat(third).isEqualTo(new StartOutcome.Refused(ErrorCode.BUDGET_EXCEEDED,
+                "this request may cost up to $0.001506 but only $0.000088 is left of the server's budget for today"));
+        assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
+        assertThat(openai.callCount()).isEqualTo(2);
+    }
+
+    @Test
+    void a_key_with_its_own_budget_is_held_to_it() {
+        StartStreamService budgeted = service(TestCatalog.everyRoleTo(GPT_4O), new BudgetSettings(Optional.empty(),
+                Optional.of(Usd.of("100")), 100));
+        var tight = Caller.of(ApiKeyId.of("key_tight"), Usd.of("0.001"));
+        var roomy = Caller.of(ApiKeyId.of("key_roomy"));
+
+        StartOutcome tightOutcome = budgeted.start(new StartStreamCommand(CLIENT, tight, StreamRequestDraft.ofMessage("Explain"),
+                Optional.empty()), events);
+        StartOutcome roomyOutcome = budgeted.start(new StartStreamCommand(CLIENT, roomy, StreamRequestDraft.ofMessage("Explain"),
+                Optional.empty()), events);
+
+        assertThat(tightOutcome).isInstanceOf(StartOutcome.Refused.class);
+        assertThat(((StartOutcome.Refused) tightOutcome).message()).contains("this API key's budget");
+        assertThat(roomyOutcome).isInstanceOf(StartOutcome.Started.class);
+    }
+
+    @Test
+    void a_running_stream_is_cut_when_its_cost_reaches_its_reservation() {
+        StartStreamService budgeted = service(TestCatalog.everyRoleTo(GPT_4O),
+                new BudgetSettings(Optional.of(Usd.of("1")), Optional.empty(), 2));
+        budgeted.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("Tell"), Optional.empty()),
+                events);
+        ScriptedStream call = openai.nextCall();
+
+        // reservation: 1 input token + 2 output tokens; 12 characters of output estimate 3 tokens
+        call.delta("abcd").delta("efghijkl");
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.BUDGET);
+        assertThat(call.isCancelled()).isTrue();
+        assertThat(completed.fullText()).isEqualTo("abcdefghijkl");
+    }
+
+    @Test
+    void a_store_that_cannot_record_a_session_refuses_the_stream_and_gives_the_reservation_back() {
+        sessions.refuseNewSessions(true);
+
+        StartOutcome outcome = start("Explain");
+
+        assertThat(outcome).isInstanceOf(StartOutcome.Refused.class);
+        assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(openai.callCount()).isZero();
+        assertThat(active.count()).isZero();
     }
 }

@@ -3,6 +3,7 @@ package dev.vctt.stream.domain.session;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.routing.FailureKind;
 import java.time.Instant;
+import java.util.OptionalLong;
 
 /** A session that may still change: waiting for its first chunk, or streaming. */
 public sealed interface Live extends StreamSession permits Pending, Streaming {
@@ -15,8 +16,15 @@ public sealed interface Live extends StreamSession permits Pending, Streaming {
 
     Live report(ReportedUsage usage);
 
-    /** Append a chunk of answer text; the first chunk turns a pending session into a streaming one. */
-    Streaming append(String text, Instant at);
+    /**
+     * Append a chunk of answer text, with its token count where the model's tokenizer is known; the
+     * first chunk turns a pending session into a streaming one.
+     */
+    Streaming append(String text, OptionalLong tokens, Instant at);
+
+    default Streaming append(String text, Instant at) {
+        return append(text, OptionalLong.empty(), at);
+    }
 
     /** Hand the session to another model after the current attempt failed. */
     Live fallBackTo(Attempt next, AttemptEnd.Failed why);

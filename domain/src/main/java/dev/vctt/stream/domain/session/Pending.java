@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Started, no chunk sent yet. Earlier attempts are those that failed before their first chunk. */
 public record Pending(SessionId id, AgentRole role, Instant startedAt, Attempt attempt, List<AttemptResult> earlier)
@@ -30,8 +31,8 @@ public record Pending(SessionId id, AgentRole role, Instant startedAt, Attempt a
     }
 
     @Override
-    public Streaming append(String text, Instant at) {
-        return new Streaming(id, role, startedAt, at, 0, attempt, earlier).append(text, at);
+    public Streaming append(String text, OptionalLong tokens, Instant at) {
+        return new Streaming(id, role, startedAt, at, 0, attempt, earlier).append(text, tokens, at);
     }
 
     @Override

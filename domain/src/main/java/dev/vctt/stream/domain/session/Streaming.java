@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Chunks are flowing. {@code chunks} counts every chunk sent to the client across attempts, so the
@@ -30,11 +31,11 @@ public record Streaming(SessionId id, AgentRole role, Instant startedAt, Instant
     }
 
     @Override
-    public Streaming append(String text, Instant at) {
+    public Streaming append(String text, OptionalLong tokens, Instant at) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("a chunk carries text");
         }
-        return new Streaming(id, role, startedAt, firstTokenAt, chunks + 1, attempt.append(text), earlier);
+        return new Streaming(id, role, startedAt, firstTokenAt, chunks + 1, attempt.append(text, tokens), earlier);
     }
 
     /** The index of the chunk appended last. */

@@ -122,4 +122,14 @@ class StreamSessionTest {
     void an_empty_chunk_is_refused() {
         assertThatThrownBy(() -> pending().append("", T0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void a_tokenizer_count_replaces_the_character_estimate_when_every_chunk_has_one() {
+        Streaming counted = pending().append("Hello", java.util.OptionalLong.of(1), T0)
+                .append(" there", java.util.OptionalLong.of(1), T0);
+        Streaming mixed = pending().append("Hello", java.util.OptionalLong.of(1), T0).append(" there", T0);
+
+        assertThat(counted.tokensUsed()).isEqualTo(TokenCount.of(2));
+        assertThat(mixed.tokensUsed()).as("one uncounted chunk: back to the estimate").isEqualTo(TokenCount.of(3));
+    }
 }

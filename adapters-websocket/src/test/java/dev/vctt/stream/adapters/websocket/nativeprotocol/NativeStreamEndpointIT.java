@@ -16,6 +16,14 @@ import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
+import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
+import dev.vctt.stream.application.service.BudgetSettings;
+import dev.vctt.stream.application.service.CheckHealthService;
+import dev.vctt.stream.application.service.QuerySessionsService;
+import dev.vctt.stream.application.service.QueryStatsService;
+import dev.vctt.stream.application.testing.InMemorySessionStore;
+import dev.vctt.stream.application.testing.InMemorySpendLedger;
+import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
 import dev.vctt.stream.application.testing.SequentialIds;
@@ -50,17 +58,21 @@ class NativeStreamEndpointIT {
     private final ScriptedLlmProvider provider = new ScriptedLlmProvider();
     private final ActiveStreams active = new ActiveStreams(3);
     private final CountActiveStreamsService streams = new CountActiveStreamsService(active);
+    private final InMemorySessionStore sessions = new InMemorySessionStore();
     private WebServer server;
 
     @BeforeEach
     void start_server() {
         var start = new StartStreamService(new RequestPolicy(new RequestLimits(2000, 1000, 5, 10_000, 4096)),
                 TestCatalog.everyRoleTo(GPT_4O), TestCatalog.prices(),
-                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), new FallbackRule(Duration.ZERO),
-                new SleepingScheduler(), active, new SequentialIds(), Clock.systemUTC());
+                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), new NoTokenizer(), new FallbackRule(Duration.ZERO),
+                new SleepingScheduler(), sessions, new InMemorySpendLedger(), BudgetSettings.NONE, active,
+                new SequentialIds(), Clock.systemUTC());
         var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, new CancelStreamService(active), streams);
         server = new WebServer(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
-                List.of("https://app.example.com"), Duration.ofMillis(200)), useCases, Clock.systemUTC());
+                List.of("https://app.example.com"), Duration.ofMillis(200)), useCases,
+                new HttpUseCases(new CheckHealthService(active, sessions), AuthenticateClientService.open(),
+                        new QuerySessionsService(sessions), new QueryStatsService(sessions)), Clock.systemUTC());
         server.start();
     }
 
@@ -320,7 +332,7 @@ class NativeStreamEndpointIT {
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-            assertThat(health.body()).contains("\"status\":\"up\"").contains("\"connections\":1").contains("\"activeStreams\":1");
+            assertThat(health.body()).contains("\"status\":\"up\"").contains("\"database\":\"up\"").contains("\"connections\":1").contains("\"activeStreams\":1");
         }
     }
 

@@ -1,19 +1,28 @@
 package dev.vctt.stream.application.port.in;
 
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.Usd;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Who a connection acts for: an API key, or nobody in particular when authentication is off. */
-public record Caller(Optional<ApiKeyId> apiKey) {
+/**
+ * Who a connection acts for: an API key (with its own daily budget, if it has one), or nobody in
+ * particular when authentication is off.
+ */
+public record Caller(Optional<ApiKeyId> apiKey, Optional<Usd> dailyBudget) {
 
-    public static final Caller ANONYMOUS = new Caller(Optional.empty());
+    public static final Caller ANONYMOUS = new Caller(Optional.empty(), Optional.empty());
 
     public Caller {
         Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(dailyBudget, "dailyBudget");
     }
 
     public static Caller of(ApiKeyId key) {
-        return new Caller(Optional.of(key));
+        return new Caller(Optional.of(key), Optional.empty());
+    }
+
+    public static Caller of(ApiKeyId key, Usd dailyBudget) {
+        return new Caller(Optional.of(key), Optional.of(dailyBudget));
     }
 }

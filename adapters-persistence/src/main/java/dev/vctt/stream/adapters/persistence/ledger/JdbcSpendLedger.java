@@ -1,0 +1,222 @@
+package dev.vctt.stream.adapters.persistence.ledger;
+
+import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.application.port.out.BudgetLimit;
+import dev.vctt.stream.application.port.out.LedgerEntry;
+import dev.vctt.stream.application.port.out.Reservation;
+import dev.vctt.stream.application.port.out.Settlement;
+import dev.vctt.stream.application.port.out.SpendLedger;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.BudgetDecision;
+import dev.vctt.stream.domain.cost.BudgetPolicy;
+import dev.vctt.stream.domain.cost.BudgetScope;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.cost.Usd;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The spend ledger and budgets in PostgreSQL.
+ *
+ * <p>A reservation is one transaction of conditional updates ({@code reserved = reserved + x where
+ * spent + reserved + x <= limit}) on one row per budget account and day. PostgreSQL takes the row
+ * lock and, under read committed, re-checks the condition against the latest row once the lock is
+ * had, so concurrent reservations queue on the row and can never pass the limit together. Accounts
+ * are always locked in the same order, so two reservations cannot deadlock.
+ *
+ * <p>A settlement inserts one ledger row per attempt (its primary key makes a second settlement
+ * bill nothing), adds what it newly billed to the accounts, and gives back the reservation.
+ */
+public final class JdbcSpendLedger implements SpendLedger {
+
+    private static final String GLOBAL = "global";
+
+    private final DataSource dataSource;
+    private final JdbcWriter writer;
+
+    public JdbcSpendLedger(DataSource dataSource, JdbcWriter writer) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+    }
+
+    @Override
+    public BudgetDecision reserve(Reservation reservation) {
+        List<BudgetLimit> limits = new ArrayList<>(reservation.limits());
+        limits.sort(Comparator.comparing(limit -> account(limit.scope(), reservation.apiKey())));
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                var accounts = new ArrayList<String>();
+                for (BudgetLimit limit : limits) {
+                    String account = account(limit.scope(), reservation.apiKey());
+                    ensureRow(connection, account, reservation.day());
+                    if (!hold(connection, account, reservation.day(), reservation.amount(), limit.daily())) {
+                        BudgetDecision refused = BudgetPolicy.decide(limit.scope(), limit.daily(),
+                                spent(connection, account, reservation.day()), reserved(connection, account, reservation.day()),
+                                reservation.amount());
+                        connection.rollback();
+                        return refused instanceof BudgetDecision.Refused ? refused
+                                : new BudgetDecision.Refused(limit.scope(), reservation.amount(), Usd.ZERO);
+                    }
+                    accounts.add(account);
+                }
+                record(connection, reservation, accounts);
+                connection.commit();
+                return new BudgetDecision.Allowed();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable("cannot reserve budget: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void settle(Settlement settlement) {
+        writer.submit("the bill of session " + settlement.session(), connection -> settle(connection, settlement));
+    }
+
+    private static void settle(Connection connection, Settlement settlement) throws SQLException {
+        BigDecimal added = BigDecimal.ZERO;
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into spend_ledger (session_id, attempt, api_key_id, day, model, provider, input_tokens,
+                    output_tokens, cost_usd, usage_estimated, recorded_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (session_id, attempt) do nothing""")) {
+            for (LedgerEntry entry : settlement.entries()) {
+                insert.setString(1, settlement.session().value());
+                insert.setInt(2, entry.attempt());
+                insert.setString(3, settlement.apiKey().map(ApiKeyId::value).orElse(null));
+                insert.setDate(4, Date.valueOf(settlement.day()));
+                insert.setString(5, entry.route().model().value());
+                insert.setString(6, entry.route().provider().value());
+                insert.setLong(7, entry.metering().usage().input().value());
+                insert.setLong(8, entry.metering().usage().output().value());
+                insert.setBigDecimal(9, entry.metering().cost().amount());
+                insert.setBoolean(10, entry.metering().source() == UsageSource.ESTIMATED);
+                insert.setTimestamp(11, Timestamp.from(entry.at()));
+                if (insert.executeUpdate() == 1) {
+                    added = added.add(entry.metering().cost().amount());
+                }
+            }
+        }
+        var accounts = new ArrayList<String>();
+        settlement.apiKey().ifPresent(key -> accounts.add(account(BudgetScope.KEY, Optional.of(key))));
+        accounts.add(GLOBAL);
+        accounts.sort(Comparator.naturalOrder());
+        if (added.signum() > 0) {
+            for (String account : accounts) {
+                ensureRow(connection, account, settlement.day());
+                try (PreparedStatement spend = connection.prepareStatement(
+                        "update budget_days set spent_usd = spent_usd + ? where account = ? and day = ?")) {
+                    spend.setBigDecimal(1, added);
+                    spend.setString(2, account);
+                    spend.setDate(3, Date.valueOf(settlement.day()));
+                    spend.executeUpdate();
+                }
+            }
+        }
+        release(connection, settlement);
+    }
+
+    /** Gives the session's reservation back, once. */
+    private static void release(Connection connection, Settlement settlement) throws SQLException {
+        try (PreparedStatement settle = connection.prepareStatement("""
+                update reservations set settled_at = ? where session_id = ? and settled_at is null
+                returning accounts, day, amount_usd""")) {
+            settle.setTimestamp(1, Timestamp.from(Instant.now()));
+            settle.setString(2, settlement.session().value());
+            try (ResultSet held = settle.executeQuery()) {
+                if (!held.next()) {
+                    return;
+                }
+                String[] accounts = (String[]) held.getArray("accounts").getArray();
+                LocalDate day = held.getDate("day").toLocalDate();
+                BigDecimal amount = held.getBigDecimal("amount_usd");
+                for (String account : accounts) {
+                    try (PreparedStatement give = connection.prepareStatement(
+                            "update budget_days set reserved_usd = greatest(reserved_usd - ?, 0) where account = ? and day = ?")) {
+                        give.setBigDecimal(1, amount);
+                        give.setString(2, account);
+                        give.setDate(3, Date.valueOf(day));
+                        give.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean hold(Connection connection, String account, LocalDate day, Usd amount, Usd limit)
+            throws SQLException {
+        try (PreparedStatement hold = connection.prepareStatement("""
+                update budget_days set reserved_usd = reserved_usd + ?
+                where account = ? and day = ? and spent_usd + reserved_usd + ? <= ?""")) {
+            hold.setBigDecimal(1, amount.amount());
+            hold.setString(2, account);
+            hold.setDate(3, Date.valueOf(day));
+            hold.setBigDecimal(4, amount.amount());
+            hold.setBigDecimal(5, limit.amount());
+            return hold.executeUpdate() == 1;
+        }
+    }
+
+    private static void record(Connection connection, Reservation reservation, List<String> accounts) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into reservations (session_id, accounts, day, amount_usd, created_at) values (?, ?, ?, ?, ?)""")) {
+            Array array = connection.createArrayOf("text", accounts.toArray());
+            insert.setString(1, reservation.session().value());
+            insert.setArray(2, array);
+            insert.setDate(3, Date.valueOf(reservation.day()));
+            insert.setBigDecimal(4, reservation.amount().amount());
+            insert.setTimestamp(5, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void ensureRow(Connection connection, String account, LocalDate day) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into budget_days (account, day) values (?, ?) on conflict (account, day) do nothing")) {
+            insert.setString(1, account);
+            insert.setDate(2, Date.valueOf(day));
+            insert.executeUpdate();
+        }
+    }
+
+    private static Usd spent(Connection connection, String account, LocalDate day) throws SQLException {
+        return amount(connection, "spent_usd", account, day);
+    }
+
+    private static Usd reserved(Connection connection, String account, LocalDate day) throws SQLException {
+        return amount(connection, "reserved_usd", account, day);
+    }
+
+    private static Usd amount(Connection connection, String column, String account, LocalDate day) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select " + column + " from budget_days where account = ? and day = ?")) {
+            select.setString(1, account);
+            select.setDate(2, Date.valueOf(day));
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Usd.of(row.getBigDecimal(1)) : Usd.ZERO;
+            }
+        }
+    }
+
+    private static String account(BudgetScope scope, Optional<ApiKeyId> key) {
+        return scope == BudgetScope.KEY ? "key:" + key.orElseThrow(() -> new IllegalArgumentException(
+                "a key budget needs a key")).value() : GLOBAL;
+    }
+}

@@ -1,0 +1,407 @@
+package dev.vctt.stream.adapters.persistence.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.in.SessionView;
+import dev.vctt.stream.application.port.in.StatsQuery;
+import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.out.RunningSession;
+import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionOpened;
+import dev.vctt.stream.application.port.out.SessionProgress;
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.TokenCount;
+import dev.vctt.stream.domain.cost.TokenUsage;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.routing.ModelRoute;
+import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.session.AttemptEnd;
+import dev.vctt.stream.domain.session.AttemptResult;
+import dev.vctt.stream.domain.session.Cancelled;
+import dev.vctt.stream.domain.session.Completed;
+import dev.vctt.stream.domain.session.Ended;
+import dev.vctt.stream.domain.session.Failed;
+import dev.vctt.stream.domain.session.SessionId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+
+/**
+ * Sessions and their messages in PostgreSQL. Writes go through the {@link JdbcWriter} in the
+ * background and in order; reads are direct.
+ */
+public final class JdbcSessionStore implements SessionStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final JdbcWriter writer;
+    private final Map<SessionId, SessionProgress> pendingProgress = new ConcurrentHashMap<>();
+    private final AtomicBoolean progressQueued = new AtomicBoolean();
+
+    public JdbcSessionStore(DataSource dataSource, JdbcWriter writer) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+    }
+
+    @Override
+    public void opened(SessionOpened session) {
+        writer.admit("the start of session " + session.id(), connection -> insert(connection, session));
+    }
+
+    /**
+     * Snapshots wait in a map, the latest per session; one queued write takes whatever is there when
+     * its turn comes, so a slow database sees one batch per turn, never a growing pile.
+     */
+    @Override
+    public void progressed(List<SessionProgress> progress) {
+        for (SessionProgress p : progress) {
+            pendingProgress.merge(p.id(), p, (older, newer) -> newer.at().isBefore(older.at()) ? older : newer);
+        }
+        if (progress.isEmpty() || !progressQueued.compareAndSet(false, true)) {
+            return;
+        }
+        writer.submit("progress of running sessions", connection -> {
+            progressQueued.set(false);
+            var batch = new ArrayList<SessionProgress>();
+            for (SessionId id : List.copyOf(pendingProgress.keySet())) {
+                SessionProgress latest = pendingProgress.remove(id);
+                if (latest != null) {
+                    batch.add(latest);
+                }
+            }
+            try {
+                update(connection, batch);
+            } catch (SQLException e) {
+                batch.forEach(p -> pendingProgress.putIfAbsent(p.id(), p));
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void closed(SessionClosed session) {
+        writer.submit("the end of session " + session.session().id(), connection -> close(connection, session));
+    }
+
+    @Override
+    public void interrupted(RunningSession session, Instant at) {
+        writer.submit("the interruption of session " + session.id(), connection -> interrupt(connection, session, at));
+    }
+
+    private static void insert(Connection connection, SessionOpened session) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into sessions (id, client_id, api_key_id, agent_role, request_id, temperature, max_tokens,
+                    tools_enabled, status, first_model, first_provider, current_model, current_provider, input_estimate,
+                    started_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
+                on conflict (id) do nothing""")) {
+            insert.setString(1, session.id().value());
+            insert.setString(2, session.client().value());
+            insert.setString(3, session.caller().apiKey().map(ApiKeyId::value).orElse(null));
+            insert.setString(4, session.request().role().wireName());
+            insert.setString(5, session.requestId().orElse(null));
+            insert.setDouble(6, session.request().temperature().value());
+            if (session.request().maxTokens().isPresent()) {
+                insert.setInt(7, session.request().maxTokens().getAsInt());
+            } else {
+                insert.setNull(7, Types.INTEGER);
+            }
+            insert.setBoolean(8, session.request().toolsEnabled());
+            insert.setString(9, session.firstModel().model().value());
+            insert.setString(10, session.firstModel().provider().value());
+            insert.setString(11, session.firstModel().model().value());
+            insert.setString(12, session.firstModel().provider().value());
+            insert.setLong(13, session.inputEstimate().value());
+            insert.setTimestamp(14, Timestamp.from(session.startedAt()));
+            if (insert.executeUpdate() == 0) {
+                return;
+            }
+        }
+        List<ChatTurn> turns = session.request().conversation();
+        try (PreparedStatement message = connection.prepareStatement(
+                "insert into messages (session_id, position, role, content) values (?, ?, ?, ?)")) {
+            for (int i = 0; i < turns.size(); i++) {
+                message.setString(1, session.id().value());
+                message.setInt(2, i);
+                message.setString(3, turns.get(i).role().wireName());
+                message.setString(4, turns.get(i).content());
+                message.addBatch();
+            }
+            message.executeBatch();
+        }
+    }
+
+    private static void update(Connection connection, List<SessionProgress> progress) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                update sessions set current_model = ?, current_provider = ?, attempts = ?, chunks = ?, partial_text = ?,
+                    input_estimate = ?, output_so_far = ?, estimated_cost = ?,
+                    first_token_at = coalesce(first_token_at, ?), progress_at = ?
+                where id = ? and status = 'running' and (progress_at is null or progress_at <= ?)""")) {
+            for (SessionProgress p : progress) {
+                update.setString(1, p.model().model().value());
+                update.setString(2, p.model().provider().value());
+                update.setInt(3, Math.max(1, p.attempts()));
+                update.setInt(4, p.chunks());
+                update.setString(5, p.partialText());
+                update.setLong(6, p.inputEstimate().value());
+                update.setLong(7, p.outputSoFar().value());
+                update.setBigDecimal(8, p.estimatedCost().amount());
+                update.setTimestamp(9, p.firstTokenAt().map(Timestamp::from).orElse(null));
+                update.setTimestamp(10, Timestamp.from(p.at()));
+                update.setString(11, p.id().value());
+                update.setTimestamp(12, Timestamp.from(p.at()));
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    private static void close(Connection connection, SessionClosed closed) throws SQLException {
+        Ended session = closed.session();
+        String status = switch (session) {
+            case Completed completed -> "completed";
+            case Cancelled cancelled -> "cancelled";
+            case Failed failed -> "failed";
+        };
+        String finishReason = switch (session) {
+            case Completed completed -> completed.finishReason().wireName();
+            case Cancelled cancelled -> "cancelled";
+            case Failed failed -> null;
+        };
+        try (PreparedStatement update = connection.prepareStatement("""
+                update sessions set status = ?, ended_at = ?, first_token_at = ?, attempts = ?, chunks = ?,
+                    current_model = ?, current_provider = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
+                    usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
+                    models_tried = ?::jsonb, partial_text = null
+                where id = ? and status = 'running'""")) {
+            update.setString(1, status);
+            update.setTimestamp(2, Timestamp.from(session.endedAt()));
+            update.setTimestamp(3, session.firstTokenAt().map(Timestamp::from).orElse(null));
+            update.setInt(4, session.attempts().size());
+            update.setInt(5, session.chunks());
+            update.setString(6, session.lastRoute().model().value());
+            update.setString(7, session.lastRoute().provider().value());
+            update.setLong(8, session.metering().usage().input().value());
+            update.setLong(9, session.metering().usage().output().value());
+            update.setBigDecimal(10, session.metering().cost().amount());
+            update.setBoolean(11, session.metering().source() == UsageSource.ESTIMATED);
+            update.setString(12, finishReason);
+            update.setString(13, closed.errorCode().map(Enum::name).orElse(null));
+            update.setString(14, closed.errorMessage().orElse(null));
+            update.setBoolean(15, session.fellBack());
+            update.setString(16, modelsTried(session.attempts()));
+            update.setString(17, session.id().value());
+            if (update.executeUpdate() == 0) {
+                return;
+            }
+        }
+        appendAnswer(connection, session.id().value(), closed.answer(), true);
+    }
+
+    private static void interrupt(Connection connection, RunningSession session, Instant at) throws SQLException {
+        String model = session.lastProgress().map(p -> p.model().model().value()).orElse(session.firstModel().model().value());
+        ArrayNode tried = JSON.createArrayNode();
+        tried.addObject().put("model", model).put("outcome", "interrupted");
+        try (PreparedStatement update = connection.prepareStatement("""
+                update sessions set status = 'interrupted', ended_at = ?, input_tokens = input_estimate,
+                    output_tokens = output_so_far, cost_usd = estimated_cost, usage_estimated = true,
+                    models_tried = ?::jsonb
+                where id = ? and status = 'running'""")) {
+            update.setTimestamp(1, Timestamp.from(at));
+            update.setString(2, tried.toString());
+            update.setString(3, session.id().value());
+            if (update.executeUpdate() == 0) {
+                return;
+            }
+        }
+        String partial = session.lastProgress().map(SessionProgress::partialText).orElse("");
+        appendAnswer(connection, session.id().value(), partial, false);
+    }
+
+    private static void appendAnswer(Connection connection, String id, String answer, boolean evenIfEmpty)
+            throws SQLException {
+        if (answer.isEmpty() && !evenIfEmpty) {
+            return;
+        }
+        try (PreparedStatement message = connection.prepareStatement("""
+                insert into messages (session_id, position, role, content)
+                select ?, coalesce(max(position), -1) + 1, 'assistant', ? from messages where session_id = ?""")) {
+            message.setString(1, id);
+            message.setString(2, answer);
+            message.setString(3, id);
+            message.executeUpdate();
+        }
+    }
+
+    private static String modelsTried(List<AttemptResult> attempts) {
+        ArrayNode tried = JSON.createArrayNode();
+        for (AttemptResult attempt : attempts) {
+            var node = tried.addObject().put("model", attempt.route().model().value());
+            switch (attempt.end()) {
+                case AttemptEnd.Finished finished -> node.put("outcome", "completed");
+                case AttemptEnd.Cancelled cancelled -> node.put("outcome", "cancelled");
+                case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("reason", failed.detail());
+            }
+        }
+        return tried.toString();
+    }
+
+    @Override
+    public List<RunningSession> running() {
+        return query("the running sessions", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select id, api_key_id, started_at, first_model, first_provider, input_estimate, progress_at,
+                        current_model, current_provider, attempts, chunks, partial_text, output_so_far, estimated_cost,
+                        first_token_at
+                    from sessions where status = 'running' order by started_at""");
+                 ResultSet rows = select.executeQuery()) {
+                var running = new ArrayList<RunningSession>();
+                while (rows.next()) {
+                    var id = SessionId.of(rows.getString("id"));
+                    var input = TokenCount.of(rows.getLong("input_estimate"));
+                    Optional<SessionProgress> progress = Optional.empty();
+                    if (rows.getTimestamp("progress_at") != null) {
+                        progress = Optional.of(new SessionProgress(id,
+                                route(rows.getString("current_model"), rows.getString("current_provider")),
+                                rows.getInt("attempts"), rows.getInt("chunks"),
+                                Optional.ofNullable(rows.getString("partial_text")).orElse(""), input,
+                                TokenCount.of(rows.getLong("output_so_far")), Usd.of(rows.getBigDecimal("estimated_cost")),
+                                instant(rows, "first_token_at"), rows.getTimestamp("progress_at").toInstant()));
+                    }
+                    running.add(new RunningSession(id, Optional.ofNullable(rows.getString("api_key_id")).map(ApiKeyId::of),
+                            rows.getTimestamp("started_at").toInstant(),
+                            route(rows.getString("first_model"), rows.getString("first_provider")), input, progress));
+                }
+                return running;
+            }
+        });
+    }
+
+    @Override
+    public Optional<SessionView> find(SessionId id, Caller caller) {
+        return query("session " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select * from sessions where id = ? and (cast(? as text) is null or api_key_id = ?)""")) {
+                select.setString(1, id.value());
+                String key = caller.apiKey().map(ApiKeyId::value).orElse(null);
+                select.setString(2, key);
+                select.setString(3, key);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(view(row, messages(connection, id.value())));
+                }
+            }
+        });
+    }
+
+    private static SessionView view(ResultSet row, List<ChatTurn> messages) throws SQLException {
+        String status = row.getString("status");
+        boolean running = status.equals("running");
+        TokenUsage usage = running ? new TokenUsage(TokenCount.of(row.getLong("input_estimate")),
+                TokenCount.of(row.getLong("output_so_far")))
+                : TokenUsage.of(row.getLong("input_tokens"), row.getLong("output_tokens"));
+        Usd cost = Usd.of(running ? row.getBigDecimal("estimated_cost") : row.getBigDecimal("cost_usd"));
+        var view = new ArrayList<>(messages);
+        if (running && row.getString("partial_text") != null && !row.getString("partial_text").isEmpty()) {
+            view.add(new ChatTurn(ChatRole.ASSISTANT, row.getString("partial_text")));
+        }
+        return new SessionView(row.getString("id"), status, row.getString("agent_role"),
+                Optional.ofNullable(row.getString("api_key_id")), Optional.ofNullable(row.getString("request_id")),
+                row.getDouble("temperature"), row.getTimestamp("started_at").toInstant(), instant(row, "first_token_at"),
+                instant(row, "ended_at"), usage, cost, running || row.getBoolean("usage_estimated"),
+                Optional.ofNullable(row.getString("finish_reason")), Optional.ofNullable(row.getString("error_code")),
+                Optional.ofNullable(row.getString("error_message")), modelsTried(row.getString("models_tried")), view);
+    }
+
+    private static List<ChatTurn> messages(Connection connection, String id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select role, content from messages where session_id = ? order by position")) {
+            select.setString(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                var turns = new ArrayList<ChatTurn>();
+                while (rows.next()) {
+                    turns.add(new ChatTurn(ChatRole.fromWireName(rows.getString("role")).orElseThrow(),
+                            rows.getString("content")));
+                }
+                return turns;
+            }
+        }
+    }
+
+    private static List<SessionView.ModelTried> modelsTried(String json) {
+        try {
+            var tried = new ArrayList<SessionView.ModelTried>();
+            for (JsonNode node : JSON.readTree(json)) {
+                tried.add(new SessionView.ModelTried(node.path("model").asText(), node.path("outcome").asText(),
+                        node.hasNonNull("reason") ? Optional.of(node.path("reason").asText()) : Optional.empty()));
+            }
+            return tried;
+        } catch (JsonProcessingException e) {
+            throw new StoreUnavailable("models_tried is not JSON: " + json, e);
+        }
+    }
+
+    @Override
+    public StatsReport stats(StatsQuery query, Caller caller) {
+        return query("statistics", connection -> new StatsReport(query,
+                Stats.rows(connection, query, caller, "'all'").getFirst(),
+                Stats.rows(connection, query, caller, "agent_role"),
+                Stats.rows(connection, query, caller, "current_model"),
+                Stats.rows(connection, query, caller, "to_char((started_at at time zone 'UTC')::date, 'YYYY-MM-DD')")));
+    }
+
+    @Override
+    public boolean reachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static ModelRoute route(String model, String provider) {
+        return ModelRoute.of(model, ProviderId.of(provider));
+    }
+
+    private static Optional<Instant> instant(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? Optional.empty() : Optional.of(value.toInstant());
+    }
+
+    /** A read on a pooled connection; database faults become {@link StoreUnavailable}. */
+    private <T> T query(String what, Read<T> read) {
+        try (Connection connection = dataSource.getConnection()) {
+            return read.run(connection);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.vctt.stream.adapters.websocket.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
+import dev.vctt.stream.application.port.in.AuthOutcome;
+import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.in.SessionView;
+import dev.vctt.stream.application.port.in.StatsQuery;
+import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.session.SessionId;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/sessions/{id}} (a session with its messages) and {@code GET /api/stats?from=&to=}
+ * (UTC days, default the last 30). With API keys required, a request presents its key like a
+ * WebSocket does ({@code Authorization: Bearer} or {@code ?token=}) and sees only its own sessions.
+ */
+public final class ApiHandler extends HttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+    private static final int DEFAULT_DAYS = 30;
+
+    private final ObjectMapper json;
+    private final HttpUseCases useCases;
+    private final InstantSource clock;
+
+    public ApiHandler(ObjectMapper json, HttpUseCases useCases, InstantSource clock) {
+        this.json = json;
+        this.useCases = useCases;
+        this.clock = clock;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        if (request.getMethod() != Method.GET) {
+            error(response, 405, "METHOD_NOT_ALLOWED", "only GET is supported");
+            return;
+        }
+        AuthOutcome auth = useCases.authenticate().authenticate(PresentedKey.from(request.getHeader("Authorization"),
+                request.getParameter("token")));
+        if (auth instanceof AuthOutcome.Refused refused) {
+            error(response, 401, "UNAUTHORIZED", refused.reason());
+            return;
+        }
+        Caller caller = ((AuthOutcome.Authenticated) auth).caller();
+        String path = request.getRequestURI();
+        try {
+            if (path.startsWith("/api/sessions/") && path.length() > "/api/sessions/".length()) {
+                session(response, caller, path.substring("/api/sessions/".length()));
+            } else if (path.equals("/api/stats")) {
+                stats(request, response, caller);
+            } else {
+                error(response, 404, "NOT_FOUND", "no such endpoint: " + path);
+            }
+        } catch (StoreUnavailable e) {
+            log.warn("an API request failed: {}", e.getMessage());
+            error(response, 503, "STORE_UNAVAILABLE", "the database cannot answer right now");
+        }
+    }
+
+    private void session(Response response, Caller caller, String id) throws IOException {
+        Optional<SessionView> found = id.isBlank() ? Optional.empty() : useCases.sessions().find(caller, SessionId.of(id));
+        if (found.isEmpty()) {
+            error(response, 404, "SESSION_NOT_FOUND", "no session " + id);
+            return;
+        }
+        SessionView view = found.get();
+        write(response, 200, out -> {
+            out.writeStartObject();
+            out.writeStringField("sessionId", view.id());
+            out.writeStringField("status", view.status());
+            out.writeStringField("agentRole", view.agentRole());
+            optional(out, "apiKeyId", view.apiKeyId());
+            optional(out, "requestId", view.requestId());
+            out.writeNumberField("temperature", view.temperature());
+            time(out, "startedAt", Optional.of(view.startedAt()));
+            time(out, "firstTokenAt", view.firstTokenAt());
+            time(out, "endedAt", view.endedAt());
+            out.writeNumberField("inputTokens", view.usage().input().value());
+            out.writeNumberField("outputTokens", view.usage().output().value());
+            out.writeFieldName("cost");
+            out.writeNumber(view.cost().toPlainString());
+            out.writeBooleanField("usageEstimated", view.usageEstimated());
+            optional(out, "finishReason", view.finishReason());
+            optional(out, "errorCode", view.errorCode());
+            optional(out, "error", view.errorMessage());
+            out.writeArrayFieldStart("modelsTried");
+            for (SessionView.ModelTried tried : view.modelsTried()) {
+                out.writeStartObject();
+                out.writeStringField("model", tried.model());
+                out.writeStringField("outcome", tried.outcome());
+                optional(out, "reason", tried.reason());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("messages");
+            for (ChatTurn turn : view.messages()) {
+                out.writeStartObject();
+                out.writeStringField("role", turn.role().wireName());
+                out.writeStringField("content", turn.content());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    private void stats(Request request, Response response, Caller caller) throws IOException {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        StatsQuery query;
+        try {
+            LocalDate to = day(request.getParameter("to")).orElse(today);
+            LocalDate from = day(request.getParameter("from")).orElse(to.minusDays(DEFAULT_DAYS - 1));
+            query = new StatsQuery(from, to);
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            error(response, 400, "BAD_REQUEST", "from and to are days like 2026-11-22, from not after to");
+            return;
+        }
+        StatsReport report = useCases.stats().stats(caller, query);
+        write(response, 200, out -> {
+            out.writeStartObject();
+            out.writeStringField("from", report.period().from().toString());
+            out.writeStringField("to", report.period().to().toString());
+            out.writeFieldName("total");
+            row(out, report.total(), Optional.empty());
+            rows(out, "byRole", "role", report.byRole());
+            rows(out, "byModel", "model", report.byModel());
+            rows(out, "byDay", "day", report.byDay());
+            out.writeEndObject();
+        });
+    }
+
+    private static void rows(JsonGenerator out, String field, String keyName, List<StatsReport.Row> rows) throws IOException {
+        out.writeArrayFieldStart(field);
+        for (StatsReport.Row row : rows) {
+            row(out, row, Optional.of(keyName));
+        }
+        out.writeEndArray();
+    }
+
+    private static void row(JsonGenerator out, StatsReport.Row row, Optional<String> keyName) throws IOException {
+        out.writeStartObject();
+        if (keyName.isPresent()) {
+            out.writeStringField(keyName.get(), row.key());
+        }
+        out.writeNumberField("sessions", row.sessions());
+        out.writeNumberField("errors", row.errors());
+        out.writeNumberField("fallbacks", row.fallbacks());
+        out.writeNumberField("inputTokens", row.inputTokens());
+        out.writeNumberField("outputTokens", row.outputTokens());
+        out.writeFieldName("spend");
+        out.writeNumber(row.spend().toPlainString());
+        millis(out, "firstTokenMsP50", row.firstTokenMsP50());
+        millis(out, "firstTokenMsP95", row.firstTokenMsP95());
+        out.writeEndObject();
+    }
+
+    private static void millis(JsonGenerator out, String field, OptionalDouble value) throws IOException {
+        if (value.isPresent()) {
+            out.writeNumberField(field, Math.round(value.getAsDouble() * 10) / 10.0);
+        } else {
+            out.writeNullField(field);
+        }
+    }
+
+    private static Optional<LocalDate> day(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(LocalDate.parse(value.strip()));
+    }
+
+    private static void optional(JsonGenerator out, String field, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            out.writeStringField(field, value.get());
+        }
+    }
+
+    private static void time(JsonGenerator out, String field, Optional<Instant> value) throws IOException {
+        if (value.isPresent()) {
+            out.writeStringField(field, DateTimeFormatter.ISO_INSTANT.format(value.get().truncatedTo(ChronoUnit.MILLIS)));
+        } else {
+            out.writeNullField(field);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator out) throws IOException;
+    }
+
+    private void write(Response response, int status, Body body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        try (JsonGenerator out = json.getFactory().createGenerator(response.getWriter())) {
+            body.write(out);
+        }
+    }
+
+    private void error(Response response, int status, String code, String message) throws IOException {
+        write(response, status, out -> {
+            out.writeStartObject();
+            out.writeStringField("error", message);
+            out.writeStringField("code", code);
+            out.writeEndObject();
+        });
+    }
+}

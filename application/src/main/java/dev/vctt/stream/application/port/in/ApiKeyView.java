@@ -1,0 +1,20 @@
+package dev.vctt.stream.application.port.in;
+
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.Usd;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** An API key as it can be shown: never its secret. */
+public record ApiKeyView(ApiKeyId id, String name, Optional<Usd> dailyBudget, Instant createdAt,
+                         Optional<Instant> revokedAt) {
+
+    public ApiKeyView {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(dailyBudget, "dailyBudget");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(revokedAt, "revokedAt");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.vctt.stream.application.port.in;
+
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.Usd;
+import java.util.List;
+import java.util.Optional;
+
+/** Issues, revokes and lists API keys (the administration command line uses it). */
+public interface ManageApiKeysUseCase {
+
+    IssuedKey issue(String name, Optional<Usd> dailyBudget);
+
+    boolean revoke(ApiKeyId id);
+
+    List<ApiKeyView> list();
+}

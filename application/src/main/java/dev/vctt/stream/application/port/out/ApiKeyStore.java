@@ -1,0 +1,27 @@
+package dev.vctt.stream.application.port.out;
+
+import dev.vctt.stream.application.port.in.ApiKeyView;
+import dev.vctt.stream.application.port.in.IssuedKey;
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.Usd;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * For issuing and checking API keys. Only a hash of each secret is kept: the secret is shown once,
+ * when issued, and cannot be read back. All methods are synchronous and may throw
+ * {@link StoreUnavailable}.
+ */
+public interface ApiKeyStore {
+
+    IssuedKey issue(String name, Optional<Usd> dailyBudget, Instant at);
+
+    /** The live (not revoked) key whose secret this is. */
+    Optional<ApiKeyView> check(String secret);
+
+    /** True if the key existed and was live. */
+    boolean revoke(ApiKeyId id, Instant at);
+
+    List<ApiKeyView> list();
+}

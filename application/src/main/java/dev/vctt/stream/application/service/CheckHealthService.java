@@ -1,0 +1,22 @@
+package dev.vctt.stream.application.service;
+
+import dev.vctt.stream.application.port.in.CheckHealthUseCase;
+import dev.vctt.stream.application.port.in.HealthReport;
+import dev.vctt.stream.application.port.out.SessionStore;
+
+/** Counts running streams and asks the session store whether it answers. */
+public final class CheckHealthService implements CheckHealthUseCase {
+
+    private final ActiveStreams active;
+    private final SessionStore sessions;
+
+    public CheckHealthService(ActiveStreams active, SessionStore sessions) {
+        this.active = active;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public HealthReport check() {
+        return new HealthReport(active.count(), sessions.reachable());
+    }
+}

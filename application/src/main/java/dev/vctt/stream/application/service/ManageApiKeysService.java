@@ -1,0 +1,44 @@
+package dev.vctt.stream.application.service;
+
+import dev.vctt.stream.application.port.in.ApiKeyView;
+import dev.vctt.stream.application.port.in.IssuedKey;
+import dev.vctt.stream.application.port.in.ManageApiKeysUseCase;
+import dev.vctt.stream.application.port.out.ApiKeyStore;
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.Usd;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/** Issues, revokes and lists API keys. */
+public final class ManageApiKeysService implements ManageApiKeysUseCase {
+
+    private final ApiKeyStore keys;
+    private final InstantSource clock;
+
+    public ManageApiKeysService(ApiKeyStore keys, InstantSource clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @Override
+    public IssuedKey issue(String name, Optional<Usd> dailyBudget) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a key needs a name");
+        }
+        dailyBudget.filter(Usd::isNegative).ifPresent(b -> {
+            throw new IllegalArgumentException("a daily budget cannot be negative");
+        });
+        return keys.issue(name.strip(), dailyBudget, clock.instant());
+    }
+
+    @Override
+    public boolean revoke(ApiKeyId id) {
+        return keys.revoke(id, clock.instant());
+    }
+
+    @Override
+    public List<ApiKeyView> list() {
+        return keys.list();
+    }
+}

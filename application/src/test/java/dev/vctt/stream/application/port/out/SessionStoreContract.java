@@ -1,0 +1,274 @@
+package dev.vctt.stream.application.port.out;
+
+import static dev.vctt.stream.application.testing.Eventually.holds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.SessionView;
+import dev.vctt.stream.application.port.in.StatsQuery;
+import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.testing.TestCatalog;
+import dev.vctt.stream.application.testing.TestSessions;
+import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.cost.TokenCount;
+import dev.vctt.stream.domain.cost.TokenUsage;
+import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.session.SessionId;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every session store does, whether it keeps sessions in memory or in PostgreSQL. Stores may
+ * write in the background, so every check waits (briefly) for the record to appear.
+ */
+public abstract class SessionStoreContract {
+
+    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Caller ANYONE = Caller.ANONYMOUS;
+
+    private SessionStore store;
+
+    /** A store with no sessions yet (or with only sessions of other tests, told apart by id). */
+    protected abstract SessionStore newStore();
+
+    @BeforeEach
+    void create_store() {
+        store = newStore();
+    }
+
+    private static SessionId newId() {
+        return SessionId.of(UUID.randomUUID().toString());
+    }
+
+    private SessionView found(SessionId id) {
+        Optional<SessionView> view = store.find(id, ANYONE);
+        assertThat(view).as("session %s stored", id).isPresent();
+        return view.get();
+    }
+
+    @Test
+    void an_opened_session_is_stored_as_running_with_its_request_and_messages() {
+        SessionId id = newId();
+
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.ANALYST, T0));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("running");
+            assertThat(view.agentRole()).isEqualTo("analyst");
+            assertThat(view.requestId()).contains("r-" + id);
+            assertThat(view.temperature()).isEqualTo(0.5);
+            assertThat(view.startedAt()).isEqualTo(T0);
+            assertThat(view.messages()).containsExactly(new ChatTurn(ChatRole.SYSTEM, "Be brief."),
+                    new ChatTurn(ChatRole.USER, "Hi"), new ChatTurn(ChatRole.ASSISTANT, "Hello!"),
+                    new ChatTurn(ChatRole.USER, "What is 2+2?"));
+        });
+    }
+
+    @Test
+    void a_completed_session_keeps_its_answer_usage_cost_timings_and_models() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 120), "Four.", Optional.empty(),
+                Optional.empty()));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("completed");
+            assertThat(view.finishReason()).contains("stop");
+            assertThat(view.usage()).isEqualTo(TokenUsage.of(20, 2));
+            assertThat(view.cost()).isEqualTo(Usd.of("0.00007"));
+            assertThat(view.usageEstimated()).isFalse();
+            assertThat(view.firstTokenAt()).contains(T0.plusMillis(120));
+            assertThat(view.endedAt()).contains(T0.plusMillis(170));
+            assertThat(view.modelsTried()).containsExactly(new SessionView.ModelTried("gpt-4o", "completed", Optional.empty()));
+            assertThat(view.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, "Four."));
+            assertThat(view.errorCode()).isEmpty();
+        });
+    }
+
+    @Test
+    void a_failed_session_keeps_the_error_the_client_was_given() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.ANALYST, T0));
+
+        store.closed(new SessionClosed(TestSessions.failed(id, T0), "", Optional.of(ErrorCode.PROVIDER_ERROR),
+                Optional.of("gpt-4o: HTTP 401 unauthorized: bad key")));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("failed");
+            assertThat(view.errorCode()).contains("PROVIDER_ERROR");
+            assertThat(view.errorMessage()).contains("gpt-4o: HTTP 401 unauthorized: bad key");
+            assertThat(view.modelsTried()).containsExactly(
+                    new SessionView.ModelTried("gpt-4o", "failed", Optional.of("HTTP 401 unauthorized: bad key")));
+            assertThat(view.usageEstimated()).isTrue();
+        });
+    }
+
+    @Test
+    void a_session_that_fell_back_lists_every_model_tried_and_why() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.ETHICS, T0));
+
+        store.closed(new SessionClosed(TestSessions.fellBack(id, T0), "Four.", Optional.empty(), Optional.empty()));
+
+        holds(() -> assertThat(found(id).modelsTried()).containsExactly(
+                new SessionView.ModelTried("gpt-4o", "failed", Optional.of("HTTP 503 overloaded")),
+                new SessionView.ModelTried("claude-sonnet-4-5", "completed", Optional.empty())));
+    }
+
+    @Test
+    void a_cancelled_session_is_stored_as_cancelled_with_its_partial_answer() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        store.closed(new SessionClosed(TestSessions.cancelled(id, T0), "Fo", Optional.empty(), Optional.empty()));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("cancelled");
+            assertThat(view.finishReason()).contains("cancelled");
+            assertThat(view.messages().getLast().content()).isEqualTo("Fo");
+            assertThat(view.usageEstimated()).isTrue();
+        });
+    }
+
+    @Test
+    void the_latest_progress_of_a_running_session_is_what_a_restart_finds() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        store.progressed(List.of(progress(id, "The ans", 2, T0.plusMillis(500))));
+        store.progressed(List.of(progress(id, "The answer is", 4, T0.plusMillis(1000))));
+
+        holds(() -> {
+            RunningSession running = store.running().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+            assertThat(running.firstModel()).isEqualTo(TestCatalog.GPT_4O);
+            assertThat(running.inputEstimate()).isEqualTo(TokenCount.of(20));
+            assertThat(running.lastProgress()).hasValueSatisfying(p -> {
+                assertThat(p.partialText()).isEqualTo("The answer is");
+                assertThat(p.outputSoFar()).isEqualTo(TokenCount.of(4));
+                assertThat(p.estimatedCost()).isEqualTo(Usd.of("0.00009"));
+                assertThat(p.model()).isEqualTo(TestCatalog.GPT_4O);
+            });
+        });
+    }
+
+    @Test
+    void an_interrupted_session_is_no_longer_running_and_keeps_its_partial_text() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        store.progressed(List.of(progress(id, "Half an ans", 3, T0.plusMillis(500))));
+        holds(() -> assertThat(store.running()).extracting(RunningSession::id).contains(id));
+        RunningSession running = store.running().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+
+        store.interrupted(running, T0.plusSeconds(60));
+
+        holds(() -> {
+            assertThat(store.running()).extracting(RunningSession::id).doesNotContain(id);
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("interrupted");
+            assertThat(view.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, "Half an ans"));
+            assertThat(view.usageEstimated()).isTrue();
+            assertThat(view.cost()).isEqualTo(Usd.of("0.00008"));
+        });
+    }
+
+    @Test
+    void progress_after_the_end_changes_nothing() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), "Four.", Optional.empty(),
+                Optional.empty()));
+
+        store.progressed(List.of(progress(id, "stale", 1, T0.plusMillis(90))));
+
+        holds(() -> assertThat(found(id).status()).isEqualTo("completed"));
+        holds(() -> assertThat(found(id).messages().getLast().content()).isEqualTo("Four."));
+        assertThat(store.running()).extracting(RunningSession::id).doesNotContain(id);
+    }
+
+    @Test
+    void a_key_sees_only_its_own_sessions() {
+        SessionId mine = newId();
+        SessionId theirs = newId();
+        Caller me = Caller.of(ApiKeyId.of("key_me_" + mine));
+        Caller them = Caller.of(ApiKeyId.of("key_them_" + theirs));
+        store.opened(TestSessions.opened(mine, me, AgentRole.PRIMARY, T0));
+        store.opened(TestSessions.opened(theirs, them, AgentRole.PRIMARY, T0));
+
+        holds(() -> {
+            assertThat(store.find(mine, me)).isPresent();
+            assertThat(store.find(theirs, me)).isEmpty();
+            assertThat(store.find(theirs, them)).hasValueSatisfying(v -> assertThat(v.apiKeyId()).contains(them.apiKey().get().value()));
+            assertThat(store.find(mine, ANYONE)).isPresent();
+        });
+    }
+
+    @Test
+    void an_unknown_session_is_not_found() {
+        assertThat(store.find(newId(), ANYONE)).isEmpty();
+    }
+
+    @Test
+    void stats_group_spend_tokens_errors_fallbacks_and_first_token_times() {
+        Caller key = Caller.of(ApiKeyId.of("key_stats_" + UUID.randomUUID()));
+        Instant day1 = Instant.parse("2026-10-01T08:00:00Z");
+        Instant day2 = Instant.parse("2026-10-02T08:00:00Z");
+        SessionId a = newId();
+        SessionId b = newId();
+        SessionId c = newId();
+        SessionId d = newId();
+        store.opened(TestSessions.opened(a, key, AgentRole.PRIMARY, day1));
+        store.closed(new SessionClosed(TestSessions.completed(a, AgentRole.PRIMARY, day1, 100), "Four.", Optional.empty(), Optional.empty()));
+        store.opened(TestSessions.opened(b, key, AgentRole.PRIMARY, day1));
+        store.closed(new SessionClosed(TestSessions.completed(b, AgentRole.PRIMARY, day1, 300), "Four.", Optional.empty(), Optional.empty()));
+        store.opened(TestSessions.opened(c, key, AgentRole.ETHICS, day2));
+        store.closed(new SessionClosed(TestSessions.fellBack(c, day2), "Four.", Optional.empty(), Optional.empty()));
+        store.opened(TestSessions.opened(d, key, AgentRole.ANALYST, day2));
+        store.closed(new SessionClosed(TestSessions.failed(d, day2), "", Optional.of(ErrorCode.PROVIDER_ERROR), Optional.of("no")));
+
+        holds(() -> {
+            StatsReport report = store.stats(new StatsQuery(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 2)), key);
+            assertThat(report.total().sessions()).isEqualTo(4);
+            assertThat(report.total().errors()).isEqualTo(1);
+            assertThat(report.total().fallbacks()).isEqualTo(1);
+            assertThat(report.total().inputTokens()).isEqualTo(20 + 20 + (20 + 22) + 20);
+            assertThat(report.total().outputTokens()).isEqualTo(2 + 2 + 2 + 0);
+            // 0.00007 + 0.00007 + (0.00005 estimated for GPT + 0.000096 for Claude) + 0.00005
+            assertThat(report.total().spend()).isEqualTo(Usd.of("0.000336"));
+            assertThat(report.byRole()).extracting(StatsReport.Row::key).containsExactly("analyst", "ethics", "primary");
+            StatsReport.Row primary = report.byRole().get(2);
+            assertThat(primary.sessions()).isEqualTo(2);
+            assertThat(primary.firstTokenMsP50()).hasValue(200.0);
+            assertThat(primary.firstTokenMsP95()).hasValue(290.0);
+            assertThat(report.byModel()).extracting(StatsReport.Row::key).containsExactly("claude-sonnet-4-5", "gpt-4o");
+            assertThat(report.byDay()).extracting(StatsReport.Row::key).containsExactly("2026-10-01", "2026-10-02");
+            assertThat(report.byDay().get(0).spend()).isEqualTo(Usd.of("0.00014"));
+
+            StatsReport firstDay = store.stats(new StatsQuery(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 1)), key);
+            assertThat(firstDay.total().sessions()).isEqualTo(2);
+            StatsReport someoneElse = store.stats(new StatsQuery(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 2)),
+                    Caller.of(ApiKeyId.of("key_nobody")));
+            assertThat(someoneElse.total().sessions()).isZero();
+            assertThat(someoneElse.total().firstTokenMsP50()).isEmpty();
+        });
+    }
+
+    private static SessionProgress progress(SessionId id, String text, long outputTokens, Instant at) {
+        Usd cost = TestSessions.GPT_PRICE.costOf(TokenCount.of(20), TokenCount.of(outputTokens));
+        return new SessionProgress(id, TestCatalog.GPT_4O, 1, 2, text, TokenCount.of(20), TokenCount.of(outputTokens), cost,
+                Optional.of(T0.plusMillis(100)), at);
+    }
+}

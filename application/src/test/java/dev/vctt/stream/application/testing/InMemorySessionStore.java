@@ -1,0 +1,88 @@
+package dev.vctt.stream.application.testing;
+
+import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.in.SessionView;
+import dev.vctt.stream.application.port.in.StatsQuery;
+import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.out.RunningSession;
+import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionOpened;
+import dev.vctt.stream.application.port.out.SessionProgress;
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.session.SessionId;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The session store in memory, synchronous; can be told to refuse, as a full or broken store would. */
+public final class InMemorySessionStore implements SessionStore {
+
+    private final Map<SessionId, StoredSessions.Entry> sessions = new LinkedHashMap<>();
+    private volatile boolean refusing;
+
+    public void refuseNewSessions(boolean refuse) {
+        this.refusing = refuse;
+    }
+
+    @Override
+    public synchronized void opened(SessionOpened session) {
+        if (refusing) {
+            throw new StoreUnavailable("refusing, as told");
+        }
+        sessions.put(session.id(), new StoredSessions.Entry(session));
+    }
+
+    @Override
+    public synchronized void progressed(List<SessionProgress> progress) {
+        for (SessionProgress p : progress) {
+            StoredSessions.Entry entry = sessions.get(p.id());
+            if (entry != null && entry.closed == null && entry.interruptedAt == null) {
+                entry.progress = p;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void closed(SessionClosed session) {
+        StoredSessions.Entry entry = sessions.get(session.session().id());
+        if (entry != null && entry.interruptedAt == null) {
+            entry.closed = session;
+        }
+    }
+
+    @Override
+    public synchronized void interrupted(RunningSession session, Instant at) {
+        StoredSessions.Entry entry = sessions.get(session.id());
+        if (entry != null && entry.closed == null) {
+            entry.interruptedAt = at;
+        }
+    }
+
+    @Override
+    public synchronized List<RunningSession> running() {
+        return sessions.values().stream().filter(e -> e.closed == null && e.interruptedAt == null)
+                .map(StoredSessions::running).toList();
+    }
+
+    @Override
+    public synchronized Optional<SessionView> find(SessionId id, Caller caller) {
+        return Optional.ofNullable(sessions.get(id)).filter(e -> visible(e, caller)).map(StoredSessions.Entry::view);
+    }
+
+    @Override
+    public synchronized StatsReport stats(StatsQuery query, Caller caller) {
+        return StoredSessions.stats(query, sessions.values().stream().filter(e -> visible(e, caller)).toList());
+    }
+
+    @Override
+    public boolean reachable() {
+        return !refusing;
+    }
+
+    private static boolean visible(StoredSessions.Entry entry, Caller caller) {
+        return caller.apiKey().isEmpty() || caller.apiKey().equals(entry.opened.caller().apiKey());
+    }
+}

@@ -1,0 +1,13 @@
+package dev.vctt.stream.application.testing;
+
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionStoreContract;
+
+/** The fake passes the same contract as the real store: proof that tests using it are honest. */
+class InMemorySessionStoreTest extends SessionStoreContract {
+
+    @Override
+    protected SessionStore newStore() {
+        return new InMemorySessionStore();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.vctt.stream.application.testing;
+
+import dev.vctt.stream.application.port.in.SessionView;
+import dev.vctt.stream.application.port.in.StatsQuery;
+import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.out.RunningSession;
+import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionOpened;
+import dev.vctt.stream.application.port.out.SessionProgress;
+import dev.vctt.stream.domain.cost.TokenCount;
+import dev.vctt.stream.domain.cost.TokenUsage;
+import dev.vctt.stream.domain.cost.UsageSource;
+import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.session.AttemptEnd;
+import dev.vctt.stream.domain.session.Cancelled;
+import dev.vctt.stream.domain.session.Completed;
+import dev.vctt.stream.domain.session.Ended;
+import dev.vctt.stream.domain.session.Failed;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** One stored session of the in-memory store, and how the store shows it. */
+final class StoredSessions {
+
+    /** What the store knows of one session. */
+    static final class Entry {
+        final SessionOpened opened;
+        SessionProgress progress;
+        SessionClosed closed;
+        Instant interruptedAt;
+
+        Entry(SessionOpened opened) {
+            this.opened = opened;
+        }
+
+        String status() {
+            if (interruptedAt != null) {
+                return "interrupted";
+            }
+            if (closed == null) {
+                return "running";
+            }
+            return switch (closed.session()) {
+                case Completed completed -> "completed";
+                case Cancelled cancelled -> "cancelled";
+                case Failed failed -> "failed";
+            };
+        }
+
+        Optional<Instant> firstTokenAt() {
+            if (closed != null) {
+                return closed.session().firstTokenAt();
+            }
+            return progress == null ? Optional.empty() : progress.firstTokenAt();
+        }
+
+        String model() {
+            if (closed != null) {
+                return closed.session().lastRoute().model().value();
+            }
+            return progress == null ? opened.firstModel().model().value() : progress.model().model().value();
+        }
+
+        TokenUsage usage() {
+            if (closed != null) {
+                return closed.session().metering().usage();
+            }
+            return progress == null ? new TokenUsage(opened.inputEstimate(), TokenCount.ZERO)
+                    : new TokenUsage(progress.inputEstimate(), progress.outputSoFar());
+        }
+
+        Usd cost() {
+            if (closed != null) {
+                return closed.session().metering().cost();
+            }
+            return progress == null ? Usd.ZERO : progress.estimatedCost();
+        }
+
+        boolean fellBack() {
+            return closed != null && closed.session().fellBack();
+        }
+
+        LocalDate day() {
+            return LocalDate.ofInstant(opened.startedAt(), ZoneOffset.UTC);
+        }
+
+        SessionView view() {
+            var messages = new ArrayList<>(opened.request().conversation());
+            String answer = closed != null ? closed.answer() : progress != null ? progress.partialText() : "";
+            if (!answer.isEmpty() || closed != null) {
+                messages.add(new ChatTurn(ChatRole.ASSISTANT, answer));
+            }
+            var tried = new ArrayList<SessionView.ModelTried>();
+            if (closed != null) {
+                closed.session().attempts().forEach(attempt -> tried.add(new SessionView.ModelTried(
+                        attempt.route().model().value(), outcome(attempt.end()), reason(attempt.end()))));
+            } else if (interruptedAt != null) {
+                tried.add(new SessionView.ModelTried(model(), "interrupted", Optional.empty()));
+            }
+            Ended ended = closed == null ? null : closed.session();
+            return new SessionView(opened.id().value(), status(), opened.request().role().wireName(),
+                    opened.caller().apiKey().map(Object::toString), opened.requestId(),
+                    opened.request().temperature().value(), opened.startedAt(), firstTokenAt(),
+                    ended != null ? Optional.of(ended.endedAt()) : Optional.ofNullable(interruptedAt), usage(), cost(),
+                    ended == null || ended.metering().source() == UsageSource.ESTIMATED,
+                    finishReason(), closed == null ? Optional.empty() : closed.errorCode().map(Enum::name),
+                    closed == null ? Optional.empty() : closed.errorMessage(), tried, messages);
+        }
+
+        private Optional<String> finishReason() {
+            if (closed == null) {
+                return Optional.empty();
+            }
+            return switch (closed.session()) {
+                case Completed completed -> Optional.of(completed.finishReason().wireName());
+                case Cancelled cancelled -> Optional.of("cancelled");
+                case Failed failed -> Optional.empty();
+            };
+        }
+    }
+
+    private StoredSessions() {
+    }
+
+    static String outcome(AttemptEnd end) {
+        return switch (end) {
+            case AttemptEnd.Finished finished -> "completed";
+            case AttemptEnd.Failed failed -> "failed";
+            case AttemptEnd.Cancelled cancelled -> "cancelled";
+        };
+    }
+
+    static Optional<String> reason(AttemptEnd end) {
+        return end instanceof AttemptEnd.Failed failed ? Optional.of(failed.detail()) : Optional.empty();
+    }
+
+    static RunningSession running(Entry entry) {
+        return new RunningSession(entry.opened.id(), entry.opened.caller().apiKey(), entry.opened.startedAt(),
+                entry.opened.firstModel(), entry.opened.inputEstimate(), Optional.ofNullable(entry.progress));
+    }
+
+    static StatsReport stats(StatsQuery query, Collection<Entry> entries) {
+        List<Entry> inPeriod = entries.stream().filter(e -> e.closed != null || e.interruptedAt != null)
+                .filter(e -> !e.day().isBefore(query.from()) && !e.day().isAfter(query.to())).toList();
+        return new StatsReport(query, row("all", inPeriod), group(inPeriod, e -> e.opened.request().role().wireName()),
+                group(inPeriod, Entry::model), group(inPeriod, e -> e.day().toString()));
+    }
+
+    private static List<StatsReport.Row> group(List<Entry> entries, Function<Entry, String> key) {
+        Map<String, List<Entry>> groups = new TreeMap<>();
+        entries.forEach(e -> groups.computeIfAbsent(key.apply(e), k -> new ArrayList<>()).add(e));
+        return groups.entrySet().stream().map(g -> row(g.getKey(), g.getValue())).toList();
+    }
+
+    private static StatsReport.Row row(String key, List<Entry> entries) {
+        long input = 0;
+        long output = 0;
+        Usd spend = Usd.ZERO;
+        var firstTokenMs = new ArrayList<Double>();
+        for (Entry e : entries) {
+            input += e.usage().input().value();
+            output += e.usage().output().value();
+            spend = spend.plus(e.cost());
+            e.firstTokenAt().ifPresent(first -> firstTokenMs.add((double) Duration.between(e.opened.startedAt(), first).toMillis()));
+        }
+        return new StatsReport.Row(key, entries.size(), entries.stream().filter(e -> e.status().equals("failed")).count(),
+                entries.stream().filter(Entry::fellBack).count(), input, output, spend,
+                percentile(firstTokenMs, 0.5), percentile(firstTokenMs, 0.95));
+    }
+
+    /** Linear interpolation between the closest ranks, as PostgreSQL's percentile_cont computes it. */
+    static OptionalDouble percentile(List<Double> values, double fraction) {
+        if (values.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        double rank = fraction * (sorted.size() - 1);
+        int below = (int) Math.floor(rank);
+        int above = (int) Math.ceil(rank);
+        return OptionalDouble.of(sorted.get(below) + (rank - below) * (sorted.get(above) - sorted.get(below)));
+    }
+}

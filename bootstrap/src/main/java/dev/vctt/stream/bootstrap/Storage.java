@@ -1,0 +1,59 @@
+package dev.vctt.stream.bootstrap;
+
+import dev.vctt.stream.adapters.persistence.Database;
+import dev.vctt.stream.adapters.persistence.DatabaseSettings;
+import dev.vctt.stream.adapters.persistence.EmbeddedDatabase;
+import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database the server keeps everything in: the server named by {@code DATABASE_URL}, or else an
+ * embedded PostgreSQL in {@code VCTT_DATA_DIR/postgres}; with its pool and background writer.
+ */
+final class Storage implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+    private final Optional<EmbeddedDatabase> embedded;
+    final Database database;
+    final JdbcWriter writer;
+
+    private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer) {
+        this.embedded = embedded;
+        this.database = database;
+        this.writer = writer;
+    }
+
+    static Storage open(AppConfig config) {
+        Optional<EmbeddedDatabase> embedded = Optional.empty();
+        DatabaseSettings settings;
+        if (config.database().isPresent()) {
+            var external = config.database().get();
+            settings = new DatabaseSettings(external.url(), external.user(), external.password(), config.databaseSchema(),
+                    config.databasePoolSize());
+            log.info("using the PostgreSQL server at {}", external.url());
+        } else {
+            EmbeddedDatabase started = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+            embedded = Optional.of(started);
+            settings = started.settings(config.databaseSchema(), config.databasePoolSize());
+        }
+        try {
+            Database database = Database.open(settings);
+            var writer = new JdbcWriter(database.dataSource(), config.writeBacklog(), Duration.ofMillis(50), Duration.ofSeconds(5));
+            return new Storage(embedded, database, writer);
+        } catch (RuntimeException e) {
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close(Duration.ofSeconds(15));
+        database.close();
+        embedded.ifPresent(EmbeddedDatabase::close);
+    }
+}
