@@ -56,7 +56,7 @@ final class ArchitectureRules {
                 .layer("Application").definedBy(application)
                 .layer("WebSocket").definedBy(root + ".adapters.websocket..")
                 .layer("Llm").definedBy(root + ".adapters.llm..")
-                .optionalLayer("Persistence").definedBy(root + ".adapters.persistence..")
+                .layer("Persistence").definedBy(root + ".adapters.persistence..")
                 .layer("Bootstrap").definedBy(root + ".bootstrap..")
                 .whereLayer("Domain").mayOnlyBeAccessedByLayers("Application", "WebSocket", "Llm", "Persistence", "Bootstrap")
                 .whereLayer("Application").mayOnlyBeAccessedByLayers("WebSocket", "Llm", "Persistence", "Bootstrap")

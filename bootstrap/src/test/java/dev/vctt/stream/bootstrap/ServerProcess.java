@@ -108,11 +108,15 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server as an operator would (SIGTERM), so that it stops its embedded database too. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -6,6 +6,12 @@ import dev.vctt.stream.adapters.llm.testing.Reply;
 import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import dev.vctt.stream.adapters.llm.testing.Transcripts;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,5 +48,54 @@ class ServerProcessIT {
             assertThat(server.log().lines().filter(line -> line.contains("PORT"))).singleElement()
                     .satisfies(line -> assertThat(line).contains("configuration error: PORT must be a whole number"));
         }
+    }
+
+    @Test
+    void a_server_killed_mid_stream_marks_the_session_interrupted_after_a_restart() throws Exception {
+        String dataDir = "target/process-data-killed-" + System.nanoTime();
+        try (var openai = SseReplayServer.start()) {
+            openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofMillis(400)));
+            Map<String, String> env = Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(), "VCTT_DATA_DIR", dataDir,
+                    "VCTT_PROGRESS_MS", "100", "PORT", Integer.toString(ServerProcess.freePort()));
+            String sessionId;
+            String streamed;
+            try (var server = ServerProcess.start(env)) {
+                server.awaitHealthy(START);
+                try (WsTestClient client = WsTestClient.connect(server.port)) {
+                    client.send("stream_request", Map.of("message", "What is the capital of France?"));
+                    sessionId = client.await("stream_start").path("sessionId").asText();
+                    client.await("stream_chunk", chunk -> chunk.path("index").asInt() == 1);
+                    Thread.sleep(300);
+                    streamed = String.join("", client.events("stream_chunk").stream().map(c -> c.path("chunk").asText()).toList());
+
+                    server.kill();
+                }
+            }
+            try (var restarted = ServerProcess.start(env)) {
+                restarted.awaitHealthy(START);
+                JsonNode session = json(get(restarted.port, "/api/sessions/" + sessionId));
+
+                assertThat(session.path("status").asText()).isEqualTo("interrupted");
+                String partial = session.path("messages").get(session.path("messages").size() - 1).path("content").asText();
+                assertThat(partial).isNotEmpty();
+                assertThat(streamed).startsWith(partial);
+                assertThat(session.path("usageEstimated").asBoolean()).isTrue();
+                assertThat(session.path("cost").decimalValue()).isPositive();
+                assertThat(restarted.log()).contains("marked interrupted");
+                JsonNode stats = json(get(restarted.port, "/api/stats"));
+                assertThat(stats.path("total").path("spend").decimalValue()).isEqualByComparingTo(session.path("cost").decimalValue());
+            }
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return new ObjectMapper().readTree(text);
     }
 }

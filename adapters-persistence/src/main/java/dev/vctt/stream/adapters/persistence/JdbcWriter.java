@@ -44,7 +44,6 @@ public final class JdbcWriter implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Thread worker;
-    private boolean busy;
     private volatile boolean closing;
 
     public JdbcWriter(DataSource dataSource, int admissionLimit, Duration minPause, Duration maxPause) {
@@ -65,11 +64,11 @@ public final class JdbcWriter implements AutoCloseable {
         offer(description, write, false);
     }
 
-    /** Writes waiting or running. */
+    /** Writes waiting or running (the running one stays at the head of the queue until done). */
     public int backlog() {
         lock.lock();
         try {
-            return queue.size() + (busy ? 1 : 0);
+            return queue.size();
         } finally {
             lock.unlock();
         }
@@ -100,7 +99,6 @@ public final class JdbcWriter implements AutoCloseable {
                     changed.awaitUninterruptibly();
                 }
                 next = queue.peek();
-                busy = true;
             } finally {
                 lock.unlock();
             }
@@ -108,7 +106,6 @@ public final class JdbcWriter implements AutoCloseable {
             lock.lock();
             try {
                 queue.poll();
-                busy = false;
                 changed.signalAll();
             } finally {
                 lock.unlock();
