@@ -13,6 +13,7 @@ import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
+import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
@@ -25,6 +26,7 @@ import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.StartStreamService;
+import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
@@ -74,10 +76,12 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var metrics = new MicrometerStreamMetrics();
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
-                config.catalog().prices(), providers, new JtokkitTokenizer(), new FallbackRule(config.maxRetryWait()),
-                scheduler, sessions, ledger, new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(),
-                config.defaultMaxTokens()), active, new RandomIds(), clock);
+                new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
+                new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
+                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active),
+                new RandomIds());
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
@@ -88,7 +92,7 @@ public final class ServerApp implements AutoCloseable {
                 config.allowedOrigins(), config.heartbeat()),
                 new StreamingUseCases(authenticate, start, cancels, streams),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
-                        new QueryStatsService(sessions)), clock);
+                        new QueryStatsService(sessions)), metrics, clock);
         warnAboutMissingKeys(config);
         if (config.auth() == AppConfig.AuthMode.OFF) {
             log.info("VCTT_AUTH=off: clients need no API key");

@@ -7,6 +7,8 @@ import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.ApiHandler;
 import dev.vctt.stream.adapters.websocket.http.HealthHandler;
 import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
+import dev.vctt.stream.adapters.websocket.http.MetricsHandler;
+import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import jakarta.websocket.DeploymentException;
@@ -49,7 +51,8 @@ public final class WebServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-heartbeat").daemon().factory());
     private final InstantSource clock;
 
-    public WebServer(WebServerSettings settings, StreamingUseCases useCases, HttpUseCases api, InstantSource clock) {
+    public WebServer(WebServerSettings settings, StreamingUseCases useCases, HttpUseCases api,
+                     MicrometerStreamMetrics metrics, InstantSource clock) {
         this.settings = settings;
         this.clock = clock;
         var json = new ObjectMapper();
@@ -110,6 +113,9 @@ public final class WebServer implements AutoCloseable {
         http.getServerConfiguration().addHttpHandler(new HealthHandler(json, api.health(), connections::count),
                 "/health");
         http.getServerConfiguration().addHttpHandler(new ApiHandler(json, api, clock), "/api/*");
+        http.getServerConfiguration().addHttpHandler(new MetricsHandler(metrics::scrape), "/metrics");
+        metrics.gauge("vctt.connections", "Open WebSocket connections", connections, Connections::count);
+        metrics.gauge("vctt.streams.active", "Streams running now", useCases.count(), count -> count.count());
     }
 
     private static AuthOutcome authenticate(StreamingUseCases useCases, HandshakeRequest request) {

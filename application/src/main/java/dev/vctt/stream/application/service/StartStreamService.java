@@ -10,15 +10,10 @@ import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.IdGenerator;
-import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.Reservation;
-import dev.vctt.stream.application.port.out.Scheduler;
 import dev.vctt.stream.application.port.out.SessionOpened;
-import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.port.out.Settlement;
-import dev.vctt.stream.application.port.out.SpendLedger;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
-import dev.vctt.stream.application.port.out.Tokenizer;
 import dev.vctt.stream.domain.cost.BudgetDecision;
 import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.BudgetScope;
@@ -30,9 +25,7 @@ import dev.vctt.stream.domain.request.RequestCheck;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.request.StreamRequest;
 import dev.vctt.stream.domain.routing.FallbackChain;
-import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ModelRoute;
-import dev.vctt.stream.domain.routing.ProviderId;
 import dev.vctt.stream.domain.routing.RouteTable;
 import dev.vctt.stream.domain.session.Attempt;
 import dev.vctt.stream.domain.session.Pending;
@@ -43,7 +36,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -65,22 +57,20 @@ public final class StartStreamService implements StartStreamUseCase {
     private final ActiveStreams active;
     private final IdGenerator ids;
     private final InstantSource clock;
-    private final RunDependencies deps;
+    private final StreamDependencies deps;
 
-    public StartStreamService(RequestPolicy policy, RouteTable routes, PriceTable prices,
-                              Map<ProviderId, LlmProvider> providers, Tokenizer tokenizer, FallbackRule fallback,
-                              Scheduler scheduler, SessionStore sessions, SpendLedger ledger, BudgetSettings budgets,
-                              ActiveStreams active, IdGenerator ids, InstantSource clock) {
+    public StartStreamService(RequestPolicy policy, RouteTable routes, BudgetSettings budgets, StreamDependencies deps,
+                              IdGenerator ids) {
         this.policy = policy;
         this.routes = routes;
-        this.prices = prices;
+        this.prices = deps.prices();
         this.budgets = budgets;
-        this.active = active;
+        this.active = deps.active();
         this.ids = ids;
-        this.clock = clock;
-        this.deps = new RunDependencies(providers, prices, tokenizer, fallback, scheduler, sessions, ledger, clock, active);
+        this.clock = deps.clock();
+        this.deps = deps;
         for (ModelRoute route : routes.allModels()) {
-            if (!providers.containsKey(route.provider())) {
+            if (!deps.providers().containsKey(route.provider())) {
                 throw new IllegalArgumentException("model " + route.model() + " is routed to provider "
                         + route.provider() + ", which is not configured");
             }
@@ -143,6 +133,7 @@ public final class StartStreamService implements StartStreamUseCase {
             return refuse(command, events, ErrorCode.INTERNAL_ERROR, "the server cannot record sessions right now", now);
         }
         events.started(new StreamStarted(id, first.model(), request.role(), command.requestId(), now));
+        deps.metrics().started(request.role(), first.model());
         run.begin();
         return new StartOutcome.Started(id);
     }

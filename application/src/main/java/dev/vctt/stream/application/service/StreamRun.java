@@ -17,6 +17,7 @@ import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.application.port.out.StreamMetrics;
 import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
@@ -28,6 +29,7 @@ import dev.vctt.stream.domain.routing.AttemptFailure;
 import dev.vctt.stream.domain.routing.Continuation;
 import dev.vctt.stream.domain.routing.FailureKind;
 import dev.vctt.stream.domain.routing.FallbackChain;
+import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.NextStep;
 import dev.vctt.stream.domain.session.Attempt;
@@ -41,6 +43,7 @@ import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.Live;
 import dev.vctt.stream.domain.session.SessionId;
 import dev.vctt.stream.domain.session.Streaming;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -73,7 +76,7 @@ final class StreamRun {
     private final FallbackChain chain;
     private final List<ChatTurn> conversation;
     private final CompletionRequest request;
-    private final RunDependencies deps;
+    private final StreamDependencies deps;
 
     private final StringBuilder text = new StringBuilder();
     private final List<AttemptFailure> failures = new ArrayList<>();
@@ -81,13 +84,14 @@ final class StreamRun {
     private int attemptNumber;
     private boolean ended;
     private boolean budgetCut;
+    private Instant lastChunkAt;
 
     private volatile StreamHandle handle;
     private volatile boolean cancelRequested;
     private volatile boolean waitingToRetry;
 
     StreamRun(ClientId client, Caller caller, Optional<Usd> budgetCeiling, Optional<String> requestId, Live pending,
-              FallbackChain chain, CompletionRequest request, StreamEvents events, RunDependencies deps) {
+              FallbackChain chain, CompletionRequest request, StreamEvents events, StreamDependencies deps) {
         this.client = client;
         this.caller = caller;
         this.day = LocalDate.ofInstant(pending.startedAt(), ZoneOffset.UTC);
@@ -158,6 +162,12 @@ final class StreamRun {
                 deps.tokenizer().count(live.attempt().route().model(), delta.text()), now);
         live = streaming;
         text.append(delta.text());
+        ModelId model = streaming.attempt().route().model();
+        if (lastChunkAt == null) {
+            deps.metrics().firstToken(streaming.role(), model, Duration.between(streaming.startedAt(), now));
+        }
+        deps.metrics().chunk(model, lastChunkAt == null ? Duration.ZERO : Duration.between(lastChunkAt, now));
+        lastChunkAt = now;
         Usd cost = streaming.estimatedCost();
         events.chunk(new StreamChunk(streaming.id(), streaming.lastIndex(), delta.text(),
                 streaming.attempt().route().model(), streaming.tokensUsed(), cost, now));
@@ -208,6 +218,7 @@ final class StreamRun {
     private void fallBackOrFail(ProviderFailure failure, Instant now) {
         ModelRoute from = live.attempt().route();
         failures.add(new AttemptFailure(from, failure.kind(), failure.retryAfter()));
+        deps.metrics().providerFailed(from.model(), failure.kind());
         String reason = failure.describe();
         switch (deps.fallback().next(chain, failures)) {
             case NextStep.GiveUp giveUp -> {
@@ -222,6 +233,7 @@ final class StreamRun {
                 live = live.fallBackTo(attempt, new AttemptEnd.Failed(failure.kind(), reason));
                 log.info("stream {}: {} failed ({}), falling back to {}", live.id(), from.model(), reason, next.route().model());
                 events.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
+                deps.metrics().fellBack(from.model(), next.route().model(), failure.kind());
                 CompletionRequest retry = new CompletionRequest(next.route().model(), turns, request.temperature(),
                         request.maxOutputTokens());
                 if (next.after().isZero()) {
@@ -255,6 +267,11 @@ final class StreamRun {
             case Cancelled cancelled -> Optional.empty();
         };
         record(result, answer, failure);
+        deps.metrics().ended(result.role(), result.lastRoute().model(), switch (result) {
+            case Completed completed -> StreamMetrics.Outcome.COMPLETED;
+            case Cancelled cancelled -> StreamMetrics.Outcome.CANCELLED;
+            case Failed failed -> StreamMetrics.Outcome.FAILED;
+        }, result.metering().usage(), result.metering().cost());
         switch (result) {
             case Completed completed -> events.completed(completion(completed, completed.finishReason()));
             case Cancelled cancelled -> events.completed(completion(cancelled, FinishReason.CANCELLED));

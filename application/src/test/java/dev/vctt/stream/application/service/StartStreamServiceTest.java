@@ -26,6 +26,7 @@ import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.ManualScheduler;
 import dev.vctt.stream.application.testing.NoTokenizer;
+import dev.vctt.stream.application.testing.RecordingStreamMetrics;
 import dev.vctt.stream.application.testing.RecordingStreamEvents;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
@@ -73,6 +74,7 @@ class StartStreamServiceTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final InMemorySpendLedger ledger = new InMemorySpendLedger();
+    private final RecordingStreamMetrics metrics = new RecordingStreamMetrics();
     private final StartStreamService service = service(TestCatalog.everyRoleTo(GPT_4O, CLAUDE));
     private final StartStreamService singleModel = service(TestCatalog.everyRoleTo(GPT_4O));
 
@@ -81,11 +83,13 @@ class StartStreamServiceTest {
     }
 
     private StartStreamService service(RouteTable routes, BudgetSettings budgets) {
-        return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes,
-                TestCatalog.prices(),
-                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
-                new NoTokenizer(), new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, ledger, budgets, active,
-                new SequentialIds(), clock);
+        return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes, budgets,
+                dependencies(Map.of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic)), new SequentialIds());
+    }
+
+    private StreamDependencies dependencies(Map<ProviderId, LlmProvider> providers) {
+        return new StreamDependencies(providers, TestCatalog.prices(), new NoTokenizer(),
+                new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, ledger, metrics, clock, active);
     }
     private final CancelStreamService cancels = new CancelStreamService(active);
 
@@ -395,9 +399,8 @@ class StartStreamServiceTest {
     @Test
     void refuses_to_wire_a_route_to_a_provider_that_is_not_configured() {
         assertThatThrownBy(() -> new StartStreamService(new RequestPolicy(RequestLimits.DEFAULTS),
-                TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), TestCatalog.prices(),
-                Map.of(), new NoTokenizer(), new FallbackRule(Duration.ZERO), scheduler, sessions, ledger,
-                BudgetSettings.NONE, active, new SequentialIds(), clock))
+                TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), BudgetSettings.NONE,
+                dependencies(Map.of()), new SequentialIds()))
                 .hasMessageContaining("not configured");
     }
 
@@ -487,5 +490,25 @@ class StartStreamServiceTest {
         assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(openai.callCount()).isZero();
         assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void every_stream_reports_its_start_first_token_gaps_fallbacks_and_end() {
+        start("Explain");
+        openai.nextCall().fail(FailureKind.OVERLOADED, "busy");
+        ScriptedStream claude = anthropic.nextCall();
+        claude.delta("One");
+        clock.advance(Duration.ofMillis(90));
+        claude.delta(" two").usage(12, 2).complete(FinishReason.STOP);
+        events.await(StreamCompleted.class);
+
+        assertThat(metrics.observed()).containsExactly(
+                "started primary gpt-4o",
+                "failed gpt-4o OVERLOADED",
+                "fell back gpt-4o -> claude-sonnet-4-5 OVERLOADED",
+                "first token claude-sonnet-4-5 after 20 ms",
+                "chunk claude-sonnet-4-5 gap 0 ms",
+                "chunk claude-sonnet-4-5 gap 100 ms",
+                "ended COMPLETED claude-sonnet-4-5 14/2 $0.000071");
     }
 }

@@ -16,6 +16,8 @@ import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
+import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CheckHealthService;
@@ -59,20 +61,22 @@ class NativeStreamEndpointIT {
     private final ActiveStreams active = new ActiveStreams(3);
     private final CountActiveStreamsService streams = new CountActiveStreamsService(active);
     private final InMemorySessionStore sessions = new InMemorySessionStore();
+    private final MicrometerStreamMetrics metrics = new MicrometerStreamMetrics();
     private WebServer server;
 
     @BeforeEach
     void start_server() {
         var start = new StartStreamService(new RequestPolicy(new RequestLimits(2000, 1000, 5, 10_000, 4096)),
-                TestCatalog.everyRoleTo(GPT_4O), TestCatalog.prices(),
-                Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), new NoTokenizer(), new FallbackRule(Duration.ZERO),
-                new SleepingScheduler(), sessions, new InMemorySpendLedger(), BudgetSettings.NONE, active,
-                new SequentialIds(), Clock.systemUTC());
+                TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
+                new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
+                        new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
+                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
+                new SequentialIds());
         var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, new CancelStreamService(active), streams);
         server = new WebServer(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
                 List.of("https://app.example.com"), Duration.ofMillis(200)), useCases,
                 new HttpUseCases(new CheckHealthService(active, sessions), AuthenticateClientService.open(),
-                        new QuerySessionsService(sessions), new QueryStatsService(sessions)), Clock.systemUTC());
+                        new QuerySessionsService(sessions), new QueryStatsService(sessions)), metrics, Clock.systemUTC());
         server.start();
     }
 
@@ -318,6 +322,31 @@ class NativeStreamEndpointIT {
             Thread.sleep(600);
             assertThat(client.events("stream_heartbeat")).hasSize(beats);
             call.complete(FinishReason.STOP);
+        }
+    }
+
+    @Test
+    void metrics_are_scraped_in_prometheus_format() throws Exception {
+        try (WsTestClient client = connect(); var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            client.send("stream_request", request("count me"));
+            ScriptedStream call = provider.nextCall();
+            call.delta("one").delta(" two").usage(5, 2).complete(FinishReason.STOP);
+            client.await("stream_complete");
+
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+            assertThat(scrape.body())
+                    .contains("vctt_connections 1.0")
+                    .contains("vctt_streams_active 0.0")
+                    .contains("vctt_streams_started_total{model=\"gpt-4o\",role=\"analyst\"} 1.0")
+                    .contains("vctt_streams_ended_total{model=\"gpt-4o\",outcome=\"completed\",role=\"analyst\"} 1.0")
+                    .contains("vctt_tokens_total{direction=\"output\",model=\"gpt-4o\"} 2.0")
+                    .contains("vctt_time_to_first_token_seconds_count{model=\"gpt-4o\",role=\"analyst\"} 1")
+                    .contains("vctt_chunk_gap_seconds_count{model=\"gpt-4o\"} 2")
+                    .contains("vctt_time_to_first_token_seconds_bucket");
         }
     }
 

@@ -1,0 +1,36 @@
+package dev.vctt.stream.application.service;
+
+import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.Scheduler;
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SpendLedger;
+import dev.vctt.stream.application.port.out.StreamMetrics;
+import dev.vctt.stream.application.port.out.Tokenizer;
+import dev.vctt.stream.domain.cost.PriceTable;
+import dev.vctt.stream.domain.routing.FallbackRule;
+import dev.vctt.stream.domain.routing.ProviderId;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What every running stream needs from the server: providers, prices, the tokenizer, the fallback
+ * rule, the stores, metrics, a scheduler, time, and the registry of running streams.
+ */
+public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
+                                 FallbackRule fallback, Scheduler scheduler, SessionStore sessions, SpendLedger ledger,
+                                 StreamMetrics metrics, InstantSource clock, ActiveStreams active) {
+
+    public StreamDependencies {
+        providers = Map.copyOf(providers);
+        Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(fallback, "fallback");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(active, "active");
+    }
+}
