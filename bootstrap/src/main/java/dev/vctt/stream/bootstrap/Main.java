@@ -38,11 +38,10 @@ public final class Main {
             return;
         }
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
+        Termination.onSignal(() -> {
             app.close();
             stopped.countDown();
-        }, "shutdown"));
+        });
         stopped.await();
     }
 }

@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -12,9 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes to the database in the background, in the order given, each write in its own transaction,
- * retrying with growing pauses while the database is slow or down, so that nobody on a stream's path
- * ever waits for it and nothing accepted is lost while the process lives.
+ * Writes to the database in the background, in the order given, retrying with growing pauses while
+ * the database is slow or down, so that nobody on a stream's path ever waits for it and nothing
+ * accepted is lost while the process lives.
+ *
+ * <p>Whatever is waiting when the writer comes round (up to {@link #MAX_BATCH} writes) goes into one
+ * transaction: one commit, one flush to disk, for many records. Should that transaction fail for a
+ * reason other than connectivity, its writes are retried one by one, so that one bad write cannot
+ * hold back the others.
  *
  * <p>Only writes that start something ({@code admission}) can be refused, when the backlog has
  * reached its bound; the writes that finish what was admitted are always taken, so the backlog is
@@ -34,6 +42,7 @@ public final class JdbcWriter implements AutoCloseable {
     }
 
     static final int MAX_FAILED_ATTEMPTS = 10;
+    static final int MAX_BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(JdbcWriter.class);
 
     private final DataSource dataSource;
@@ -89,7 +98,7 @@ public final class JdbcWriter implements AutoCloseable {
 
     private void work() {
         while (true) {
-            Queued next;
+            List<Queued> batch = new ArrayList<>();
             lock.lock();
             try {
                 while (queue.isEmpty()) {
@@ -98,17 +107,63 @@ public final class JdbcWriter implements AutoCloseable {
                     }
                     changed.awaitUninterruptibly();
                 }
-                next = queue.peek();
+                Iterator<Queued> waiting = queue.iterator();
+                while (waiting.hasNext() && batch.size() < MAX_BATCH) {
+                    batch.add(waiting.next());
+                }
             } finally {
                 lock.unlock();
             }
-            writeUntilDone(next);
+            if (batch.size() == 1 || !writeTogether(batch)) {
+                batch.forEach(this::writeUntilDone);
+            }
             lock.lock();
             try {
-                queue.poll();
+                for (int i = 0; i < batch.size(); i++) {
+                    queue.poll();
+                }
                 changed.signalAll();
             } finally {
                 lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * All the batch in one transaction, retried while the database cannot be reached; false when the
+     * transaction failed otherwise (then each write is tried on its own).
+     */
+    private boolean writeTogether(List<Queued> batch) {
+        Duration pause = minPause;
+        int failures = 0;
+        while (true) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    for (Queued queued : batch) {
+                        queued.write().run(connection);
+                    }
+                    connection.commit();
+                    return true;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!isConnectivity(e)) {
+                    log.warn("a batch of {} writes failed ({}); writing them one by one", batch.size(), e.getMessage());
+                    return false;
+                }
+                failures++;
+                if (failures == 1 || failures % 20 == 0) {
+                    log.warn("could not store {} writes (attempt {}): {}; retrying", batch.size(), failures, e.getMessage());
+                }
+                if (closing && failures > 3) {
+                    log.error("shutting down with the database unreachable: {} writes are not stored", batch.size());
+                    return true;
+                }
+                sleep(pause);
+                pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.vctt.stream.adapters.websocket;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
@@ -55,7 +57,8 @@ public final class WebServer implements AutoCloseable {
                      MicrometerStreamMetrics metrics, InstantSource clock) {
         this.settings = settings;
         this.clock = clock;
-        var json = new ObjectMapper();
+        // a shared lock-free buffer pool: the default per-thread pool is wasted on short-lived virtual threads
+        var json = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
         var origins = new OriginPolicy(settings.allowedOrigins());
 
         listener = new NetworkListener("vctt", settings.host(), settings.port());

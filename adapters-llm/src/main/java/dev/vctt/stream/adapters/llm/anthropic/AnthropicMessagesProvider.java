@@ -1,6 +1,8 @@
 package dev.vctt.stream.adapters.llm.anthropic;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
@@ -52,7 +54,8 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
     private final StreamWatchdog watchdog;
     private final int defaultMaxTokens;
     private final HttpClient client;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
     private final ThreadFactory threads;
 
     public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,

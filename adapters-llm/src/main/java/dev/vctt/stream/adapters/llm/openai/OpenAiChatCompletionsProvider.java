@@ -1,6 +1,8 @@
 package dev.vctt.stream.adapters.llm.openai;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
@@ -34,7 +36,9 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
     private final HttpClient client;
-    private final ObjectMapper json = new ObjectMapper();
+    // a shared lock-free buffer pool: the default per-thread pool is wasted on short-lived virtual threads
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
     private final ThreadFactory threads;
 
     public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
@@ -63,7 +67,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
         apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json, dialect), listener, timeouts,
+        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect), listener, timeouts,
                 limits, watchdog, threads);
     }
 

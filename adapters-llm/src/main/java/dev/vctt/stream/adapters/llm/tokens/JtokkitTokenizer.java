@@ -30,12 +30,37 @@ public final class JtokkitTokenizer implements Tokenizer {
             "chatgpt-4o");
     private static final List<String> CL100K_PREFIXES = List.of("gpt-4", "gpt-3.5");
 
+    private static final int CACHED_LENGTH = 24;
+    private static final int CACHE_ENTRIES = 65_536;
+
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
     private final Map<ModelId, Optional<Encoding>> byModel = new ConcurrentHashMap<>();
+    private final Map<Encoding, Map<String, Integer>> shortTexts = new ConcurrentHashMap<>();
 
+    /**
+     * Streamed deltas are mostly one short token, and the same few thousand come back all the time;
+     * their counts are cached (bounded: the cache starts over when full), which spares the encoder's
+     * regular-expression split on nearly every chunk.
+     */
     @Override
     public OptionalLong count(ModelId model, String text) {
-        return encoding(model).map(encoding -> OptionalLong.of(encoding.countTokens(text))).orElse(OptionalLong.empty());
+        Optional<Encoding> encoding = encoding(model);
+        if (encoding.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        if (text.length() > CACHED_LENGTH) {
+            return OptionalLong.of(encoding.get().countTokens(text));
+        }
+        Map<String, Integer> cache = shortTexts.computeIfAbsent(encoding.get(), e -> new ConcurrentHashMap<>());
+        Integer known = cache.get(text);
+        if (known == null) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+            known = encoding.get().countTokens(text);
+            cache.put(text, known);
+        }
+        return OptionalLong.of(known);
     }
 
     @Override

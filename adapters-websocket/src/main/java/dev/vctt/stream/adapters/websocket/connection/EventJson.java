@@ -15,8 +15,6 @@ import dev.vctt.stream.domain.session.SessionId;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -153,6 +151,6 @@ public final class EventJson {
     }
 
     private static void timestamp(JsonGenerator out, Instant at) throws IOException {
-        out.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS)));
+        out.writeStringField("timestamp", Timestamps.format(at));
     }
 }
