@@ -115,7 +115,7 @@ public record AppConfig(
                 env.integer("VCTT_DB_POOL_SIZE", 10, 1, 200),
                 env.usd("VCTT_DAILY_BUDGET_USD"),
                 env.usd("VCTT_KEY_DAILY_BUDGET_USD"),
-                env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(1)),
+                env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(5)),
                 env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000));
     }
 
