@@ -1,6 +1,9 @@
 package dev.vctt.stream.bootstrap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
+import dev.vctt.stream.adapters.llm.demo.DemoLlmProvider;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
 import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
@@ -8,6 +11,7 @@ import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.http.ServedDocument;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
@@ -15,6 +19,7 @@ import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import java.time.Duration;
@@ -22,7 +27,9 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +41,16 @@ public final class ServerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
 
+    /** Where the docs module packages the protocol description. */
+    static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
+
     private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    private final AppConfig config;
     private final WebServer web;
     private final CancelStreamService cancels;
 
     private ServerApp(AppConfig config, InstantSource clock) {
+        this.config = config;
         var watchdog = new StreamWatchdog(watchdogTick(config.shortestTimeout()));
         closeInReverse.push(watchdog);
 
@@ -52,6 +64,7 @@ public final class ServerApp implements AutoCloseable {
                 SseLimits.DEFAULTS, watchdog, config.defaultMaxTokens())));
         providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
+        providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
 
         var active = new ActiveStreams(config.maxStreamsPerConnection());
         var scheduler = closing(new VirtualThreadScheduler());
@@ -62,8 +75,14 @@ public final class ServerApp implements AutoCloseable {
         var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, cancels, new CountActiveStreamsService(active));
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
-                config.allowedOrigins(), config.heartbeat()), useCases, clock);
-        warnAboutMissingKeys(config);
+                config.allowedOrigins(), config.heartbeat(), config.socketIo(), List.of(
+                        ServedDocument.fromClasspath("/docs/asyncapi.yaml", "application/yaml; charset=utf-8",
+                                ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
+                        new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
+                useCases, clock);
+        if (!config.offlineDemo()) {
+            warnAboutMissingKeys(config);
+        }
     }
 
     /** Builds and starts the server; it listens when this returns. */
@@ -75,6 +94,7 @@ public final class ServerApp implements AutoCloseable {
             app.close();
             throw e;
         }
+        app.announceOfflineDemo();
         return app;
     }
 
@@ -94,6 +114,40 @@ public final class ServerApp implements AutoCloseable {
             }
         }
         log.info("stopped");
+    }
+
+    private void announceOfflineDemo() {
+        List<AgentRole> roles = config.catalog().rolesUsing(Catalog.DEMO_MODEL);
+        if (config.offlineDemo() && !roles.isEmpty()) {
+            log.warn("OFFLINE DEMO: no provider key is set (OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY) and every "
+                    + "provider base URL is the public default, so {} answer with the offline 'demo' model "
+                    + "(deterministic text, price 0); try it at http://{}:{}/ and set a key for real answers",
+                    describe(roles), config.host(), port());
+        }
+    }
+
+    /** What the test client page shows before anything is sent: whether answers come from the demo model. */
+    private static String pageConfig(AppConfig config) {
+        List<AgentRole> roles = config.catalog().rolesUsing(Catalog.DEMO_MODEL);
+        String notice = roles.isEmpty() ? "" : config.offlineDemo()
+                ? "Offline demo: no provider key is configured on this server, so " + describe(roles) + " answer with "
+                        + "the built-in demo model (deterministic text at a steady pace, price $0). Set OPENAI_API_KEY, "
+                        + "ANTHROPIC_API_KEY or XAI_API_KEY and restart the server for real answers."
+                : "Requests for " + describe(roles) + " go to the offline demo model (deterministic text, price $0).";
+        var page = new LinkedHashMap<String, Object>();
+        page.put("offlineDemo", !roles.isEmpty());
+        page.put("demoRoles", roles.stream().map(AgentRole::wireName).toList());
+        page.put("notice", notice);
+        try {
+            return new ObjectMapper().writeValueAsString(page);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the page configuration", e);
+        }
+    }
+
+    private static String describe(List<AgentRole> roles) {
+        return roles.size() == AgentRole.values().length ? "all agent roles"
+                : "the agent roles " + roles.stream().map(AgentRole::wireName).collect(Collectors.joining(", "));
     }
 
     private static void warnAboutMissingKeys(AppConfig config) {
