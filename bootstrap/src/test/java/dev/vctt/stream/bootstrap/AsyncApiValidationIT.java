@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +18,8 @@ class AsyncApiValidationIT {
 
     private static final Path DOCUMENT = Path.of("..", "docs", "asyncapi.yaml").toAbsolutePath().normalize();
 
-    @BeforeAll
-    static void node_and_packages() {
+    @BeforeEach
+    void node_and_packages() {
         NodeTools.requirePackages();
     }
 

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +27,8 @@ class BrowserPageIT {
 
     private ServerApp app;
 
-    @BeforeAll
-    static void browser_and_packages() {
+    @BeforeEach
+    void browser_and_packages() {
         NodeTools.requirePackages();
         NodeTools.chromium();
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +28,8 @@ class SocketIoClientIT {
     private SseReplayServer openai;
     private ServerApp app;
 
-    @BeforeAll
-    static void node_and_packages() {
+    @BeforeEach
+    void node_and_packages() {
         NodeTools.requirePackages();
     }
 
