@@ -2,6 +2,7 @@ package dev.vctt.stream.bootstrap;
 
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
+import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import java.net.URI;
@@ -41,7 +42,13 @@ public record AppConfig(
         Optional<Usd> globalDailyBudget,
         Optional<Usd> keyDailyBudget,
         Duration progressEvery,
-        int writeBacklog) {
+        int writeBacklog,
+        SocketIoSettings socketIo,
+        int demoTokensPerSecond) {
+
+    static final URI OPENAI_PUBLIC_URL = URI.create("https://api.openai.com/v1");
+    static final URI ANTHROPIC_PUBLIC_URL = URI.create("https://api.anthropic.com/v1");
+    static final URI XAI_PUBLIC_URL = URI.create("https://api.x.ai/v1");
 
     /** A PostgreSQL server given by {@code DATABASE_URL}; without one the server embeds its own. */
     public record ExternalDatabase(String url, String user, String password) {
@@ -86,12 +93,16 @@ public record AppConfig(
                 env.millis("VCTT_IDLE_TIMEOUT_MS", ProviderTimeouts.DEFAULTS.idle()));
         RequestLimits limits = RequestLimits.DEFAULTS;
         ConnectionLimits connection = ConnectionLimits.DEFAULTS;
+        SocketIoSettings socketIo = SocketIoSettings.DEFAULTS;
+        ProviderSettings openai = provider(env, "OPENAI", OPENAI_PUBLIC_URL.toString(), defaults);
+        ProviderSettings anthropic = provider(env, "ANTHROPIC", ANTHROPIC_PUBLIC_URL.toString(), defaults);
+        ProviderSettings xai = provider(env, "XAI", XAI_PUBLIC_URL.toString(), defaults);
         return new AppConfig(
                 env.text("VCTT_HOST", "127.0.0.1"),
                 env.integer("PORT", 3000, 0, 65_535),
-                provider(env, "OPENAI", "https://api.openai.com/v1", defaults),
-                provider(env, "ANTHROPIC", "https://api.anthropic.com/v1", defaults),
-                provider(env, "XAI", "https://api.x.ai/v1", defaults),
+                openai,
+                anthropic,
+                xai,
                 env.path("VCTT_DATA_DIR", "./data"),
                 env.list("VCTT_ALLOWED_ORIGINS"),
                 env.choice("VCTT_AUTH", AuthMode.class, AuthMode.OFF),
@@ -109,14 +120,17 @@ public record AppConfig(
                 env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
                 env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
                 env.integer("VCTT_DEFAULT_MAX_TOKENS", 4096, 1, 1_000_000),
-                catalog(env),
+                catalog(env, offlineDemo(openai, anthropic, xai)),
                 database(env),
                 schema(env),
                 env.integer("VCTT_DB_POOL_SIZE", 10, 1, 200),
                 env.usd("VCTT_DAILY_BUDGET_USD"),
                 env.usd("VCTT_KEY_DAILY_BUDGET_USD"),
                 env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(5)),
-                env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000));
+                env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000),
+                socketIo.withPing(env.millis("VCTT_SOCKETIO_PING_INTERVAL_MS", socketIo.pingInterval()),
+                        env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout())),
+                env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000));
     }
 
     private static Optional<ExternalDatabase> database(Env env) {
@@ -139,8 +153,24 @@ public record AppConfig(
         return schema;
     }
 
-    private static Catalog catalog(Env env) {
-        Catalog catalog = Catalog.defaults();
+    /**
+     * Whether the server runs as an offline demo: no provider key is set and every base URL is the
+     * public default, so no provider could answer. Every role then routes to the {@code demo} model
+     * (unless {@code VCTT_ROUTES} says otherwise). A base URL pointing elsewhere (a local
+     * OpenAI-compatible server, which needs no key) is a real provider, not a demo.
+     */
+    public boolean offlineDemo() {
+        return offlineDemo(openai, anthropic, xai);
+    }
+
+    private static boolean offlineDemo(ProviderSettings openai, ProviderSettings anthropic, ProviderSettings xai) {
+        return openai.apiKey().isEmpty() && anthropic.apiKey().isEmpty() && xai.apiKey().isEmpty()
+                && openai.baseUrl().equals(OPENAI_PUBLIC_URL) && anthropic.baseUrl().equals(ANTHROPIC_PUBLIC_URL)
+                && xai.baseUrl().equals(XAI_PUBLIC_URL);
+    }
+
+    private static Catalog catalog(Env env, boolean offlineDemo) {
+        Catalog catalog = offlineDemo ? Catalog.defaults().withEveryRoleTo(Catalog.DEMO_MODEL) : Catalog.defaults();
         Optional<String> models = env.text("VCTT_MODELS");
         if (models.isPresent()) {
             catalog = catalog.withModels(models.get(), LocalDate.now(ZoneOffset.UTC));

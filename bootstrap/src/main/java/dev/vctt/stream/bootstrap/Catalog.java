@@ -26,6 +26,10 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
 
     static final Set<ProviderId> PROVIDERS = Set.of(ProviderId.OPENAI, ProviderId.ANTHROPIC, ProviderId.XAI);
 
+    /** The offline demo provider and its one model, always in the catalog, at price zero. */
+    static final ProviderId DEMO = ProviderId.of("demo");
+    static final ModelId DEMO_MODEL = ModelId.of("demo");
+
     private static final LocalDate READ_ON = LocalDate.of(2026, 11, 22);
     private static final String OPENAI_PRICES = "platform.openai.com/docs/pricing (via shared/sse/README.md)";
     private static final String ANTHROPIC_PRICES = "docs.anthropic.com/en/docs/about-claude/pricing (via shared/sse/README.md)";
@@ -48,6 +52,7 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
         add(models, "gpt-4o-mini", ProviderId.OPENAI, "0.15", "0.60", OPENAI_PRICES);
         add(models, "claude-sonnet-4-5", ProviderId.ANTHROPIC, "3.00", "15.00", ANTHROPIC_PRICES);
         add(models, "grok-4-1-fast", ProviderId.XAI, "0.20", "0.50", XAI_PRICES);
+        add(models, DEMO_MODEL.value(), DEMO, "0", "0", "offline demo");
         var routes = new EnumMap<AgentRole, List<ModelId>>(AgentRole.class);
         for (AgentRole role : AgentRole.values()) {
             routes.put(role, List.of(ModelId.of("gpt-4o"), ModelId.of("claude-sonnet-4-5")));
@@ -60,6 +65,24 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
                             String source) {
         models.put(ModelId.of(name), new Model(ModelRoute.of(name, provider),
                 new PriceEntry(Price.perMillion(input, output), source, READ_ON)));
+    }
+
+    /** The same models, every agent role routed to the one model. */
+    Catalog withEveryRoleTo(ModelId model) {
+        if (!models.containsKey(model)) {
+            throw new IllegalArgumentException("model " + model + " is not in the catalog");
+        }
+        var changed = new EnumMap<AgentRole, List<ModelId>>(AgentRole.class);
+        for (AgentRole role : AgentRole.values()) {
+            changed.put(role, List.of(model));
+        }
+        return new Catalog(models, changed);
+    }
+
+    /** The agent roles whose chain asks the model, in role order. */
+    List<AgentRole> rolesUsing(ModelId model) {
+        return routes.entrySet().stream().filter(route -> route.getValue().contains(model)).map(Map.Entry::getKey)
+                .toList();
     }
 
     /**

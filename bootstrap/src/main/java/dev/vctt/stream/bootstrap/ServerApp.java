@@ -1,6 +1,9 @@
 package dev.vctt.stream.bootstrap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
+import dev.vctt.stream.adapters.llm.demo.DemoLlmProvider;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
 import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
@@ -13,6 +16,7 @@ import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
+import dev.vctt.stream.adapters.websocket.http.ServedDocument;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
@@ -28,6 +32,7 @@ import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import java.time.Duration;
@@ -35,7 +40,9 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,13 +56,18 @@ public final class ServerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
     private static final Duration STREAMS_END_WITHIN = Duration.ofSeconds(5);
 
+    /** Where the docs module packages the protocol description. */
+    static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
+
     private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    private final AppConfig config;
     private final WebServer web;
     private final CancelStreamService cancels;
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
 
     private ServerApp(AppConfig config, InstantSource clock) {
+        this.config = config;
         Storage storage = closing(Storage.open(config));
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
@@ -73,6 +85,7 @@ public final class ServerApp implements AutoCloseable {
                 SseLimits.DEFAULTS, watchdog, config.defaultMaxTokens())));
         providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
+        providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
 
         var scheduler = closing(new VirtualThreadScheduler());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
@@ -89,11 +102,16 @@ public final class ServerApp implements AutoCloseable {
                 ? AuthenticateClientService.withKeys(keys) : AuthenticateClientService.open();
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
-                config.allowedOrigins(), config.heartbeat()),
+                config.allowedOrigins(), config.heartbeat(), config.socketIo(), List.of(
+                        ServedDocument.fromClasspath("/docs/asyncapi.yaml", "application/yaml; charset=utf-8",
+                                ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
+                        new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels, streams),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
-        warnAboutMissingKeys(config);
+        if (!config.offlineDemo()) {
+            warnAboutMissingKeys(config);
+        }
         if (config.auth() == AppConfig.AuthMode.OFF) {
             log.info("VCTT_AUTH=off: clients need no API key");
         }
@@ -109,6 +127,7 @@ public final class ServerApp implements AutoCloseable {
             app.close();
             throw e;
         }
+        app.announceOfflineDemo();
         return app;
     }
 
@@ -146,6 +165,40 @@ public final class ServerApp implements AutoCloseable {
         if (streams.count() > 0) {
             log.warn("{} stream(s) did not end within {}", streams.count(), STREAMS_END_WITHIN);
         }
+    }
+
+    private void announceOfflineDemo() {
+        List<AgentRole> roles = config.catalog().rolesUsing(Catalog.DEMO_MODEL);
+        if (config.offlineDemo() && !roles.isEmpty()) {
+            log.warn("OFFLINE DEMO: no provider key is set (OPENAI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY) and every "
+                    + "provider base URL is the public default, so {} answer with the offline 'demo' model "
+                    + "(deterministic text, price 0); try it at http://{}:{}/ and set a key for real answers",
+                    describe(roles), config.host(), port());
+        }
+    }
+
+    /** What the test client page shows before anything is sent: whether answers come from the demo model. */
+    private static String pageConfig(AppConfig config) {
+        List<AgentRole> roles = config.catalog().rolesUsing(Catalog.DEMO_MODEL);
+        String notice = roles.isEmpty() ? "" : config.offlineDemo()
+                ? "Offline demo: no provider key is configured on this server, so " + describe(roles) + " answer with "
+                        + "the built-in demo model (deterministic text at a steady pace, price $0). Set OPENAI_API_KEY, "
+                        + "ANTHROPIC_API_KEY or XAI_API_KEY and restart the server for real answers."
+                : "Requests for " + describe(roles) + " go to the offline demo model (deterministic text, price $0).";
+        var page = new LinkedHashMap<String, Object>();
+        page.put("offlineDemo", !roles.isEmpty());
+        page.put("demoRoles", roles.stream().map(AgentRole::wireName).toList());
+        page.put("notice", notice);
+        try {
+            return new ObjectMapper().writeValueAsString(page);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the page configuration", e);
+        }
+    }
+
+    private static String describe(List<AgentRole> roles) {
+        return roles.size() == AgentRole.values().length ? "all agent roles"
+                : "the agent roles " + roles.stream().map(AgentRole::wireName).collect(Collectors.joining(", "));
     }
 
     private static void warnAboutMissingKeys(AppConfig config) {

@@ -61,6 +61,8 @@ class AppConfigTest {
             "VCTT_AUTH, maybe, 'VCTT_AUTH must be one of off, keys'",
             "VCTT_MAX_FRAME_BYTES, 10, VCTT_MAX_FRAME_BYTES must be a whole number from 1024",
             "VCTT_IDLE_TIMEOUT_MS, 0, VCTT_IDLE_TIMEOUT_MS must be a whole number from 1",
+            "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
+            "VCTT_SOCKETIO_PING_INTERVAL_MS, soon, VCTT_SOCKETIO_PING_INTERVAL_MS must be a whole number from 1",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))
@@ -71,7 +73,7 @@ class AppConfigTest {
 
     @Test
     void the_default_routes_are_products() {
-        RouteTable routes = AppConfig.fromEnv(Map.of()).catalog().routeTable();
+        RouteTable routes = AppConfig.fromEnv(Map.of("OPENAI_API_KEY", "sk-1")).catalog().routeTable();
 
         assertThat(routes.chainFor(AgentRole.ANALYST).models()).extracting(r -> r.model().value())
                 .containsExactly("gpt-4o", "claude-sonnet-4-5");
@@ -96,6 +98,71 @@ class AppConfigTest {
         assertThat(prices.priceOf(ModelId.of("claude-haiku-4-5"))).isEqualTo(Price.perMillion("1.00", "5.00"));
         assertThat(prices.entryFor(ModelId.of("claude-haiku-4-5")).orElseThrow().source()).isEqualTo("VCTT_MODELS");
         assertThat(prices.entryFor(ModelId.of("gpt-4o")).orElseThrow().source()).contains("openai.com");
+    }
+
+    @Test
+    void with_no_key_and_the_public_base_urls_every_role_answers_with_the_offline_demo_model() {
+        AppConfig config = AppConfig.fromEnv(Map.of());
+
+        assertThat(config.offlineDemo()).isTrue();
+        RouteTable routes = config.catalog().routeTable();
+        for (AgentRole role : AgentRole.values()) {
+            assertThat(routes.chainFor(role).models()).as(role.wireName()).containsExactly(ModelRoute.of("demo", ProviderId.of("demo")));
+        }
+        assertThat(config.catalog().prices().priceOf(ModelId.of("demo"))).isEqualTo(Price.FREE);
+        assertThat(config.catalog().prices().entryFor(ModelId.of("demo")).orElseThrow().source()).isEqualTo("offline demo");
+        assertThat(config.demoTokensPerSecond()).isEqualTo(30);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "OPENAI_API_KEY, sk-1",
+            "ANTHROPIC_API_KEY, sk-ant-1",
+            "XAI_API_KEY, xai-1",
+            "OPENAI_BASE_URL, http://127.0.0.1:8080/v1",
+            "ANTHROPIC_BASE_URL, http://127.0.0.1:8081/v1",
+            "XAI_BASE_URL, http://127.0.0.1:8082/v1",
+    })
+    void any_key_or_a_non_default_base_url_is_a_real_provider_and_no_demo(String variable, String value) {
+        AppConfig config = AppConfig.fromEnv(Map.of(variable, value));
+
+        assertThat(config.offlineDemo()).isFalse();
+        assertThat(config.catalog().routeTable().chainFor(AgentRole.ANALYST).models()).extracting(r -> r.model().value())
+                .containsExactly("gpt-4o", "claude-sonnet-4-5");
+    }
+
+    @Test
+    void routes_configured_on_the_offline_demo_apply_on_top_of_it() {
+        AppConfig config = AppConfig.fromEnv(Map.of("VCTT_ROUTES", "analyst=gpt-4o"));
+
+        assertThat(config.offlineDemo()).isTrue();
+        assertThat(config.catalog().routeTable().chainFor(AgentRole.ANALYST).models()).extracting(r -> r.model().value())
+                .containsExactly("gpt-4o");
+        assertThat(config.catalog().routeTable().chainFor(AgentRole.ETHICS).models()).extracting(r -> r.model().value())
+                .containsExactly("demo");
+        assertThat(config.catalog().rolesUsing(ModelId.of("demo"))).hasSize(AgentRole.values().length - 1)
+                .doesNotContain(AgentRole.ANALYST);
+    }
+
+    @Test
+    void the_demo_model_can_be_routed_to_explicitly_with_keys_set() {
+        AppConfig config = AppConfig.fromEnv(Map.of("OPENAI_API_KEY", "sk-1", "VCTT_ROUTES", "*=demo"));
+
+        assertThat(config.offlineDemo()).isFalse();
+        assertThat(config.catalog().rolesUsing(ModelId.of("demo"))).containsExactly(AgentRole.values());
+    }
+
+    @Test
+    void the_socket_io_heartbeat_and_the_demo_pace_are_configurable() {
+        AppConfig config = AppConfig.fromEnv(Map.of("VCTT_SOCKETIO_PING_INTERVAL_MS", "1000",
+                "VCTT_SOCKETIO_PING_TIMEOUT_MS", "2000", "VCTT_DEMO_TOKENS_PER_SECOND", "90"));
+
+        assertThat(config.socketIo().pingInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.socketIo().pingTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.socketIo().connectTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.demoTokensPerSecond()).isEqualTo(90);
+        assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingTimeout()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @ParameterizedTest(name = "{0}={1}")

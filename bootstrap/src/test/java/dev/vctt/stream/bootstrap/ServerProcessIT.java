@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,31 @@ class ServerProcessIT {
             server.terminate();
             assertThat(server.awaitExit(Duration.ofSeconds(20))).isIn(0, 143);
             assertThat(server.log()).contains("shutting down").contains("stopped");
+        }
+    }
+
+    @Test
+    void with_no_provider_key_the_packaged_server_runs_the_offline_demo_and_says_so_in_one_warning() throws Exception {
+        var noProvider = new java.util.HashMap<String, String>();
+        for (String variable : List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "XAI_API_KEY", "OPENAI_BASE_URL",
+                "ANTHROPIC_BASE_URL", "XAI_BASE_URL", "VCTT_ROUTES", "VCTT_MODELS")) {
+            noProvider.put(variable, "");
+        }
+        noProvider.put("VCTT_DATA_DIR", "target/process-data");
+        try (var server = ServerProcess.start(noProvider)) {
+            server.awaitHealthy(START);
+
+            try (WsTestClient client = WsTestClient.connect(server.port)) {
+                client.send("stream_request", Map.of("message", "Is anyone there?"));
+                assertThat(client.await("stream_complete").path("model").asText()).isEqualTo("demo");
+            }
+
+            server.terminate();
+            assertThat(server.awaitExit(Duration.ofSeconds(20))).isIn(0, 143);
+            assertThat(server.log().lines().filter(line -> line.contains("OFFLINE DEMO"))).singleElement()
+                    .satisfies(line -> assertThat(line).contains("WARN").contains("'demo' model")
+                            .contains("http://127.0.0.1:" + server.port + "/"));
+            assertThat(server.log()).doesNotContain("API_KEY is not set");
         }
     }
 

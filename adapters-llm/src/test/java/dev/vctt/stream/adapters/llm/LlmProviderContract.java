@@ -124,12 +124,6 @@ public abstract class LlmProviderContract {
         return listener;
     }
 
-    private static void assertEndsOnce(RecordingCompletionListener listener) throws InterruptedException {
-        Thread.sleep(50);
-        assertThat(listener.endCount()).as("onEnd calls").isEqualTo(1);
-        assertThat(listener.callbacksOverlapped()).as("callbacks overlapped").isFalse();
-    }
-
     private static ProviderFailure failure(StreamOutcome outcome) {
         assertThat(outcome).isInstanceOf(StreamOutcome.Failed.class);
         return ((StreamOutcome.Failed) outcome).failure();
@@ -144,7 +138,7 @@ public abstract class LlmProviderContract {
         assertThat(listener.deltas()).hasSizeGreaterThan(1).allSatisfy(delta -> assertThat(delta).isNotEmpty());
         assertThat(listener.usage()).isEqualTo(happyUsage());
         assertThat(listener.toolCalls()).isEmpty();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -165,7 +159,7 @@ public abstract class LlmProviderContract {
         assertThat(listener.threads()).isNotEmpty().doesNotContain(Thread.currentThread());
         assertThat(listener.threads().stream().distinct()).hasSize(1);
         assertThat(listener.threads().getFirst().isVirtual()).as("runs on a virtual thread").isTrue();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -205,7 +199,7 @@ public abstract class LlmProviderContract {
         assertThat(failure.retryAfter()).isEqualTo(status == 429 ? java.util.Optional.of(Duration.ofSeconds(7))
                 : java.util.Optional.empty());
         assertThat(listener.deltas()).isEmpty();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -214,7 +208,7 @@ public abstract class LlmProviderContract {
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(errorBeforeFirstChunkKind());
         assertThat(listener.deltas()).isEmpty();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -223,7 +217,7 @@ public abstract class LlmProviderContract {
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(midStreamErrorKind());
         assertThat(listener.deltas()).isNotEmpty();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -232,7 +226,7 @@ public abstract class LlmProviderContract {
         RecordingCompletionListener listener = run(Reply.sse(body).dropAfter(body.length / 2));
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.CONNECTION_LOST);
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -243,7 +237,7 @@ public abstract class LlmProviderContract {
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.TIMEOUT_FIRST_TOKEN);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(FIRST_TOKEN_TIMEOUT);
         assertThat(server.awaitAbandonedByClient(WAIT)).as("upstream connection closed").isTrue();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -255,7 +249,7 @@ public abstract class LlmProviderContract {
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.TIMEOUT_IDLE);
         assertThat(listener.deltas()).isNotEmpty();
         assertThat(server.awaitAbandonedByClient(WAIT)).as("upstream connection closed").isTrue();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -263,7 +257,7 @@ public abstract class LlmProviderContract {
         RecordingCompletionListener listener = run(Reply.sse(malformedStream()));
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.MALFORMED_STREAM);
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     static IntStream seeds() {
@@ -290,7 +284,7 @@ public abstract class LlmProviderContract {
                 assertThat(failure(outcome).kind()).isIn(FailureKind.CONNECTION_LOST, FailureKind.MALFORMED_STREAM);
                 assertThat(happyText()).startsWith(listener.text());
             }
-            assertEndsOnce(listener);
+            listener.assertEndedOnce();
         }
     }
 
@@ -306,7 +300,7 @@ public abstract class LlmProviderContract {
         assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Cancelled());
         assertThat(handle.isCancelled()).isTrue();
         assertThat(server.awaitAbandonedByClient(WAIT)).as("upstream connection closed").isTrue();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -326,7 +320,7 @@ public abstract class LlmProviderContract {
         Thread.sleep(300);
         assertThat(listener.deltas()).hasSize(deltasAtEnd);
         assertThat(listener.text()).isNotEqualTo(happyText());
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -337,7 +331,7 @@ public abstract class LlmProviderContract {
         provider.stream(request(), listener).cancel();
 
         assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Cancelled());
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -353,7 +347,7 @@ public abstract class LlmProviderContract {
         unreachable.stream(request(), listener);
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.CONNECT);
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test
@@ -372,7 +366,7 @@ public abstract class LlmProviderContract {
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.INTERNAL);
         assertThat(listener.deltas()).hasSize(1);
         assertThat(server.awaitAbandonedByClient(WAIT)).as("upstream connection closed").isTrue();
-        assertEndsOnce(listener);
+        listener.assertEndedOnce();
     }
 
     @Test

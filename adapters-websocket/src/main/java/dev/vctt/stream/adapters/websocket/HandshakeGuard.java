@@ -63,7 +63,8 @@ final class HandshakeGuard extends BaseFilter {
         response.setProtocol(request.getProtocol());
         response.setStatus(refusal.status());
         response.setReasonPhrase(refusal.reason());
-        response.setContentType("application/json");
+        // into the header map itself: for a response to an upgrade request Grizzly writes only that map
+        response.getHeaders().setValue("Content-Type").setString("application/json");
         response.setContentLength(body.length);
         response.setHeader("Connection", "close");
         Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);

@@ -7,11 +7,15 @@ import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.ApiHandler;
+import dev.vctt.stream.adapters.websocket.http.DocumentHandler;
 import dev.vctt.stream.adapters.websocket.http.HealthHandler;
 import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.adapters.websocket.http.MetricsHandler;
+import dev.vctt.stream.adapters.websocket.http.ServedDocument;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
+import dev.vctt.stream.adapters.websocket.socketio.SocketIoProtocol;
+import dev.vctt.stream.adapters.websocket.socketio.SocketIoStreamEndpoint;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
@@ -20,6 +24,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -34,10 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server: one Grizzly listener carrying the WebSocket endpoints (through Tyrus) and the HTTP
- * handlers. It copies the settings Tyrus's own container applies that a self-built server would
- * otherwise miss: worker-thread I/O (so no handler runs on a selector thread) and no keep-alive
- * idle timeout (Grizzly's default 30 s would drop quiet WebSockets).
+ * The server: one Grizzly listener carrying the WebSocket endpoints (through Tyrus): the native
+ * protocol at {@code /stream} and the Socket.IO-compatible one at {@code /socket.io/}; and the HTTP
+ * handlers: {@code /health}, the test client page at {@code /}, and the documents of the settings.
+ * It copies the settings Tyrus's own container applies that a self-built server would otherwise
+ * miss: worker-thread I/O (so no handler runs on a selector thread) and no keep-alive idle timeout
+ * (Grizzly's default 30 s would drop quiet WebSockets).
  */
 public final class WebServer implements AutoCloseable {
 
@@ -52,6 +59,7 @@ public final class WebServer implements AutoCloseable {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-heartbeat").daemon().factory());
     private final InstantSource clock;
+    private final SocketIoProtocol socketIo;
 
     public WebServer(WebServerSettings settings, StreamingUseCases useCases, HttpUseCases api,
                      MicrometerStreamMetrics metrics, InstantSource clock) {
@@ -89,6 +97,28 @@ public final class WebServer implements AutoCloseable {
                         }
                     })
                     .build());
+            socketIo = new SocketIoProtocol(json, useCases, settings.limits(), settings.socketIo(), connections, work,
+                    clock);
+            for (String path : SocketIoProtocol.PATHS) {
+                container.register(ServerEndpointConfig.Builder.create(SocketIoStreamEndpoint.class, path)
+                        .configurator(new ServerEndpointConfig.Configurator() {
+                            @Override
+                            public <T> T getEndpointInstance(Class<T> type) {
+                                return type.cast(socketIo.newEndpoint());
+                            }
+
+                            @Override
+                            public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+                                                        HandshakeResponse response) {
+                                // Socket.IO authenticates at CONNECT; a header key is kept for then
+                                String authorization = firstHeader(request, "Authorization");
+                                if (authorization != null) {
+                                    config.getUserProperties().put(SocketIoStreamEndpoint.AUTHORIZATION, authorization);
+                                }
+                            }
+                        })
+                        .build());
+            }
         } catch (DeploymentException e) {
             throw new IllegalStateException("cannot register the WebSocket endpoints", e);
         }
@@ -100,6 +130,10 @@ public final class WebServer implements AutoCloseable {
                 log.info("refused a WebSocket handshake from origin {}", origin);
                 return Optional.of(new HandshakeGuard.Refusal(403, "Forbidden",
                         "{\"error\":\"this origin may not connect\",\"code\":\"FORBIDDEN_ORIGIN\"}"));
+            }
+            if (SocketIoProtocol.handles(request.getRequestURI())) {
+                return socketIo.handshakeRefusal(request.getQueryString())
+                        .map(json400 -> new HandshakeGuard.Refusal(400, "Bad Request", json400));
             }
             if (!request.getRequestURI().startsWith("/stream")) {
                 return Optional.empty();
@@ -113,10 +147,14 @@ public final class WebServer implements AutoCloseable {
             return Optional.empty();
         }));
 
-        http.getServerConfiguration().addHttpHandler(new HealthHandler(json, api.health(), connections::count),
-                "/health");
-        http.getServerConfiguration().addHttpHandler(new ApiHandler(json, api, clock), "/api/*");
-        http.getServerConfiguration().addHttpHandler(new MetricsHandler(metrics::scrape), "/metrics");
+        var server = http.getServerConfiguration();
+        server.addHttpHandler(new HealthHandler(json, api.health(), connections::count), "/health");
+        server.addHttpHandler(new ApiHandler(json, api, clock), "/api/*");
+        server.addHttpHandler(new MetricsHandler(metrics::scrape), "/metrics");
+        server.addHttpHandler(socketIo.httpHandler(), "/socket.io/*");
+        var documents = new ArrayList<ServedDocument>(DocumentHandler.page());
+        documents.addAll(settings.documents());
+        server.addHttpHandler(new DocumentHandler(documents), "/");
         metrics.gauge("vctt.connections", "Open WebSocket connections", connections, Connections::count);
         metrics.gauge("vctt.streams.active", "Streams running now", useCases.count(), count -> count.count());
     }
@@ -141,7 +179,8 @@ public final class WebServer implements AutoCloseable {
         long every = settings.heartbeat().toMillis();
         heartbeats.scheduleAtFixedRate(() -> connections.heartbeat(clock.instant(), settings.heartbeat()), every, every,
                 TimeUnit.MILLISECONDS);
-        log.info("listening on http://{}:{} (WebSocket /stream, GET /health)", settings.host(), port());
+        log.info("listening on http://{}:{} (WebSocket /stream and Socket.IO /socket.io/ namespace /stream; "
+                + "GET / test page, GET /health)", settings.host(), port());
     }
 
     /** The port listened on; the actual one when the settings asked for any free port (0). */
@@ -158,6 +197,7 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         heartbeats.shutdownNow();
         connections.closeAll();
+        socketIo.close();
         try {
             http.shutdown(5, TimeUnit.SECONDS).get(6, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -1,5 +1,7 @@
 package dev.vctt.stream.adapters.llm.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
@@ -126,5 +128,12 @@ public class RecordingCompletionListener implements CompletionListener {
 
     public boolean callbacksOverlapped() {
         return overlapped;
+    }
+
+    /** Fails unless the stream ended exactly once, with no callbacks at the same time, a moment after its end. */
+    public void assertEndedOnce() throws InterruptedException {
+        Thread.sleep(50);
+        assertThat(endCount()).as("onEnd calls").isEqualTo(1);
+        assertThat(callbacksOverlapped()).as("callbacks overlapped").isFalse();
     }
 }

@@ -178,12 +178,13 @@ public final class SseReplayServer implements AutoCloseable {
                 } catch (IOException e) {
                     // reset or closed: gone either way
                 }
-                clientGone.countDown();
+                // decide before waking the answer: once woken, a stalled answer marks itself finished
                 synchronized (finished) {
                     if (!finished[0] && !closed) {
                         abandonments.add(System.nanoTime());
                     }
                 }
+                clientGone.countDown();
             });
             answer(client, reply, clientGone);
             synchronized (finished) {

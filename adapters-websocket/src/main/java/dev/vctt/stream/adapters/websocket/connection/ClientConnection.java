@@ -5,6 +5,7 @@ import dev.vctt.stream.application.port.in.CancelStreamCommand;
 import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,32 +68,56 @@ public final class ClientConnection implements StreamEvents {
     }
 
     public void receive(ClientCommand command) {
+        receive(command, receipt -> {
+        });
+    }
+
+    /**
+     * Acts on a command and reports what became of it to {@code receipt} (for a stream request once
+     * the use case has decided, on the worker thread; otherwise at once). Nothing is reported once
+     * the connection is closed.
+     */
+    public void receive(ClientCommand command, Consumer<CommandReceipt> receipt) {
         if (closed) {
             return;
         }
         switch (command) {
-            case ClientCommand.RequestStream request -> work.execute(() -> start(request));
+            case ClientCommand.RequestStream request -> work.execute(() -> receipt.accept(start(request)));
             case ClientCommand.CancelStream cancel -> {
                 if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId()))
                         instanceof CancelOutcome.NotFound) {
-                    sendError(Optional.of(cancel.sessionId().value()), ErrorCode.STREAM_NOT_FOUND,
-                            "no running stream " + cancel.sessionId() + " on this connection", Optional.empty());
+                    String message = "no running stream " + cancel.sessionId() + " on this connection";
+                    sendError(Optional.of(cancel.sessionId().value()), ErrorCode.STREAM_NOT_FOUND, message,
+                            Optional.empty());
+                    receipt.accept(new CommandReceipt.Refused(ErrorCode.STREAM_NOT_FOUND, message));
+                } else {
+                    receipt.accept(new CommandReceipt.Accepted(cancel.sessionId()));
                 }
             }
-            case ClientCommand.ResumeStream resume -> sendError(Optional.of(resume.sessionId().value()),
-                    ErrorCode.STREAM_NOT_FOUND, "stream " + resume.sessionId() + " cannot be resumed", Optional.empty());
-            case ClientCommand.Unreadable unreadable ->
-                    sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
+            case ClientCommand.ResumeStream resume -> {
+                String message = "stream " + resume.sessionId() + " cannot be resumed";
+                sendError(Optional.of(resume.sessionId().value()), ErrorCode.STREAM_NOT_FOUND, message, Optional.empty());
+                receipt.accept(new CommandReceipt.Refused(ErrorCode.STREAM_NOT_FOUND, message));
+            }
+            case ClientCommand.Unreadable unreadable -> {
+                sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
+                receipt.accept(new CommandReceipt.Refused(unreadable.code(), unreadable.message()));
+            }
         }
     }
 
-    private void start(ClientCommand.RequestStream request) {
+    private CommandReceipt start(ClientCommand.RequestStream request) {
         try {
-            useCases.start().start(new StartStreamCommand(id, caller, request.draft(), request.requestId()), this);
+            return switch (useCases.start().start(new StartStreamCommand(id, caller, request.draft(), request.requestId()),
+                    this)) {
+                case StartOutcome.Started started -> new CommandReceipt.Accepted(started.sessionId());
+                case StartOutcome.Refused refused -> new CommandReceipt.Refused(refused.code(), refused.message());
+            };
         } catch (RuntimeException e) {
             log.error("starting a stream failed on connection {}", id, e);
-            sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, "the server could not start the stream",
-                    request.requestId());
+            String message = "the server could not start the stream";
+            sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, message, request.requestId());
+            return new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message);
         }
     }
 
@@ -102,13 +128,21 @@ public final class ClientConnection implements StreamEvents {
 
     /** The client went away: stop its streams now and drop what is still queued for it. */
     public void closed() {
+        if (outbox != null) {
+            outbox.close();
+        }
+        detach();
+    }
+
+    /**
+     * The client left this conversation but its transport stays open (a Socket.IO namespace
+     * DISCONNECT): stop its streams now and send it nothing more. What is already queued still goes.
+     */
+    public void detach() {
         if (closed) {
             return;
         }
         closed = true;
-        if (outbox != null) {
-            outbox.close();
-        }
         useCases.cancel().cancelAllOf(id);
     }
 

@@ -28,6 +28,17 @@ public final class Connections {
         }
     }
 
+    /**
+     * The client left but its transport stays open (a Socket.IO namespace DISCONNECT): its streams
+     * stop and it no longer counts as a connection.
+     */
+    public void left(Session session) {
+        ClientConnection connection = open.remove(session);
+        if (connection != null) {
+            connection.detach();
+        }
+    }
+
     /** Sends heartbeats for every connection's streams that still wait for their first chunk. */
     public void heartbeat(Instant now, Duration every) {
         open.values().forEach(connection -> connection.heartbeat(now, every));

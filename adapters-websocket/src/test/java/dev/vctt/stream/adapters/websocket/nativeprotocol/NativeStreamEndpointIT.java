@@ -1,6 +1,7 @@
 package dev.vctt.stream.adapters.websocket.nativeprotocol;
 
 import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
+import static dev.vctt.stream.application.testing.Eventually.becomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,39 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
-import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
+import dev.vctt.stream.adapters.websocket.testing.TestWebServer;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
-import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
-import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
-import dev.vctt.stream.application.service.StartStreamService;
-import dev.vctt.stream.application.service.StreamDependencies;
-import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
-import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
-import dev.vctt.stream.application.service.BudgetSettings;
-import dev.vctt.stream.application.service.CheckHealthService;
-import dev.vctt.stream.application.service.QuerySessionsService;
-import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
-import dev.vctt.stream.application.testing.InMemorySpendLedger;
-import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.ScriptedLlmProvider;
 import dev.vctt.stream.application.testing.ScriptedStream;
-import dev.vctt.stream.application.testing.SequentialIds;
-import dev.vctt.stream.application.testing.SleepingScheduler;
-import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.domain.request.RequestLimits;
-import dev.vctt.stream.domain.request.RequestPolicy;
-import dev.vctt.stream.domain.routing.FallbackRule;
-import dev.vctt.stream.domain.routing.ProviderId;
 import dev.vctt.stream.domain.session.FinishReason;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,18 +49,9 @@ class NativeStreamEndpointIT {
 
     @BeforeEach
     void start_server() {
-        var start = new StartStreamService(new RequestPolicy(new RequestLimits(2000, 1000, 5, 10_000, 4096)),
-                TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
-                new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
-                        new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
-                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
-                new SequentialIds());
-        var useCases = new StreamingUseCases(AuthenticateClientService.open(), start, new CancelStreamService(active), streams);
-        server = new WebServer(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
-                List.of("https://app.example.com"), Duration.ofMillis(200)), useCases,
-                new HttpUseCases(new CheckHealthService(active, sessions), AuthenticateClientService.open(),
-                        new QuerySessionsService(sessions), new QueryStatsService(sessions)), metrics, Clock.systemUTC());
-        server.start();
+        server = TestWebServer.start(new WebServerSettings("127.0.0.1", 0, new ConnectionLimits(MAX_FRAME, 8192, 4),
+                List.of("https://app.example.com"), Duration.ofMillis(200)), new RequestLimits(2000, 1000, 5, 10_000, 4096),
+                provider, active, AuthenticateClientService.open(), sessions, metrics);
     }
 
     @AfterEach
@@ -263,7 +237,7 @@ class NativeStreamEndpointIT {
 
         client.abort();
 
-        waitUntil(() -> one.isCancelled() && two.isCancelled() && streams.count() == 0);
+        becomes(() -> one.isCancelled() && two.isCancelled() && streams.count() == 0);
         assertThat(server.connections()).isZero();
     }
 
@@ -283,11 +257,11 @@ class NativeStreamEndpointIT {
                 call.delta(kilobyte);
             }
 
-            waitUntil(call::isCancelled);
+            becomes(call::isCancelled);
             System.gc();
             long after = runtime.totalMemory() - runtime.freeMemory();
             assertThat(after - before).as("heap growth in bytes").isLessThan(64L << 20);
-            waitUntil(() -> server.connections() == 0);
+            becomes(() -> server.connections() == 0);
             assertThat(streams.count()).isZero();
         }
     }
@@ -314,7 +288,7 @@ class NativeStreamEndpointIT {
             JsonNode heartbeat = client.await("stream_heartbeat");
             assertThat(heartbeat.path("sessionId").asText()).isEqualTo(sessionId);
             assertThat(heartbeat.path("waitingMs").asLong()).isGreaterThanOrEqualTo(200);
-            waitUntil(() -> client.events("stream_heartbeat").size() >= 2);
+            becomes(() -> client.events("stream_heartbeat").size() >= 2);
 
             call.delta("finally");
             client.await("stream_chunk");
@@ -374,27 +348,12 @@ class NativeStreamEndpointIT {
         server.close();
 
         assertThat(client.awaitClose()).isEqualTo(1001);
-        waitUntil(call::isCancelled);
+        becomes(call::isCancelled);
     }
 
     private static List<String> fieldNames(JsonNode node) {
         var names = new java.util.ArrayList<String>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

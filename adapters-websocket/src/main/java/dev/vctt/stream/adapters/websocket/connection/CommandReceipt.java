@@ -1,0 +1,28 @@
+package dev.vctt.stream.adapters.websocket.connection;
+
+import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.domain.session.SessionId;
+import java.util.Objects;
+
+/**
+ * What became of one client command, for a protocol that answers commands one by one (Socket.IO
+ * acknowledgements). The events the command causes ({@code stream_start}, {@code stream_error}, …)
+ * are sent as well, whatever the protocol.
+ */
+public sealed interface CommandReceipt {
+
+    /** A stream was started ({@code stream_request}) or is being stopped ({@code stream_cancel}). */
+    record Accepted(SessionId sessionId) implements CommandReceipt {
+        public Accepted {
+            Objects.requireNonNull(sessionId, "sessionId");
+        }
+    }
+
+    /** The command was refused or could not be read; {@code message} says why. */
+    record Refused(ErrorCode code, String message) implements CommandReceipt {
+        public Refused {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}

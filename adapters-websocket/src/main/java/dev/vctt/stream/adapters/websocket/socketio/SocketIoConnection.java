@@ -1,0 +1,326 @@
+package dev.vctt.stream.adapters.websocket.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vctt.stream.adapters.websocket.connection.ClientConnection;
+import dev.vctt.stream.adapters.websocket.connection.FrameSize;
+import dev.vctt.stream.adapters.websocket.connection.Outbox;
+import dev.vctt.stream.application.port.in.AuthOutcome;
+import dev.vctt.stream.application.port.in.ClientId;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Socket.IO client's connection: the Engine.IO open packet and heartbeat, joining and leaving
+ * the namespace {@code /stream}, and the client's events, handed to the protocol-neutral
+ * {@link ClientConnection} that the native protocol uses too. Every frame, pings and
+ * acknowledgements included, goes through the connection's one bounded {@link Outbox}.
+ *
+ * <p>Frames arrive on the server's I/O workers, one at a time per connection; the heartbeat and the
+ * connect deadline run on the protocol's timer thread; a slow client may be closed from any thread.
+ * The lock guards only the state below; nothing waits while holding it.
+ */
+final class SocketIoConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketIoConnection.class);
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private enum Phase { AWAITING_CONNECT, JOINED, CLOSED }
+
+    private final SocketIoProtocol protocol;
+    private final SocketIoFrames frames;
+    private final Session session;
+    private final Optional<String> handshakeKey;
+    private final Outbox outbox;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private Phase phase = Phase.AWAITING_CONNECT;
+    private ClientConnection client;
+    private boolean awaitingPong;
+    private ScheduledFuture<?> nextPing;
+    private ScheduledFuture<?> pongDeadline;
+    private ScheduledFuture<?> connectDeadline;
+
+    SocketIoConnection(SocketIoProtocol protocol, Session session, Optional<String> handshakeKey) {
+        this.protocol = protocol;
+        this.frames = protocol.frames();
+        this.session = session;
+        this.handshakeKey = handshakeKey;
+        this.outbox = new Outbox(
+                (frame, done) -> session.getAsyncRemote().sendText(frame,
+                        result -> done.accept(result.isOK() ? null : result.getException())),
+                protocol.limits().outboxChars(), protocol.limits().outboxWindow(),
+                () -> close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "slow consumer"));
+    }
+
+    /** Sends the open packet and starts the heartbeat and the connect deadline. */
+    void open() {
+        SocketIoSettings settings = protocol.settings();
+        outbox.offer(frames.open(newId(), settings, protocol.limits().transportFrameBytes()));
+        lock.lock();
+        try {
+            nextPing = schedule(this::ping, settings.pingInterval());
+            connectDeadline = schedule(this::connectTimedOut, settings.connectTimeout());
+        } catch (RejectedExecutionException e) {
+            // the server is stopping
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One text frame from the client. */
+    void receive(String text) {
+        Inbound packet = frames.read(text, FrameSize.exceeds(text, protocol.limits().maxFrameBytes()));
+        switch (packet) {
+            case Inbound.Pong pong -> pong();
+            case Inbound.Close close -> close(CloseReason.CloseCodes.NORMAL_CLOSURE, "closed by the client");
+            case Inbound.Noop noop -> {
+            }
+            case Inbound.Connect connect -> connect(connect);
+            case Inbound.Disconnect disconnect -> disconnect(disconnect);
+            case Inbound.Event event -> event(event);
+            case Inbound.Ack ack -> {
+                if (joined(ack.namespace()) == null) {
+                    violation("an acknowledgement for namespace " + ack.namespace() + ", which is not joined");
+                }
+            }
+            case Inbound.Violation violation -> close(violation.code(), violation.reason());
+        }
+    }
+
+    /** A binary frame: the server reads text packets only. */
+    void receiveBinary() {
+        close(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not supported");
+    }
+
+    private void connect(Inbound.Connect connect) {
+        if (!SocketIoFrames.NAMESPACE.equals(connect.namespace())) {
+            outbox.offer(frames.invalidNamespace(connect.namespace()));
+            return;
+        }
+        if (joined(SocketIoFrames.NAMESPACE) != null) {
+            violation("CONNECT to " + SocketIoFrames.NAMESPACE + ", which is already joined");
+            return;
+        }
+        Optional<String> key = connect.auth().map(auth -> auth.get("token")).filter(JsonNode::isTextual)
+                .map(token -> token.asText().strip()).filter(token -> !token.isEmpty()).or(() -> handshakeKey);
+        switch (protocol.useCases().authenticate().authenticate(key)) {
+            case AuthOutcome.Refused refused -> {
+                log.info("refused a Socket.IO client at CONNECT: {}", refused.reason());
+                outbox.offer(frames.unauthorized());
+            }
+            case AuthOutcome.Authenticated authenticated -> join(authenticated);
+        }
+    }
+
+    private void join(AuthOutcome.Authenticated authenticated) {
+        String sid = newId();
+        var connection = new ClientConnection(ClientId.of("sio-" + sid), authenticated.caller(), frames,
+                protocol.useCases(), protocol.work(), protocol.clock());
+        connection.attach(outbox);
+        lock.lock();
+        try {
+            if (phase != Phase.AWAITING_CONNECT) {
+                return;
+            }
+            phase = Phase.JOINED;
+            client = connection;
+            cancel(connectDeadline);
+            protocol.connections().opened(session, connection);
+        } finally {
+            lock.unlock();
+        }
+        outbox.offer(frames.connected(sid));
+    }
+
+    private void disconnect(Inbound.Disconnect disconnect) {
+        boolean left = false;
+        lock.lock();
+        try {
+            if (phase == Phase.JOINED && SocketIoFrames.NAMESPACE.equals(disconnect.namespace())) {
+                phase = Phase.AWAITING_CONNECT;
+                client = null;
+                left = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!left) {
+            violation("DISCONNECT from a namespace that is not joined");
+            return;
+        }
+        protocol.connections().left(session);
+    }
+
+    private void event(Inbound.Event event) {
+        ClientConnection current = joined(event.namespace());
+        if (current == null) {
+            violation("an event for namespace " + event.namespace() + ", which is not joined (CONNECT comes first)");
+            return;
+        }
+        if (event.ackId().isEmpty()) {
+            current.receive(event.command());
+            return;
+        }
+        long ackId = event.ackId().getAsLong();
+        current.receive(event.command(), receipt -> {
+            if (!current.isClosed()) {
+                outbox.offer(frames.ack(ackId, receipt));
+            }
+        });
+    }
+
+    /** The client of the namespace if it is joined, else null. */
+    private ClientConnection joined(String namespace) {
+        lock.lock();
+        try {
+            return phase == Phase.JOINED && SocketIoFrames.NAMESPACE.equals(namespace) ? client : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ping() {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            awaitingPong = true;
+            pongDeadline = schedule(this::pongMissing, protocol.settings().pingTimeout());
+        } catch (RejectedExecutionException e) {
+            return;
+        } finally {
+            lock.unlock();
+        }
+        outbox.offer(SocketIoFrames.PING);
+    }
+
+    private void pong() {
+        lock.lock();
+        try {
+            if (!awaitingPong || phase == Phase.CLOSED) {
+                return;
+            }
+            awaitingPong = false;
+            cancel(pongDeadline);
+            nextPing = schedule(this::ping, protocol.settings().pingInterval());
+        } catch (RejectedExecutionException e) {
+            // the server is stopping
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pongMissing() {
+        lock.lock();
+        try {
+            if (!awaitingPong || phase == Phase.CLOSED) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(CloseReason.CloseCodes.VIOLATED_POLICY, "ping timeout");
+    }
+
+    private void connectTimedOut() {
+        lock.lock();
+        try {
+            if (phase != Phase.AWAITING_CONNECT) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(CloseReason.CloseCodes.VIOLATED_POLICY, "no namespace joined within "
+                + protocol.settings().connectTimeout().toMillis() + " ms");
+    }
+
+    private void violation(String reason) {
+        close(CloseReason.CloseCodes.PROTOCOL_ERROR, reason);
+    }
+
+    /** Stops the connection's streams at once and closes it, off the calling thread. */
+    void close(CloseReason.CloseCode code, String reason) {
+        if (!stop()) {
+            return;
+        }
+        log.debug("closing Socket.IO connection {}: {} {}", session.getId(), code.getCode(), reason);
+        var closeReason = new CloseReason(code, shorten(reason));
+        Thread.ofVirtual().name("sio-close").start(() -> closeSession(closeReason));
+    }
+
+    /** Closes the connection on the calling thread, as a server that stops does. */
+    void closeNow(CloseReason.CloseCode code, String reason) {
+        if (stop()) {
+            closeSession(new CloseReason(code, shorten(reason)));
+        }
+    }
+
+    /** The transport closed (whoever closed it): stop the streams and timers. */
+    void transportClosed() {
+        stop();
+    }
+
+    private boolean stop() {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return false;
+            }
+            phase = Phase.CLOSED;
+            client = null;
+            cancel(nextPing);
+            cancel(pongDeadline);
+            cancel(connectDeadline);
+        } finally {
+            lock.unlock();
+        }
+        protocol.connections().closed(session);
+        outbox.close();
+        protocol.forget(this);
+        return true;
+    }
+
+    private void closeSession(CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("closing a Socket.IO session failed", e);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return protocol.timers().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** A close reason must fit in 123 UTF-8 bytes. */
+    private static String shorten(String reason) {
+        String shorter = reason.length() > MAX_CLOSE_REASON_BYTES ? reason.substring(0, MAX_CLOSE_REASON_BYTES) : reason;
+        while (shorter.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+            shorter = shorter.substring(0, shorter.length() - 2) + "…";
+        }
+        return shorter;
+    }
+}

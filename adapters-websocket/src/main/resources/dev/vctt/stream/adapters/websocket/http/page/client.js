@@ -1,0 +1,406 @@
+// VCTT Stream test client: plain JavaScript, no build step, no library.
+// One WebSocket to /stream (the native protocol: {"event", "data"} JSON text frames) carries the
+// streams of every pane; stream_start echoes our requestId, after which sessionId routes events.
+'use strict';
+
+(() => {
+  const PANES = [
+    { id: 'a', title: 'Pane A', role: 'analyst' },
+    { id: 'b', title: 'Pane B', role: 'ethics' },
+  ];
+
+  const connection = {
+    socket: null,
+    opening: null,
+    panesByRequest: new Map(),
+    panesBySession: new Map(),
+  };
+  let requestCounter = 0;
+  let offlineDemo = false;
+
+  const $ = (selector, root = document) => root.querySelector(selector);
+
+  function showPageError(text) {
+    const box = $('#page-error');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function setConnectionState(state) {
+    const label = $('#connection-state');
+    label.dataset.state = state;
+    label.textContent = state;
+    $('#connect').textContent = state === 'disconnected' ? 'Connect' : 'Disconnect';
+  }
+
+  /** Opens the WebSocket if it is not open; resolves when it is. */
+  function connect() {
+    if (connection.socket && connection.socket.readyState === WebSocket.OPEN) {
+      return Promise.resolve(connection.socket);
+    }
+    if (connection.opening) {
+      return connection.opening;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    const socket = new WebSocket(scheme + location.host + '/stream');
+    connection.socket = socket;
+    setConnectionState('connecting');
+    connection.opening = new Promise((resolve, reject) => {
+      socket.addEventListener('open', () => {
+        connection.opening = null;
+        setConnectionState('connected');
+        showPageError('');
+        resolve(socket);
+      });
+      socket.addEventListener('close', (event) => {
+        const wasOpening = connection.opening !== null;
+        connection.opening = null;
+        if (connection.socket === socket) {
+          connection.socket = null;
+        }
+        setConnectionState('disconnected');
+        const why = event.code === 1000 || event.code === 1005 ? '' : ` (close code ${event.code}${event.reason ? ': ' + event.reason : ''})`;
+        for (const pane of panes) {
+          pane.connectionLost('the connection closed' + why);
+        }
+        connection.panesByRequest.clear();
+        connection.panesBySession.clear();
+        if (wasOpening) {
+          reject(new Error('cannot connect to ' + socket.url + why));
+        }
+      });
+    });
+    socket.addEventListener('message', (frame) => dispatch(frame.data));
+    return connection.opening;
+  }
+
+  function disconnect() {
+    if (connection.socket) {
+      connection.socket.close(1000, 'bye');
+    }
+  }
+
+  function send(event, data) {
+    connection.socket.send(JSON.stringify({ event, data }));
+  }
+
+  function dispatch(text) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch (e) {
+      showPageError('The server sent a frame that is not JSON: ' + text.slice(0, 200));
+      return;
+    }
+    const { event, data } = frame;
+    const bySession = data && data.sessionId ? connection.panesBySession.get(data.sessionId) : undefined;
+    switch (event) {
+      case 'stream_start': {
+        const pane = connection.panesByRequest.get(data.requestId);
+        if (pane) {
+          connection.panesBySession.set(data.sessionId, pane);
+          pane.started(data);
+        }
+        break;
+      }
+      case 'stream_chunk':
+        if (bySession) bySession.chunk(data);
+        break;
+      case 'stream_fallback':
+        if (bySession) bySession.fallback(data);
+        break;
+      case 'stream_heartbeat':
+        if (bySession) bySession.heartbeat(data);
+        break;
+      case 'stream_complete':
+        if (bySession) {
+          connection.panesBySession.delete(data.sessionId);
+          connection.panesByRequest.delete(data.requestId);
+          bySession.completed(data);
+        }
+        break;
+      case 'stream_error': {
+        const pane = bySession || connection.panesByRequest.get(data.requestId);
+        if (data.sessionId) connection.panesBySession.delete(data.sessionId);
+        if (pane) {
+          connection.panesByRequest.delete(data.requestId);
+          pane.failed(data);
+        } else {
+          showPageError(`${data.code}: ${data.error}`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  function formatUsd(value) {
+    if (typeof value !== 'number') return '–';
+    if (value === 0) return '$0';
+    return '$' + value.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
+  }
+
+  function modelLabel(model) {
+    return model === 'demo' ? 'demo (offline demo model)' : model;
+  }
+
+  class Pane {
+    constructor(spec) {
+      const root = $('#pane-template').content.firstElementChild.cloneNode(true);
+      root.dataset.pane = spec.id;
+      $('.pane-title', root).textContent = spec.title;
+      $('select[name="agentRole"]', root).value = spec.role;
+      this.root = root;
+      this.id = spec.id;
+      this.history = [];
+      this.current = null;
+      this.conversation = $('.conversation', root);
+      this.stopButton = $('button.stop', root);
+      this.sendButton = $('button.send', root);
+      $('form', root).addEventListener('submit', (event) => {
+        event.preventDefault();
+        this.send();
+      });
+      $('textarea[name="message"]', root).addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          this.send();
+        }
+      });
+      this.stopButton.addEventListener('click', () => this.stop());
+      $('button.clear', root).addEventListener('click', () => this.clear());
+    }
+
+    field(name) {
+      return $(`[name="${name}"]`, this.root);
+    }
+
+    meta(name, text) {
+      $(`[data-meta="${name}"]`, this.root).textContent = text;
+    }
+
+    showError(text) {
+      const box = $('.error', this.root);
+      box.textContent = text;
+      box.hidden = !text;
+    }
+
+    setBusy(busy) {
+      this.sendButton.disabled = busy;
+      this.stopButton.disabled = !busy;
+    }
+
+    request(message) {
+      const data = {
+        message,
+        temperature: Number(this.field('temperature').value || 0.7),
+        agentRole: this.field('agentRole').value,
+        enableTools: this.field('enableTools').checked,
+        requestId: `${this.id}-${++requestCounter}`,
+      };
+      const systemPrompt = this.field('systemPrompt').value.trim();
+      if (systemPrompt) data.systemPrompt = systemPrompt;
+      if (this.history.length > 0) data.history = this.history.slice();
+      return data;
+    }
+
+    async send() {
+      const message = this.field('message').value.trim();
+      if (!message || this.current) return;
+      const data = this.request(message);
+      this.showError('');
+      this.addTurn(message);
+      this.field('message').value = '';
+      this.current = {
+        requestId: data.requestId, message, sessionId: null, sentAt: performance.now(),
+        firstChunkAt: null, stopRequested: false,
+      };
+      connection.panesByRequest.set(data.requestId, this);
+      this.resetMeta();
+      this.meta('status', 'connecting…');
+      this.setBusy(true);
+      try {
+        await connect();
+      } catch (e) {
+        this.failed({ code: 'CONNECTION', error: e.message });
+        return;
+      }
+      this.meta('status', 'sent, waiting for stream_start…');
+      send('stream_request', data);
+    }
+
+    addTurn(message) {
+      const empty = $('.empty', this.conversation);
+      if (empty) empty.remove();
+      const turn = document.createElement('div');
+      turn.className = 'turn';
+      turn.innerHTML = '<div class="who">you</div><div class="question"></div>'
+        + '<div class="who">assistant</div><div class="answer" data-state="waiting">'
+        + '<span class="answer-text"></span><span class="cursor"></span></div>';
+      $('.question', turn).textContent = message;
+      this.conversation.append(turn);
+      this.answer = $('.answer', turn);
+      this.answerText = document.createTextNode('');
+      $('.answer-text', turn).append(this.answerText);
+      this.scroll();
+    }
+
+    note(text) {
+      const line = document.createElement('p');
+      line.className = 'note';
+      line.textContent = text;
+      this.answer.parentElement.append(line);
+      this.scroll();
+    }
+
+    scroll() {
+      this.conversation.scrollTop = this.conversation.scrollHeight;
+    }
+
+    resetMeta() {
+      for (const name of ['session', 'model', 'tokens', 'cost', 'ttft', 'latency', 'finish']) {
+        this.meta(name, '–');
+      }
+    }
+
+    started(data) {
+      const current = this.current;
+      if (!current) return;
+      current.sessionId = data.sessionId;
+      current.model = data.model;
+      this.answer.dataset.session = data.sessionId;
+      this.meta('session', data.sessionId);
+      this.meta('model', modelLabel(data.model));
+      this.meta('status', 'waiting for the first token…');
+      if (current.stopRequested) {
+        send('stream_cancel', { sessionId: data.sessionId });
+      }
+    }
+
+    chunk(data) {
+      const current = this.current;
+      if (!current) return;
+      if (current.firstChunkAt === null) {
+        current.firstChunkAt = performance.now();
+        this.meta('ttft', `${Math.round(current.firstChunkAt - current.sentAt)} ms (measured here)`);
+      }
+      if (data.model !== current.model) {
+        current.model = data.model;
+        this.meta('model', modelLabel(data.model));
+      }
+      this.answer.dataset.state = 'streaming';
+      this.answerText.appendData(data.chunk);
+      this.meta('status', current.stopRequested ? 'stopping…' : `streaming (chunk ${data.index + 1})`);
+      this.meta('tokens', `${data.tokensUsed} output so far`);
+      this.meta('cost', `${formatUsd(data.estimatedCost)} so far (estimate)`);
+      this.scroll();
+    }
+
+    fallback(data) {
+      if (!this.current) return;
+      this.meta('model', `${data.from} → ${modelLabel(data.to)} (fallback)`);
+      this.note(`stream_fallback: ${data.from} failed (${data.reason}); ${data.to} takes over at chunk ${data.atIndex}`);
+    }
+
+    heartbeat(data) {
+      if (!this.current || this.current.firstChunkAt !== null) return;
+      this.meta('status', `waiting… ${(data.waitingMs / 1000).toFixed(0)} s without a token`);
+    }
+
+    completed(data) {
+      const current = this.current;
+      if (!current) return;
+      this.current = null;
+      this.answer.dataset.state = data.finishReason === 'cancelled' ? 'cancelled' : 'done';
+      const estimated = data.usageEstimated ? ', estimated' : '';
+      this.meta('status', data.finishReason === 'cancelled' ? 'stopped' : 'done');
+      this.meta('model', modelLabel(data.model) + (data.fallbackUsed
+        ? ` (after fallback: ${data.modelsTried.map((m) => `${m.model} ${m.outcome}`).join(', ')})` : ''));
+      this.meta('tokens', `${data.totalTokens} (${data.inputTokens} in, ${data.outputTokens} out${estimated})`);
+      this.meta('cost', formatUsd(data.totalCost) + (data.usageEstimated ? ' (estimate)' : ''));
+      this.meta('ttft', data.firstTokenMs === null ? 'no token' : `${data.firstTokenMs} ms`);
+      this.meta('latency', `${data.latencyMs} ms`);
+      this.meta('finish', data.finishReason);
+      this.history.push({ role: 'user', content: current.message });
+      if (data.fullText) {
+        this.history.push({ role: 'assistant', content: data.fullText });
+      }
+      this.setBusy(false);
+    }
+
+    failed(data) {
+      const current = this.current;
+      this.current = null;
+      if (current && this.answer) {
+        this.answer.dataset.state = 'error';
+        if (!this.answerText.data) this.answerText.appendData('(no answer)');
+      }
+      this.meta('status', 'error');
+      this.meta('finish', data.code);
+      this.showError(`${data.code}: ${data.error}`);
+      this.setBusy(false);
+    }
+
+    connectionLost(why) {
+      if (this.current) {
+        this.failed({ code: 'DISCONNECTED', error: why });
+      }
+    }
+
+    stop() {
+      const current = this.current;
+      if (!current) return;
+      current.stopRequested = true;
+      this.meta('status', 'stopping…');
+      this.stopButton.disabled = true;
+      if (current.sessionId) {
+        send('stream_cancel', { sessionId: current.sessionId });
+      }
+    }
+
+    clear() {
+      if (this.current) this.stop();
+      this.history = [];
+      this.conversation.replaceChildren();
+      const empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.textContent = 'No messages yet.';
+      this.conversation.append(empty);
+      this.showError('');
+      this.resetMeta();
+      this.meta('status', 'idle');
+    }
+  }
+
+  const panes = PANES.map((spec) => new Pane(spec));
+  const container = $('#panes');
+  for (const pane of panes) {
+    container.append(pane.root);
+  }
+
+  $('#connect').addEventListener('click', () => {
+    if (connection.socket) {
+      disconnect();
+    } else {
+      connect().catch((e) => showPageError(e.message));
+    }
+  });
+
+  fetch('/page-config.json', { cache: 'no-store' })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((config) => {
+      if (config && config.offlineDemo) {
+        offlineDemo = true;
+        const banner = $('#demo-banner');
+        banner.textContent = config.notice;
+        banner.hidden = false;
+      }
+      document.body.dataset.offlineDemo = String(offlineDemo);
+    })
+    .catch(() => {
+      document.body.dataset.offlineDemo = 'unknown';
+    });
+
+  connect().catch((e) => showPageError(e.message + ' — is the server running?'));
+})();

@@ -1,0 +1,61 @@
+package dev.vctt.stream.adapters.websocket.testing;
+
+import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
+
+import dev.vctt.stream.adapters.websocket.WebServer;
+import dev.vctt.stream.adapters.websocket.WebServerSettings;
+import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
+import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
+import dev.vctt.stream.application.port.in.AuthenticateClientUseCase;
+import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.service.ActiveStreams;
+import dev.vctt.stream.application.service.BudgetSettings;
+import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.CheckHealthService;
+import dev.vctt.stream.application.service.CountActiveStreamsService;
+import dev.vctt.stream.application.service.QuerySessionsService;
+import dev.vctt.stream.application.service.QueryStatsService;
+import dev.vctt.stream.application.service.StartStreamService;
+import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.testing.InMemorySpendLedger;
+import dev.vctt.stream.application.testing.NoTokenizer;
+import dev.vctt.stream.application.testing.SequentialIds;
+import dev.vctt.stream.application.testing.SleepingScheduler;
+import dev.vctt.stream.application.testing.TestCatalog;
+import dev.vctt.stream.domain.request.RequestLimits;
+import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.routing.FallbackRule;
+import dev.vctt.stream.domain.routing.ProviderId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The web adapter over the real application services, every role routed to one provider, with
+ * in-memory stores: what the adapter's integration tests drive through real sockets.
+ */
+public final class TestWebServer {
+
+    private TestWebServer() {
+    }
+
+    /** Builds and starts the server; it listens on {@link WebServer#port()} when this returns. */
+    public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
+                                  ActiveStreams active, AuthenticateClientUseCase authenticate, SessionStore sessions,
+                                  MicrometerStreamMetrics metrics) {
+        var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
+                new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
+                        new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
+                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
+                new SequentialIds());
+        var streams = new CountActiveStreamsService(active);
+        var server = new WebServer(settings,
+                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams),
+                new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
+                        new QueryStatsService(sessions)), metrics, Clock.systemUTC());
+        server.start();
+        return server;
+    }
+}

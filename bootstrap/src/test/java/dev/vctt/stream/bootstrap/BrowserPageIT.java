@@ -1,0 +1,125 @@
+package dev.vctt.stream.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The test client page in headless Chromium (Debian's, driven by playwright-core), against the
+ * whole server on the offline demo model: the answer appears token by token, a stop button stops it,
+ * the conversation is sent back as history, two panes stream side by side, and the issue's
+ * Socket.IO snippet runs in the page's origin with the official browser bundle. A screenshot taken
+ * mid-stream is kept as a build artifact. Skipped without node or Chromium (failed with CI=true).
+ */
+class BrowserPageIT {
+
+    static final Path SCREENSHOT = Path.of("target", "screenshots", "page-mid-stream.png").toAbsolutePath();
+
+    private ServerApp app;
+
+    @BeforeEach
+    void browser_and_packages() {
+        NodeTools.requirePackages();
+        NodeTools.chromium();
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void the_page_streams_token_by_token_stops_keeps_history_and_runs_two_panes() throws Exception {
+        app = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of())), Clock.systemUTC());
+        Files.deleteIfExists(SCREENSHOT);
+
+        try (NodeScript script = NodeScript.start("browser-page.js", Map.of("CHROMIUM_PATH",
+                NodeTools.chromium().toString()), Integer.toString(app.port()), SCREENSHOT.toString())) {
+            script.awaitSuccess(Duration.ofMinutes(4));
+
+            JsonNode loaded = step(script, "loaded");
+            assertThat(loaded.path("title").asText()).isEqualTo("VCTT Stream — test client");
+            assertThat(loaded.path("connection").asText()).isEqualTo("connected");
+            assertThat(loaded.path("offlineDemo").asText()).isEqualTo("true");
+            assertThat(loaded.path("banner").asText()).startsWith("Offline demo: no provider key is configured");
+
+            JsonNode stream = step(script, "stream");
+            String answer = stream.path("final").asText();
+            assertThat(stream.path("endState").asText()).isEqualTo("done");
+            assertThat(answer).startsWith("This is the offline demo model").contains("\u201cExplain quantum computing\u201d");
+            List<String> states = new ArrayList<>();
+            // what the answer showed while streaming, short of the whole answer
+            stream.path("states").forEach(state -> {
+                if (!state.asText().equals(answer)) {
+                    states.add(state.asText());
+                }
+            });
+            assertThat(states).as("intermediate states of the answer").hasSizeGreaterThanOrEqualTo(5);
+            for (int i = 0; i < states.size(); i++) {
+                String next = i + 1 < states.size() ? states.get(i + 1) : answer;
+                assertThat(states.get(i)).as("state %d", i).isNotEmpty().hasSizeLessThan(next.length());
+                assertThat(next).as("state %d grows into the next", i).startsWith(states.get(i));
+            }
+            assertThat(stream.path("cursorWhileStreaming").asBoolean()).as("blinking cursor while streaming").isTrue();
+            assertThat(stream.path("cursorAfter").asBoolean()).as("cursor after the end").isFalse();
+            assertThat(stream.path("screenshot").asBoolean()).isTrue();
+            JsonNode meta = stream.path("meta");
+            assertThat(meta.path("session").asText()).matches("[0-9a-f-]{36}");
+            assertThat(meta.path("model").asText()).isEqualTo("demo (offline demo model)");
+            assertThat(meta.path("tokens").asText()).matches("\\d+ \\(\\d+ in, \\d+ out\\)");
+            assertThat(meta.path("cost").asText()).isEqualTo("$0");
+            assertThat(meta.path("ttft").asText()).matches("\\d+ ms");
+            assertThat(meta.path("latency").asText()).matches("\\d+ ms");
+            assertThat(meta.path("finish").asText()).isEqualTo("stop");
+            assertThat(stream.path("error").isNull()).isTrue();
+
+            JsonNode history = step(script, "history");
+            assertThat(history.path("final").asText()).contains("\u201cAnd in one sentence?\u201d")
+                    .contains("This conversation had 2 earlier messages");
+            assertThat(history.path("turns").asInt()).isEqualTo(2);
+
+            JsonNode stop = step(script, "stop");
+            assertThat(stop.path("endState").asText()).isEqualTo("cancelled");
+            assertThat(stop.path("meta").path("finish").asText()).isEqualTo("cancelled");
+            assertThat(stop.path("lengthLater").asInt()).isEqualTo(stop.path("lengthAtEnd").asInt())
+                    .isLessThan(answer.length());
+
+            JsonNode panes = step(script, "panes");
+            assertThat(panes.path("overlapped").asBoolean()).as("both panes streaming at the same time").isTrue();
+            assertThat(panes.path("roleB").asText()).isEqualTo("ethics");
+            assertThat(panes.path("a").path("text").asText()).contains("\u201cCompare two streams\u201d");
+            assertThat(panes.path("b").path("text").asText()).contains("\u201cIs it ethical to stream tokens?\u201d")
+                    .contains("This is the first message of the conversation.");
+            assertThat(panes.path("a").path("meta").path("session").asText())
+                    .isNotEqualTo(panes.path("b").path("meta").path("session").asText());
+
+            JsonNode socketIo = step(script, "socketio");
+            List<String> events = new ArrayList<>();
+            socketIo.path("events").forEach(event -> events.add(event.asText()));
+            assertThat(events.getFirst()).isEqualTo("stream_start");
+            assertThat(events.getLast()).isEqualTo("stream_complete");
+            assertThat(events).filteredOn("stream_chunk"::equals).hasSizeGreaterThan(10);
+            assertThat(socketIo.path("model").asText()).isEqualTo("demo");
+
+            assertThat(step(script, "end").path("pageErrors")).as("errors in the page").isEmpty();
+        }
+        assertThat(SCREENSHOT).as("screenshot mid-stream").exists();
+        assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+    }
+
+    private static JsonNode step(NodeScript script, String name) {
+        return script.awaitJson(line -> line.path("step").asText().equals(name), Duration.ofSeconds(5));
+    }
+}

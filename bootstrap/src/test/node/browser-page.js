@@ -1,0 +1,192 @@
+'use strict';
+// Drives the test client page in headless Chromium (Debian's; never a downloaded browser):
+//   node browser-page.js PORT SCREENSHOT.png
+// It types messages, watches the answer grow token by token, stops a stream, runs both panes at
+// once, saves a screenshot mid-stream, and runs the Socket.IO snippet inside the page's origin.
+// Prints one JSON line per step; the Java test asserts on them.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const { port, print, fail, deadline } = require('./lib');
+
+const PORT = port();
+const SCREENSHOT = process.argv[3];
+const BASE = `http://127.0.0.1:${PORT}`;
+const EXECUTABLE = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SOCKET_IO_BUNDLE = path.join(__dirname, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js');
+const STEP = 60000;
+
+deadline(240000, 'the browser run');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function within(ms, what, check) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+/** What one pane shows: its last answer, whether the cursor blinks, and the metadata panel. */
+async function paneState(page, pane) {
+  return page.evaluate((id) => {
+    const root = document.querySelector(`.pane[data-pane="${id}"]`);
+    const answers = root.querySelectorAll('.answer');
+    const answer = answers[answers.length - 1];
+    const meta = {};
+    for (const dd of root.querySelectorAll('dd[data-meta]')) meta[dd.dataset.meta] = dd.textContent;
+    const cursor = answer ? answer.querySelector('.cursor') : null;
+    const error = root.querySelector('.error');
+    return {
+      text: answer ? answer.querySelector('.answer-text').textContent : '',
+      state: answer ? answer.dataset.state : 'none',
+      cursorVisible: cursor ? getComputedStyle(cursor).display !== 'none' : false,
+      turns: answers.length,
+      meta,
+      error: error.hidden ? null : error.textContent,
+    };
+  }, pane);
+}
+
+async function send(page, pane, message, role) {
+  const root = `.pane[data-pane="${pane}"]`;
+  if (role) await page.selectOption(`${root} select[name="agentRole"]`, role);
+  await page.fill(`${root} textarea[name="message"]`, message);
+  await page.click(`${root} button.send`);
+}
+
+async function waitForEnd(page, pane) {
+  return within(STEP, `pane ${pane} finishing`, async () => {
+    const state = await paneState(page, pane);
+    return ['done', 'cancelled', 'error'].includes(state.state) ? state : null;
+  });
+}
+
+async function run(context) {
+  const pageErrors = [];
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+
+  // 1. the page loads, connects, and says whether it runs on the offline demo model
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('#connection-state[data-state="connected"]', { timeout: STEP });
+  await page.waitForSelector('body[data-offline-demo]', { timeout: STEP });
+  print({
+    step: 'loaded',
+    title: await page.title(),
+    connection: await page.textContent('#connection-state'),
+    offlineDemo: await page.getAttribute('body', 'data-offline-demo'),
+    banner: await page.isVisible('#demo-banner') ? await page.textContent('#demo-banner') : null,
+  });
+
+  // 2. one answer, watched as it grows; a screenshot mid-stream
+  await send(page, 'a', 'Explain quantum computing', 'analyst');
+  const states = [];
+  let cursorWhileStreaming = false;
+  let screenshot = false;
+  const final = await within(STEP, 'the first answer', async () => {
+    const state = await paneState(page, 'a');
+    if (state.state === 'streaming') {
+      if (states[states.length - 1] !== state.text) states.push(state.text);
+      cursorWhileStreaming = cursorWhileStreaming || state.cursorVisible;
+      if (!screenshot && state.text.length > 120) {
+        fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        screenshot = true;
+      }
+    }
+    return ['done', 'cancelled', 'error'].includes(state.state) ? state : null;
+  });
+  print({ step: 'stream', states, final: final.text, endState: final.state, cursorWhileStreaming,
+    cursorAfter: final.cursorVisible, meta: final.meta, error: final.error, screenshot });
+
+  // 3. a second turn sends the first back as history
+  await send(page, 'a', 'And in one sentence?');
+  const second = await waitForEnd(page, 'a');
+  print({ step: 'history', final: second.text, turns: second.turns, meta: second.meta, error: second.error });
+
+  // 4. stop a stream part way
+  await send(page, 'a', 'Tell me a long story about streams');
+  await within(STEP, 'a few tokens of the long story', async () => {
+    const state = await paneState(page, 'a');
+    return state.state === 'streaming' && state.text.length > 40;
+  });
+  await page.click('.pane[data-pane="a"] button.stop');
+  const stopped = await waitForEnd(page, 'a');
+  await sleep(800);
+  const later = await paneState(page, 'a');
+  print({ step: 'stop', endState: stopped.state, lengthAtEnd: stopped.text.length, lengthLater: later.text.length,
+    meta: later.meta, error: later.error });
+
+  // 5. both panes at once, two roles side by side
+  await page.fill('.pane[data-pane="b"] textarea[name="message"]', 'Is it ethical to stream tokens?');
+  await page.fill('.pane[data-pane="a"] textarea[name="message"]', 'Compare two streams');
+  await page.click('.pane[data-pane="a"] button.send');
+  await page.click('.pane[data-pane="b"] button.send');
+  let overlapped = false;
+  await within(STEP, 'both panes finishing', async () => {
+    const [a, b] = await Promise.all([paneState(page, 'a'), paneState(page, 'b')]);
+    overlapped = overlapped || (a.state === 'streaming' && b.state === 'streaming');
+    return a.state === 'done' && b.state === 'done';
+  });
+  const [a, b] = await Promise.all([paneState(page, 'a'), paneState(page, 'b')]);
+  print({ step: 'panes', overlapped, a: { text: a.text, meta: a.meta }, b: { text: b.text, meta: b.meta },
+    roleB: await page.inputValue('.pane[data-pane="b"] select[name="agentRole"]') });
+
+  // 6. the issue's Socket.IO snippet, run by the official browser bundle in a page of the server
+  // (the server does not serve the bundle; the test hands it over as a same-origin script, which
+  // the page's content security policy allows; a page of another origin would need VCTT_ALLOWED_ORIGINS)
+  const sio = await context.newPage();
+  sio.on('pageerror', (error) => pageErrors.push(String(error)));
+  await sio.route('**/vendor/socket.io.min.js', (route) => route.fulfill({ contentType: 'text/javascript', path: SOCKET_IO_BUNDLE }));
+  await sio.goto(`${BASE}/`);
+  await sio.addScriptTag({ url: '/vendor/socket.io.min.js' });
+  const socketIo = await sio.evaluate((host) => new Promise((resolve, reject) => {
+    const events = [];
+    const socket = io(`ws://${host}/stream`, {transports: ['websocket'], reconnection: false});
+    socket.on('connect', () => socket.emit('stream_request', {message: 'Explain quantum computing', temperature: 0.7, agentRole: 'analyst'}));
+    socket.on('stream_start', () => events.push('stream_start'));
+    socket.on('stream_chunk', () => events.push('stream_chunk'));
+    socket.on('stream_complete', (data) => {
+      events.push('stream_complete');
+      socket.disconnect();
+      resolve({ events, model: data.model, fullText: data.fullText });
+    });
+    socket.on('stream_error', (data) => reject(new Error(`stream_error ${data.code}: ${data.error}`)));
+    socket.on('connect_error', (error) => reject(new Error(`connect_error: ${error.message}`)));
+    setTimeout(() => reject(new Error('no stream_complete within 45 s')), 45000);
+  }), `127.0.0.1:${PORT}`);
+  print({ step: 'socketio', ...socketIo });
+
+  print({ step: 'end', pageErrors, done: true });
+}
+
+(async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vctt-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: EXECUTABLE,
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      timeout: STEP,
+    });
+    await run(context);
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+    process.exit(0);
+  } catch (error) {
+    if (context) await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+    fail(1, error && error.stack ? error.stack : String(error));
+  }
+})();
