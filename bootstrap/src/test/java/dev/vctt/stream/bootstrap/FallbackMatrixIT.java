@@ -9,9 +9,15 @@ import dev.vctt.stream.adapters.llm.testing.Reply;
 import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import dev.vctt.stream.adapters.llm.testing.Transcripts;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
+import dev.vctt.stream.application.testing.Eventually;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.Continuation;
 import dev.vctt.stream.domain.routing.FailureKind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +45,13 @@ class FallbackMatrixIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String QUESTION = "What is the capital of France?";
+
+    private static final String FALLBACK_503 =
+            "vctt_fallbacks_total{from=\"gpt-4o\",reason=\"overloaded\",to=\"claude-sonnet-4-5\"}";
+    private static final String OPENAI_OVERLOADED = "vctt_provider_errors_total{kind=\"overloaded\",model=\"gpt-4o\"}";
+    private static final String ANALYST_COMPLETED_ON_CLAUDE =
+            "vctt_streams_ended_total{model=\"claude-sonnet-4-5\",outcome=\"completed\",role=\"analyst\"}";
+    private static final String CLAUDE_COST = "vctt_cost_usd_total{model=\"claude-sonnet-4-5\"}";
 
     private static final SseReplayServer OPENAI = SseReplayServer.start();
     private static final SseReplayServer ANTHROPIC = SseReplayServer.start();
@@ -263,6 +276,10 @@ class FallbackMatrixIT {
 
     @Test
     void an_analyst_request_that_fails_on_openai_with_503_completes_on_anthropic() {
+        double fallbacks = metric(FALLBACK_503);
+        double errors = metric(OPENAI_OVERLOADED);
+        double completed = metric(ANALYST_COMPLETED_ON_CLAUDE);
+        double claudeCost = metric(CLAUDE_COST);
         OPENAI.enqueue(Reply.status(503, Upstream.OPENAI_UP.errorBody(503)));
         ANTHROPIC.enqueue(Reply.sse(Transcripts.bytes("anthropic-basic.sse")));
 
@@ -277,6 +294,24 @@ class FallbackMatrixIT {
             assertThat(client.events("stream_error")).isEmpty();
             assertThat(client.await("stream_start").path("model").asText()).isEqualTo("gpt-4o");
             assertThat(ANTHROPIC.takeRequest(WAIT).header("x-api-key")).isEqualTo("sk-a");
+        }
+        Eventually.holds(() -> {
+            assertThat(metric(FALLBACK_503)).isEqualTo(fallbacks + 1);
+            assertThat(metric(OPENAI_OVERLOADED)).isEqualTo(errors + 1);
+            assertThat(metric(ANALYST_COMPLETED_ON_CLAUDE)).isEqualTo(completed + 1);
+            assertThat(metric(CLAUDE_COST)).isGreaterThan(claudeCost);
+        });
+    }
+
+    /** One series of {@code GET /metrics}, 0 while it does not exist yet. */
+    private static double metric(String series) {
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(series.length() + 1))).orElse(0.0);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("cannot scrape /metrics", e);
         }
     }
 
