@@ -5,66 +5,16 @@
 // once, saves a screenshot mid-stream, and runs the Socket.IO snippet inside the page's origin.
 // Prints one JSON line per step; the Java test asserts on them.
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
-const { port, print, fail, deadline } = require('./lib');
+const { port, print, deadline } = require('./lib');
+const { STEP, sleep, within, paneState, send, waitForEnd, withChromium } = require('./chromium');
 
 const PORT = port();
 const SCREENSHOT = process.argv[3];
 const BASE = `http://127.0.0.1:${PORT}`;
-const EXECUTABLE = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SOCKET_IO_BUNDLE = path.join(__dirname, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js');
-const STEP = 60000;
 
 deadline(240000, 'the browser run');
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function within(ms, what, check) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
-    await sleep(20);
-  }
-}
-
-/** What one pane shows: its last answer, whether the cursor blinks, and the metadata panel. */
-async function paneState(page, pane) {
-  return page.evaluate((id) => {
-    const root = document.querySelector(`.pane[data-pane="${id}"]`);
-    const answers = root.querySelectorAll('.answer');
-    const answer = answers[answers.length - 1];
-    const meta = {};
-    for (const dd of root.querySelectorAll('dd[data-meta]')) meta[dd.dataset.meta] = dd.textContent;
-    const cursor = answer ? answer.querySelector('.cursor') : null;
-    const error = root.querySelector('.error');
-    return {
-      text: answer ? answer.querySelector('.answer-text').textContent : '',
-      state: answer ? answer.dataset.state : 'none',
-      cursorVisible: cursor ? getComputedStyle(cursor).display !== 'none' : false,
-      turns: answers.length,
-      meta,
-      error: error.hidden ? null : error.textContent,
-    };
-  }, pane);
-}
-
-async function send(page, pane, message, role) {
-  const root = `.pane[data-pane="${pane}"]`;
-  if (role) await page.selectOption(`${root} select[name="agentRole"]`, role);
-  await page.fill(`${root} textarea[name="message"]`, message);
-  await page.click(`${root} button.send`);
-}
-
-async function waitForEnd(page, pane) {
-  return within(STEP, `pane ${pane} finishing`, async () => {
-    const state = await paneState(page, pane);
-    return ['done', 'cancelled', 'error'].includes(state.state) ? state : null;
-  });
-}
 
 async function run(context) {
   const pageErrors = [];
@@ -168,25 +118,4 @@ async function run(context) {
   print({ step: 'end', pageErrors, done: true });
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vctt-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: EXECUTABLE,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      timeout: STEP,
-    });
-    await run(context);
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-    process.exit(0);
-  } catch (error) {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-    fail(1, error && error.stack ? error.stack : String(error));
-  }
-})();
+withChromium(run);

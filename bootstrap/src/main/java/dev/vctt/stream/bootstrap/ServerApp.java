@@ -177,7 +177,7 @@ public final class ServerApp implements AutoCloseable {
         }
     }
 
-    /** What the test client page shows before anything is sent: whether answers come from the demo model. */
+    /** What the test client page needs before anything is sent: whether answers come from the demo model, whether a key is needed. */
     private static String pageConfig(AppConfig config) {
         List<AgentRole> roles = config.catalog().rolesUsing(Catalog.DEMO_MODEL);
         String notice = roles.isEmpty() ? "" : config.offlineDemo()
@@ -189,6 +189,7 @@ public final class ServerApp implements AutoCloseable {
         page.put("offlineDemo", !roles.isEmpty());
         page.put("demoRoles", roles.stream().map(AgentRole::wireName).toList());
         page.put("notice", notice);
+        page.put("keyRequired", config.auth() == AppConfig.AuthMode.KEYS);
         try {
             return new ObjectMapper().writeValueAsString(page);
         } catch (JsonProcessingException e) {

@@ -3,6 +3,9 @@ package dev.vctt.stream.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The test client page in headless Chromium (Debian's, driven by playwright-core), against the
  * whole server on the offline demo model: the answer appears token by token, a stop button stops it,
  * the conversation is sent back as history, two panes stream side by side, and the issue's
- * Socket.IO snippet runs in the page's origin with the official browser bundle. A screenshot taken
- * mid-stream is kept as a build artifact. Skipped without node or Chromium (failed with CI=true).
+ * Socket.IO snippet runs in the page's origin with the official browser bundle; on a server that asks
+ * for keys, the page takes one. A screenshot taken mid-stream is kept as a build artifact. Skipped without node or Chromium (failed with CI=true).
  */
 class BrowserPageIT {
 
@@ -117,6 +120,35 @@ class BrowserPageIT {
         }
         assertThat(SCREENSHOT).as("screenshot mid-stream").exists();
         assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+    }
+
+    @Test
+    void with_keys_the_page_asks_for_one_refuses_a_wrong_one_and_streams_with_the_right_one() throws Exception {
+        Map<String, String> env = TestEnvironment.of(Map.of("VCTT_AUTH", "keys"));
+        var out = new ByteArrayOutputStream();
+        assertThat(AdminCommand.run(new String[] {"keys", "create", "browser"}, AppConfig.fromEnv(env),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        String key = printed.substring(printed.indexOf("vctt_")).strip();
+        app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
+
+        try (NodeScript script = NodeScript.start("browser-key.js", Map.of("CHROMIUM_PATH",
+                NodeTools.chromium().toString()), Integer.toString(app.port()), "vctt_not-a-key", key)) {
+            script.awaitSuccess(Duration.ofMinutes(2));
+
+            JsonNode asks = step(script, "asks");
+            assertThat(asks.path("connection").asText()).isEqualTo("disconnected");
+            assertThat(asks.path("notice").asText()).contains("asks for an API key");
+            JsonNode refused = step(script, "refused");
+            assertThat(refused.path("connection").asText()).isEqualTo("disconnected");
+            assertThat(refused.path("error").asText()).startsWith("cannot connect to ws://127.0.0.1:" + app.port() + "/stream")
+                    .doesNotContain("vctt_not-a-key");
+            JsonNode streamed = step(script, "streamed");
+            assertThat(streamed.path("endState").asText()).isEqualTo("done");
+            assertThat(streamed.path("text").asText()).contains("\u201cHello with a key\u201d");
+            assertThat(streamed.path("meta").path("model").asText()).startsWith("demo");
+            assertThat(step(script, "end").path("pageErrors")).as("errors in the page").isEmpty();
+        }
     }
 
     private static JsonNode step(NodeScript script, String name) {

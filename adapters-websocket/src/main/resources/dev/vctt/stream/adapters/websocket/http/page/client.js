@@ -42,7 +42,9 @@
       return connection.opening;
     }
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const socket = new WebSocket(scheme + location.host + '/stream');
+    // browsers cannot set headers on a WebSocket: the key goes as the documented ?token= parameter
+    const key = $('#api-key').value.trim();
+    const socket = new WebSocket(scheme + location.host + '/stream' + (key ? '?token=' + encodeURIComponent(key) : ''));
     connection.socket = socket;
     setConnectionState('connecting');
     connection.opening = new Promise((resolve, reject) => {
@@ -66,7 +68,7 @@
         connection.panesByRequest.clear();
         connection.panesBySession.clear();
         if (wasOpening) {
-          reject(new Error('cannot connect to ' + socket.url + why));
+          reject(new Error('cannot connect to ' + socket.url.split('?')[0] + why));
         }
       });
     });
@@ -387,9 +389,20 @@
     }
   });
 
+  $('#api-key').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !connection.socket) {
+      connect().catch((e) => showPageError(e.message));
+    }
+  });
+
   fetch('/page-config.json', { cache: 'no-store' })
     .then((response) => (response.ok ? response.json() : null))
     .then((config) => {
+      if (config && config.keyRequired) {
+        $('#api-key').hidden = false;
+        showPageError('This server asks for an API key (VCTT_AUTH=keys): enter one, then Connect.');
+        return;
+      }
       if (config && config.offlineDemo) {
         offlineDemo = true;
         const banner = $('#demo-banner');
@@ -397,10 +410,10 @@
         banner.hidden = false;
       }
       document.body.dataset.offlineDemo = String(offlineDemo);
+      return connect();
     })
-    .catch(() => {
-      document.body.dataset.offlineDemo = 'unknown';
+    .catch((e) => {
+      document.body.dataset.offlineDemo = document.body.dataset.offlineDemo || 'unknown';
+      showPageError(e.message + ' — is the server running?');
     });
-
-  connect().catch((e) => showPageError(e.message + ' — is the server running?'));
 })();
