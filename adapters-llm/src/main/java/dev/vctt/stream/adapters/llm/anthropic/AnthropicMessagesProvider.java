@@ -1,13 +1,12 @@
 package dev.vctt.stream.adapters.llm.anthropic;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
+import dev.vctt.stream.adapters.llm.sse.UpstreamHttp;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
@@ -54,24 +53,19 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
     private final StreamWatchdog watchdog;
     private final int defaultMaxTokens;
     private final HttpClient client;
-    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
+    private final ObjectMapper json = UpstreamHttp.json();
     private final ThreadFactory threads;
 
     public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,
                                      SseLimits limits, StreamWatchdog watchdog, int defaultMaxTokens) {
         this.name = name;
-        this.endpoint = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/messages");
+        this.endpoint = UpstreamHttp.endpoint(baseUrl, "/messages");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
         this.timeouts = timeouts;
         this.limits = limits;
         this.watchdog = watchdog;
         this.defaultMaxTokens = defaultMaxTokens;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeouts.connect())
-                .version("https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = UpstreamHttp.client(endpoint, timeouts);
         this.threads = Thread.ofVirtual().name(name + "-stream-", 0).factory();
     }
 

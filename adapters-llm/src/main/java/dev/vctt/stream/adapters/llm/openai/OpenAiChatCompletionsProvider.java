@@ -1,13 +1,12 @@
 package dev.vctt.stream.adapters.llm.openai;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
+import dev.vctt.stream.adapters.llm.sse.UpstreamHttp;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
@@ -37,8 +36,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     private final StreamWatchdog watchdog;
     private final HttpClient client;
     // a shared lock-free buffer pool: the default per-thread pool is wasted on short-lived virtual threads
-    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
+    private final ObjectMapper json = UpstreamHttp.json();
     private final ThreadFactory threads;
 
     public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
@@ -46,17 +44,12 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
                                          StreamWatchdog watchdog) {
         this.name = name;
         this.dialect = dialect;
-        this.endpoint = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/chat/completions");
+        this.endpoint = UpstreamHttp.endpoint(baseUrl, "/chat/completions");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
         this.timeouts = timeouts;
         this.limits = limits;
         this.watchdog = watchdog;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeouts.connect())
-                // cleartext servers (local models, tests) speak HTTP/1.1; TLS negotiates HTTP/2 where offered
-                .version("https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = UpstreamHttp.client(endpoint, timeouts);
         this.threads = Thread.ofVirtual().name(name + "-stream-", 0).factory();
     }
 
