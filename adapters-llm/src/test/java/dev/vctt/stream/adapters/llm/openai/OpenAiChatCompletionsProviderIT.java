@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vctt.stream.adapters.llm.LlmProviderContract;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
@@ -23,7 +22,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class OpenAiChatCompletionsProviderIT extends LlmProviderContract {
+class OpenAiChatCompletionsProviderIT extends ChatCompletionsContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -70,16 +69,6 @@ class OpenAiChatCompletionsProviderIT extends LlmProviderContract {
     @Override
     protected String errorBody(int status, String message) {
         return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
-    }
-
-    @Override
-    protected String expectedPath() {
-        return "/v1/chat/completions";
-    }
-
-    @Override
-    protected int endMarkerOffset(byte[] body) {
-        return new String(body, StandardCharsets.ISO_8859_1).lastIndexOf("data: [DONE]") + "data: [DONE]\n\n".length();
     }
 
     @Override

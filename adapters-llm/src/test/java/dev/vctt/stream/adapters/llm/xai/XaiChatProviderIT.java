@@ -3,7 +3,7 @@ package dev.vctt.stream.adapters.llm.xai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vctt.stream.adapters.llm.LlmProviderContract;
+import dev.vctt.stream.adapters.llm.openai.ChatCompletionsContract;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
 import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * xAI is served by the Chat Completions adapter with the xAI dialect: its own base URL and key,
  * reasoning tokens billed as output, errors whose {@code error} is a plain string.
  */
-class XaiChatProviderIT extends LlmProviderContract {
+class XaiChatProviderIT extends ChatCompletionsContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,16 +74,6 @@ class XaiChatProviderIT extends LlmProviderContract {
     @Override
     protected String errorBody(int status, String message) {
         return "{\"code\":\"invalid-argument\",\"error\":\"" + message + "\"}";
-    }
-
-    @Override
-    protected String expectedPath() {
-        return "/v1/chat/completions";
-    }
-
-    @Override
-    protected int endMarkerOffset(byte[] body) {
-        return new String(body, StandardCharsets.ISO_8859_1).lastIndexOf("data: [DONE]") + "data: [DONE]\n\n".length();
     }
 
     @Override

@@ -8,23 +8,13 @@ import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.application.port.out.ApiKeyStoreContract;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcApiKeyStoreIT extends ApiKeyStoreContract {
 
-    private static StoreFixture fixture;
-
-    @BeforeAll
-    static void open() {
-        fixture = new StoreFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final StoreFixture fixture = new StoreFixture();
 
     @Override
     protected ApiKeyStore newStore() {

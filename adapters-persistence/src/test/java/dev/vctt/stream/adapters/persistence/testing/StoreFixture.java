@@ -3,9 +3,14 @@ package dev.vctt.stream.adapters.persistence.testing;
 import dev.vctt.stream.adapters.persistence.Database;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A migrated schema of its own, with a writer, for one test class; closed after it. */
-public final class StoreFixture implements AutoCloseable {
+/**
+ * A migrated schema of its own, with a writer, for one test class; closed after it when registered
+ * as {@code @RegisterExtension static final StoreFixture fixture = new StoreFixture();}.
+ */
+public final class StoreFixture implements AutoCloseable, AfterAllCallback {
 
     public final Database database;
     public final JdbcWriter writer;
@@ -13,6 +18,11 @@ public final class StoreFixture implements AutoCloseable {
     public StoreFixture() {
         database = Database.open(TestDatabase.freshSchema());
         writer = new JdbcWriter(database.dataSource(), 10_000, Duration.ofMillis(20), Duration.ofMillis(500));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
