@@ -3,7 +3,7 @@ package dev.vctt.stream.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.adapters.websocket.connection.WireNames;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

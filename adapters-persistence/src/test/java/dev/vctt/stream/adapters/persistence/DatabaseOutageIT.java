@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
-import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.application.testing.TestSessions;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.session.SessionId;
 import java.net.ServerSocket;

@@ -1,6 +1,6 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ApiKeyView;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.application.port.in.AuthenticateClientUseCase;
-import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.Caller;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

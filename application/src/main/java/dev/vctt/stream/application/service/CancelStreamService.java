@@ -3,7 +3,7 @@ package dev.vctt.stream.application.service;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
 import dev.vctt.stream.application.port.in.CancelStreamUseCase;
-import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.domain.access.ClientId;
 
 /** Cancels a client's stream on request, and all of them when the client goes away. */
 public final class CancelStreamService implements CancelStreamUseCase {

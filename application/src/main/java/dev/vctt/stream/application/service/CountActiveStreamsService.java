@@ -1,7 +1,7 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.CountActiveStreamsUseCase;
+import dev.vctt.stream.domain.access.ClientId;
 
 /** Counts running streams, for health and metrics. */
 public final class CountActiveStreamsService implements CountActiveStreamsUseCase {

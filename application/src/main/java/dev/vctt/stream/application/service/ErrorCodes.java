@@ -1,6 +1,6 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.routing.FailureKind;
 
 /** Which error code a client sees for a provider failure that ended its stream. */

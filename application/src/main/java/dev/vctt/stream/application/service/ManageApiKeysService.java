@@ -1,10 +1,10 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ApiKeyView;
-import dev.vctt.stream.application.port.in.IssuedKey;
 import dev.vctt.stream.application.port.in.ManageApiKeysUseCase;
 import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.domain.cost.Usd;
 import java.time.InstantSource;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.in.QuerySessionsUseCase;
-import dev.vctt.stream.application.port.in.SessionView;
 import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.Optional;
 

@@ -1,10 +1,10 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.Caller;
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.in.QueryStatsUseCase;
-import dev.vctt.stream.application.port.in.StatsQuery;
-import dev.vctt.stream.application.port.in.StatsReport;
 import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.domain.access.Caller;
 
 /** Spend and stream statistics from the stored sessions. */
 public final class QueryStatsService implements QueryStatsUseCase {

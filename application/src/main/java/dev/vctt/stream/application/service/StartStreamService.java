@@ -1,6 +1,6 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StartStreamUseCase;

@@ -1,8 +1,6 @@
 package dev.vctt.stream.application.service;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.ClientId;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
@@ -17,10 +15,12 @@ import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
-import dev.vctt.stream.application.port.out.StreamMetrics;
 import dev.vctt.stream.application.port.out.StreamHandle;
+import dev.vctt.stream.application.port.out.StreamMetrics;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;

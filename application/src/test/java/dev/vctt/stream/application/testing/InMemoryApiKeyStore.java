@@ -1,9 +1,9 @@
 package dev.vctt.stream.application.testing;
 
-import dev.vctt.stream.application.port.in.ApiKeyView;
-import dev.vctt.stream.application.port.in.IssuedKey;
 import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.domain.cost.Usd;
 import java.time.Instant;
 import java.util.LinkedHashMap;

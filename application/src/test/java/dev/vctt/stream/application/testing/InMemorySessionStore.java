@@ -1,15 +1,15 @@
 package dev.vctt.stream.application.testing;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.SessionView;
-import dev.vctt.stream.application.port.in.StatsQuery;
-import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.SessionView;
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.out.RunningSession;
 import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.SessionOpened;
 import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.vctt.stream.application.testing;
 
-import dev.vctt.stream.application.port.in.SessionView;
-import dev.vctt.stream.application.port.in.StatsQuery;
-import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.SessionView;
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.out.RunningSession;
 import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.SessionOpened;

@@ -1,8 +1,8 @@
 package dev.vctt.stream.application.testing;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.out.SessionOpened;
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.cost.Price;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.cost.TokenCount;

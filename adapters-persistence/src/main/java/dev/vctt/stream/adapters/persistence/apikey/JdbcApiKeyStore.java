@@ -1,10 +1,10 @@
 package dev.vctt.stream.adapters.persistence.apikey;
 
-import dev.vctt.stream.application.port.in.ApiKeyView;
-import dev.vctt.stream.application.port.in.IssuedKey;
 import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.domain.cost.Usd;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

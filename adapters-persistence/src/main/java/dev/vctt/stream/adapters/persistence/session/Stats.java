@@ -1,9 +1,9 @@
 package dev.vctt.stream.adapters.persistence.session;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.StatsQuery;
-import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.cost.Usd;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -3,9 +3,9 @@ package dev.vctt.stream.adapters.persistence.apikey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.adapters.persistence.testing.StoreFixture;
-import dev.vctt.stream.application.port.in.IssuedKey;
 import dev.vctt.stream.application.port.out.ApiKeyStore;
 import dev.vctt.stream.application.port.out.ApiKeyStoreContract;
+import dev.vctt.stream.domain.access.IssuedKey;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.request.HistoryEntryDraft;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
 import dev.vctt.stream.domain.request.Violation;

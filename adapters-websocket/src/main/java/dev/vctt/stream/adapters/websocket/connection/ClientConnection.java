@@ -1,10 +1,8 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.ClientId;
-import dev.vctt.stream.application.port.in.ErrorCode;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
@@ -13,13 +11,15 @@ import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

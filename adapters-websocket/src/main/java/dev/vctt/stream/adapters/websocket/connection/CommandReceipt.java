@@ -1,6 +1,6 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;

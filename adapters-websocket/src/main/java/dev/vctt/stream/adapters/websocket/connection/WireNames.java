@@ -1,6 +1,6 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 
 /** The names events and error codes have on the wire: one place, one exhaustive switch. */
 public final class WireNames {

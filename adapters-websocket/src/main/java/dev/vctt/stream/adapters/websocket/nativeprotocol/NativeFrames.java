@@ -7,7 +7,7 @@ import dev.vctt.stream.adapters.websocket.connection.ClientCommand;
 import dev.vctt.stream.adapters.websocket.connection.ClientCommandReader;
 import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.JsonFrames;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import java.util.Optional;
 
 /** The native protocol: every text frame is one JSON object {@code {"event": NAME, "data": {...}}}. */

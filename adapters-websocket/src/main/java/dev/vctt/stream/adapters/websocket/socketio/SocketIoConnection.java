@@ -5,7 +5,7 @@ import dev.vctt.stream.adapters.websocket.connection.ClientConnection;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
 import dev.vctt.stream.application.port.in.AuthOutcome;
-import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.domain.access.ClientId;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;

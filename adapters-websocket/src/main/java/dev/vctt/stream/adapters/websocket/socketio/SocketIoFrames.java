@@ -10,7 +10,7 @@ import dev.vctt.stream.adapters.websocket.connection.CommandReceipt;
 import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.JsonFrames;
 import dev.vctt.stream.adapters.websocket.connection.WireNames;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import jakarta.websocket.CloseReason;
 import java.util.Optional;
 import java.util.OptionalLong;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.ClientCommand;
 import dev.vctt.stream.adapters.websocket.connection.CommandReceipt;
 import dev.vctt.stream.adapters.websocket.connection.EventJson;
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.session.SessionId;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.domain.access.Caller;
 import java.util.Objects;
 
 /** Whether a client may connect, and as whom. */

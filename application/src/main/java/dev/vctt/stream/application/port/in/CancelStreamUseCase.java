@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.domain.access.ClientId;
+
 /** Stops streams: one at the client's request, or all of a client's when it goes away. */
 public interface CancelStreamUseCase {
 

@@ -1,6 +1,8 @@
 package dev.vctt.stream.application.port.in;
 
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.domain.cost.Usd;
 import java.util.List;
 import java.util.Optional;

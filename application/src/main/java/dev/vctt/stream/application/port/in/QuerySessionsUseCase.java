@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.application.port.SessionView;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.Optional;
 

@@ -1,5 +1,9 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
+import dev.vctt.stream.domain.access.Caller;
+
 /** Spend and stream statistics; a caller with an API key sees only its own. */
 public interface QueryStatsUseCase {
 

@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.Objects;
 

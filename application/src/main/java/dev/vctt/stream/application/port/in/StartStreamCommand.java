@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
 import java.util.Objects;
 import java.util.Optional;

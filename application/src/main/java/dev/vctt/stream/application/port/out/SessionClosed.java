@@ -1,6 +1,6 @@
 package dev.vctt.stream.application.port.out;
 
-import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.session.Ended;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.vctt.stream.application.port.out;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.ClientId;
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.request.StreamRequest;
 import dev.vctt.stream.domain.routing.ModelRoute;

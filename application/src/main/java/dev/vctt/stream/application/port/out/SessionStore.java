@@ -1,9 +1,9 @@
 package dev.vctt.stream.application.port.out;
 
-import dev.vctt.stream.application.port.in.Caller;
-import dev.vctt.stream.application.port.in.SessionView;
-import dev.vctt.stream.application.port.in.StatsQuery;
-import dev.vctt.stream.application.port.in.StatsReport;
+import dev.vctt.stream.application.port.SessionView;
+import dev.vctt.stream.application.port.StatsQuery;
+import dev.vctt.stream.application.port.StatsReport;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Instant;
 import java.util.List;

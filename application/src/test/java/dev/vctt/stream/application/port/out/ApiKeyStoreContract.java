@@ -2,8 +2,8 @@ package dev.vctt.stream.application.port.out;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vctt.stream.application.port.in.ApiKeyView;
-import dev.vctt.stream.application.port.in.IssuedKey;
+import dev.vctt.stream.domain.access.ApiKeyView;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.domain.cost.Usd;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.domain.access;
 
 /** One client connection; streams belong to the connection that started them. */
 public record ClientId(String value) {

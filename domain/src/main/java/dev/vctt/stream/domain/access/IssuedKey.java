@@ -1,6 +1,5 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.domain.access;
 
-import dev.vctt.stream.domain.access.ApiKeyId;
 import java.util.Objects;
 
 /** A new API key: its id, and its secret, shown this once. */

@@ -1,4 +1,4 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.application.port;
 
 /**
  * The closed set of error codes a client can receive in {@code stream_error}. {@code retryable}

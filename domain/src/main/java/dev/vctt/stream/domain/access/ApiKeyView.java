@@ -1,6 +1,5 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.domain.access;
 
-import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.cost.Usd;
 import java.time.Instant;
 import java.util.Objects;

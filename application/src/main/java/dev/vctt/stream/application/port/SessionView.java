@@ -1,4 +1,4 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.application.port;
 
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
