@@ -120,6 +120,17 @@ final class ArchitectureRules {
         return classes().that().resideInAPackage(root + ".application.port..").should(beAContract());
     }
 
+    /**
+     * Rule 6d: outbound ports do not use inbound port types. A driven port is described in its own
+     * terms or the domain's, so a change to a use case's command or result never reaches an adapter
+     * that only stores or fetches; values both directions carry live below both.
+     */
+    ArchRule outboundPortsIgnoreInboundPorts() {
+        return noClasses().that().resideInAPackage(root + ".application.port.out..").should()
+                .dependOnClassesThat().resideInAPackage(root + ".application.port.in..")
+                .as("outbound ports do not depend on inbound port types");
+    }
+
     /** Rule 7: names say what a class is. */
     ArchRule namesSayWhatTheyHold() {
         return noClasses().that().resideInAPackage(root + "..").should()

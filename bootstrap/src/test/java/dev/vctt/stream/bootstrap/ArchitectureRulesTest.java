@@ -41,6 +41,8 @@ class ArchitectureRulesTest {
                 rule("use cases are interfaces", ArchitectureRules::useCasesAreInterfaces, "ConcreteUseCase"),
                 rule("use cases are services", ArchitectureRules::useCasesAreImplementedByServices, "Starter"),
                 rule("ports hold contracts", ArchitectureRules::portsHoldOnlyContracts, "PortClass"),
+                rule("outbound ports ignore inbound ports", ArchitectureRules::outboundPortsIgnoreInboundPorts,
+                        "port.out.StoredRun"),
                 rule("names", ArchitectureRules::namesSayWhatTheyHold, "ReportImpl"),
                 rule("adapters are not services", ArchitectureRules::adaptersAreNotServices, "StreamService"),
                 rule("money fields", ArchitectureRules::moneyIsNeverFloatingPoint, "FloatPrice.price"),

@@ -56,6 +56,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void outbound_ports_do_not_depend_on_inbound_port_types() {
+        RULES.outboundPortsIgnoreInboundPorts().check(classes);
+    }
+
+    @Test
     void names_say_what_classes_are() {
         RULES.namesSayWhatTheyHold().check(classes);
         RULES.adaptersAreNotServices().check(classes);
