@@ -2,15 +2,15 @@ package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.in.CheckHealthUseCase;
 import dev.vctt.stream.application.port.in.HealthReport;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionQueries;
 
 /** Counts running streams and asks the session store whether it answers. */
 public final class CheckHealthService implements CheckHealthUseCase {
 
     private final ActiveStreams active;
-    private final SessionStore sessions;
+    private final SessionQueries sessions;
 
-    public CheckHealthService(ActiveStreams active, SessionStore sessions) {
+    public CheckHealthService(ActiveStreams active, SessionQueries sessions) {
         this.active = active;
         this.sessions = sessions;
     }

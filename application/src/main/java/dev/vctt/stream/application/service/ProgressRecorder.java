@@ -1,8 +1,8 @@
 package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.out.Scheduler;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SessionProgress;
-import dev.vctt.stream.application.port.out.SessionStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -19,13 +19,13 @@ public final class ProgressRecorder {
     private static final Logger log = LoggerFactory.getLogger(ProgressRecorder.class);
 
     private final ActiveStreams active;
-    private final SessionStore sessions;
+    private final SessionJournal sessions;
     private final Scheduler scheduler;
     private final InstantSource clock;
     private final Duration every;
     private volatile boolean running;
 
-    public ProgressRecorder(ActiveStreams active, SessionStore sessions, Scheduler scheduler, InstantSource clock,
+    public ProgressRecorder(ActiveStreams active, SessionJournal sessions, Scheduler scheduler, InstantSource clock,
                             Duration every) {
         this.active = active;
         this.sessions = sessions;

@@ -2,7 +2,7 @@ package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.in.QuerySessionsUseCase;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionQueries;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.Optional;
@@ -10,9 +10,9 @@ import java.util.Optional;
 /** Finds stored sessions; the store keeps a key's sessions from other keys. */
 public final class QuerySessionsService implements QuerySessionsUseCase {
 
-    private final SessionStore sessions;
+    private final SessionQueries sessions;
 
-    public QuerySessionsService(SessionStore sessions) {
+    public QuerySessionsService(SessionQueries sessions) {
         this.sessions = sessions;
     }
 

@@ -3,15 +3,15 @@ package dev.vctt.stream.application.service;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.in.QueryStatsUseCase;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionQueries;
 import dev.vctt.stream.domain.access.Caller;
 
 /** Spend and stream statistics from the stored sessions. */
 public final class QueryStatsService implements QueryStatsUseCase {
 
-    private final SessionStore sessions;
+    private final SessionQueries sessions;
 
-    public QueryStatsService(SessionStore sessions) {
+    public QueryStatsService(SessionQueries sessions) {
         this.sessions = sessions;
     }
 

@@ -3,8 +3,8 @@ package dev.vctt.stream.application.service;
 import dev.vctt.stream.application.port.in.RecoverSessionsUseCase;
 import dev.vctt.stream.application.port.out.LedgerEntry;
 import dev.vctt.stream.application.port.out.RunningSession;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SessionProgress;
-import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.SpendLedger;
 import dev.vctt.stream.domain.cost.CostPolicy;
@@ -31,12 +31,12 @@ public final class RecoverSessionsService implements RecoverSessionsUseCase {
 
     private static final Logger log = LoggerFactory.getLogger(RecoverSessionsService.class);
 
-    private final SessionStore sessions;
+    private final SessionJournal sessions;
     private final SpendLedger ledger;
     private final PriceTable prices;
     private final InstantSource clock;
 
-    public RecoverSessionsService(SessionStore sessions, SpendLedger ledger, PriceTable prices, InstantSource clock) {
+    public RecoverSessionsService(SessionJournal sessions, SpendLedger ledger, PriceTable prices, InstantSource clock) {
         this.sessions = sessions;
         this.ledger = ledger;
         this.prices = prices;

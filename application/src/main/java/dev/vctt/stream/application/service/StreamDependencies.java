@@ -2,7 +2,7 @@ package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.Scheduler;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SpendLedger;
 import dev.vctt.stream.application.port.out.StreamMetrics;
 import dev.vctt.stream.application.port.out.Tokenizer;
@@ -18,7 +18,7 @@ import java.util.Objects;
  * rule, the stores, metrics, a scheduler, time, and the registry of running streams.
  */
 public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
-                                 FallbackRule fallback, Scheduler scheduler, SessionStore sessions, SpendLedger ledger,
+                                 FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
                                  StreamMetrics metrics, InstantSource clock, ActiveStreams active) {
 
     public StreamDependencies {

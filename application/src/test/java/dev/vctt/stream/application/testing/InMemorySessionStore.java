@@ -5,9 +5,10 @@ import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.out.RunningSession;
 import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SessionOpened;
 import dev.vctt.stream.application.port.out.SessionProgress;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionQueries;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The session store in memory, synchronous; can be told to refuse, as a full or broken store would. */
-public final class InMemorySessionStore implements SessionStore {
+/** The session journal and its queries in memory, synchronous; can be told to refuse, as a full or broken store would. */
+public final class InMemorySessionStore implements SessionJournal, SessionQueries {
 
     private final Map<SessionId, StoredSessions.Entry> sessions = new LinkedHashMap<>();
     private volatile boolean refusing;

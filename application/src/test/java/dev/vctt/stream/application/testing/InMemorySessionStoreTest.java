@@ -1,13 +1,12 @@
 package dev.vctt.stream.application.testing;
 
-import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.port.out.SessionStoreContract;
 
 /** The fake passes the same contract as the real store: proof that tests using it are honest. */
-class InMemorySessionStoreTest extends SessionStoreContract {
+class InMemorySessionStoreTest extends SessionStoreContract<InMemorySessionStore> {
 
     @Override
-    protected SessionStore newStore() {
+    protected InMemorySessionStore newStore() {
         return new InMemorySessionStore();
     }
 }

@@ -10,9 +10,10 @@ import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.out.RunningSession;
 import dev.vctt.stream.application.port.out.SessionClosed;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SessionOpened;
 import dev.vctt.stream.application.port.out.SessionProgress;
-import dev.vctt.stream.application.port.out.SessionStore;
+import dev.vctt.stream.application.port.out.SessionQueries;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.access.Caller;
@@ -47,10 +48,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
- * Sessions and their messages in PostgreSQL. Writes go through the {@link JdbcWriter} in the
- * background and in order; reads are direct.
+ * Sessions and their messages in PostgreSQL, both ports over the same tables: the journal's writes go
+ * through the {@link JdbcWriter} in the background and in order; the queries read directly.
  */
-public final class JdbcSessionStore implements SessionStore {
+public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -9,7 +9,6 @@ import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.application.port.in.AuthenticateClientUseCase;
 import dev.vctt.stream.application.port.out.LlmProvider;
-import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
@@ -19,6 +18,7 @@ import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.SequentialIds;
@@ -43,7 +43,7 @@ public final class TestWebServer {
 
     /** Builds and starts the server; it listens on {@link WebServer#port()} when this returns. */
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
-                                  ActiveStreams active, AuthenticateClientUseCase authenticate, SessionStore sessions,
+                                  ActiveStreams active, AuthenticateClientUseCase authenticate, InMemorySessionStore sessions,
                                   MicrometerStreamMetrics metrics) {
         var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
                 new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),

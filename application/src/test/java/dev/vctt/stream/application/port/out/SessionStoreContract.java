@@ -23,22 +23,24 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every session store does, whether it keeps sessions in memory or in PostgreSQL. Stores may
+ * What every session store (the journal and its queries) does, whether it keeps sessions in memory or
+ * in PostgreSQL. Stores may
  * write in the background, so every check waits (briefly) for the record to appear.
  */
-public abstract class SessionStoreContract {
+public abstract class SessionStoreContract<S extends SessionJournal & SessionQueries> {
 
     protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final Caller ANYONE = Caller.ANONYMOUS;
 
-    private SessionStore store;
+    private S store;
 
     /** A store with no sessions yet (or with only sessions of other tests, told apart by id). */
-    protected abstract SessionStore newStore();
+    protected abstract S newStore();
 
     @BeforeEach
     void create_store() {
@@ -170,8 +172,8 @@ public abstract class SessionStoreContract {
         SessionId id = newId();
         store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
         store.progressed(List.of(progress(id, "Half an ans", 3, T0.plusMillis(500))));
-        holds(() -> assertThat(store.running()).extracting(RunningSession::id).contains(id));
-        RunningSession running = store.running().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+        // the start lands before the progress: wait for the progress itself, not just the running row
+        RunningSession running = runningWithProgress(id, "Half an ans");
 
         store.interrupted(running, T0.plusSeconds(60));
 
@@ -193,9 +195,11 @@ public abstract class SessionStoreContract {
                 Optional.empty()));
 
         store.progressed(List.of(progress(id, "stale", 1, T0.plusMillis(90))));
+        afterEverythingAcceptedSoFar();
 
-        holds(() -> assertThat(found(id).status()).isEqualTo("completed"));
-        holds(() -> assertThat(found(id).messages().getLast().content()).isEqualTo("Four."));
+        SessionView view = found(id);
+        assertThat(view.status()).isEqualTo("completed");
+        assertThat(view.messages().getLast().content()).isEqualTo("Four.");
         assertThat(store.running()).extracting(RunningSession::id).doesNotContain(id);
     }
 
@@ -264,6 +268,27 @@ public abstract class SessionStoreContract {
             assertThat(someoneElse.total().sessions()).isZero();
             assertThat(someoneElse.total().firstTokenMsP50()).isEmpty();
         });
+    }
+
+    /** The running session once the given progress has landed (the start and the progress are two writes). */
+    private RunningSession runningWithProgress(SessionId id, String partialText) {
+        var found = new AtomicReference<RunningSession>();
+        holds(() -> {
+            RunningSession running = store.running().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+            assertThat(running.lastProgress()).map(SessionProgress::partialText).contains(partialText);
+            found.set(running);
+        });
+        return found.get();
+    }
+
+    /**
+     * Returns once every record accepted before it is stored: stores write in order, so a marker
+     * session opened now and found means everything before it has been written (or refused).
+     */
+    private void afterEverythingAcceptedSoFar() {
+        SessionId marker = newId();
+        store.opened(TestSessions.opened(marker, ANYONE, AgentRole.PRIMARY, T0));
+        holds(() -> assertThat(store.find(marker, ANYONE)).isPresent());
     }
 
     private static SessionProgress progress(SessionId id, String text, long outputTokens, Instant at) {
