@@ -2,12 +2,15 @@ package dev.vctt.stream.adapters.persistence;
 
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -21,14 +24,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whatever is waiting when the writer comes round (up to {@link #MAX_BATCH} writes) goes into one
  * transaction: one commit, one flush to disk, for many records. Should that transaction fail for a
- * reason other than connectivity, its writes are retried one by one, so that one bad write cannot
- * hold back the others.
+ * reason other than connectivity, the batch is written again with a savepoint around each write and
+ * the failing writes are then tried on their own, so that one bad write cannot take the others of
+ * its batch down with it.
+ *
+ * <p>A write that can never succeed ({@link WriteFailure#PERMANENT}: a data exception such as U+0000
+ * in text, a constraint, a bug) is not retried: it is set aside at once into the {@code dead_letters}
+ * table with its record, logged once by its description only (the record may hold user content,
+ * which never goes to the log), and counted ({@link #setAsideCount}). A failure of unknown kind is
+ * retried {@link #MAX_UNKNOWN_ATTEMPTS} times first. Only connectivity and the like are retried
+ * without end, since waiting is what cures them.
  *
  * <p>Only writes that start something ({@code admission}) can be refused, when the backlog has
  * reached its bound; the writes that finish what was admitted are always taken, so the backlog is
- * bounded by the admitted streams. A write that keeps failing for a reason other than connectivity
- * (a bug, a constraint) is given up after {@link #MAX_FAILED_ATTEMPTS} tries and logged with its
- * description, rather than blocking every write behind it.
+ * bounded by the admitted streams.
  */
 public final class JdbcWriter implements AutoCloseable {
 
@@ -38,11 +47,16 @@ public final class JdbcWriter implements AutoCloseable {
         void run(Connection connection) throws SQLException;
     }
 
-    private record Queued(Write write, String description) {
+    /**
+     * A write, what it is for the log ({@code description}, never user content), and the record it
+     * stores, kept as text in {@code dead_letters} should it never succeed.
+     */
+    private record Queued(Write write, String description, Object record) {
     }
 
-    static final int MAX_FAILED_ATTEMPTS = 10;
+    static final int MAX_UNKNOWN_ATTEMPTS = 3;
     static final int MAX_BATCH = 500;
+    private static final int DEAD_LETTER_ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(JdbcWriter.class);
 
     private final DataSource dataSource;
@@ -52,6 +66,7 @@ public final class JdbcWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final AtomicLong setAside = new AtomicLong();
     private final Thread worker;
     private volatile boolean closing;
 
@@ -63,14 +78,18 @@ public final class JdbcWriter implements AutoCloseable {
         this.worker = Thread.ofVirtual().name("jdbc-writer").start(this::work);
     }
 
-    /** Takes a write that starts something; refused with {@link StoreUnavailable} when the backlog is full. */
-    public void admit(String description, Write write) {
-        offer(description, write, true);
+    /**
+     * Takes a write that starts something; refused with {@link StoreUnavailable} when the backlog is
+     * full. {@code description} goes to the log and must hold no user content; {@code record} is what
+     * the write stores, kept should the write never succeed.
+     */
+    public void admit(String description, Object record, Write write) {
+        offer(new Queued(write, description, record), true);
     }
 
     /** Takes a write that finishes something admitted: always accepted. */
-    public void submit(String description, Write write) {
-        offer(description, write, false);
+    public void submit(String description, Object record, Write write) {
+        offer(new Queued(write, description, record), false);
     }
 
     /** Writes waiting or running (the running one stays at the head of the queue until done). */
@@ -83,13 +102,18 @@ public final class JdbcWriter implements AutoCloseable {
         }
     }
 
-    private void offer(String description, Write write, boolean admission) {
+    /** Writes given up since start, because they could never succeed (kept in {@code dead_letters}). */
+    public long setAsideCount() {
+        return setAside.get();
+    }
+
+    private void offer(Queued queued, boolean admission) {
         lock.lock();
         try {
             if (admission && queue.size() >= admissionLimit) {
                 throw new StoreUnavailable("the database is behind: " + queue.size() + " writes are waiting");
             }
-            queue.add(new Queued(write, description));
+            queue.add(queued);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -114,8 +138,10 @@ public final class JdbcWriter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (batch.size() == 1 || !writeTogether(batch)) {
-                batch.forEach(this::writeUntilDone);
+            if (batch.size() == 1) {
+                writeAlone(batch.getFirst());
+            } else {
+                writeTogether(batch);
             }
             lock.lock();
             try {
@@ -130,28 +156,32 @@ public final class JdbcWriter implements AutoCloseable {
     }
 
     /**
-     * All the batch in one transaction, retried while the database cannot be reached; false when the
-     * transaction failed otherwise (then each write is tried on its own).
+     * All the batch in one transaction, retried while the database cannot be reached. Should the
+     * transaction fail otherwise, the batch is written again with a savepoint around each write,
+     * so that the others still go in one commit, and each write that failed is tried on its own.
      */
-    private boolean writeTogether(List<Queued> batch) {
+    private void writeTogether(List<Queued> batch) {
+        if (!writeAsOne(batch)) {
+            writeAlone(writeAroundFailures(batch));
+        }
+    }
+
+    /** True when written (or given up at shutdown); false when a write of the batch failed for good. */
+    private boolean writeAsOne(List<Queued> batch) {
         Duration pause = minPause;
         int failures = 0;
         while (true) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
+            try {
+                inTransaction(connection -> {
                     for (Queued queued : batch) {
                         queued.write().run(connection);
                     }
-                    connection.commit();
-                    return true;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                }
+                });
+                return true;
             } catch (SQLException | RuntimeException e) {
-                if (!isConnectivity(e)) {
-                    log.warn("a batch of {} writes failed ({}); writing them one by one", batch.size(), e.getMessage());
+                if (WriteFailure.of(e) != WriteFailure.TRANSIENT) {
+                    log.warn("a batch of {} writes failed ({}); writing it again around the failing write(s)",
+                            batch.size(), reason(e));
                     return false;
                 }
                 failures++;
@@ -162,64 +192,147 @@ public final class JdbcWriter implements AutoCloseable {
                     log.error("shutting down with the database unreachable: {} writes are not stored", batch.size());
                     return true;
                 }
-                sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
+                pause = pauseAfter(pause);
             }
         }
     }
 
-    private void writeUntilDone(Queued queued) {
+    /** The batch in one transaction, each write under a savepoint; returns the writes that failed. */
+    private List<Queued> writeAroundFailures(List<Queued> batch) {
+        Duration pause = minPause;
+        int failures = 0;
+        var failed = new ArrayList<Queued>();
+        while (true) {
+            failed.clear();
+            try {
+                inTransaction(connection -> {
+                    for (Queued queued : batch) {
+                        Savepoint savepoint = connection.setSavepoint();
+                        try {
+                            queued.write().run(connection);
+                            connection.releaseSavepoint(savepoint);
+                        } catch (SQLException | RuntimeException e) {
+                            if (WriteFailure.of(e) == WriteFailure.TRANSIENT) {
+                                throw e;
+                            }
+                            connection.rollback(savepoint);
+                            failed.add(queued);
+                        }
+                    }
+                });
+                return failed;
+            } catch (SQLException | RuntimeException e) {
+                failures++;
+                if (WriteFailure.of(e) != WriteFailure.TRANSIENT || closing && failures > 3) {
+                    // the savepoints themselves failed: fall back to one transaction per write
+                    return batch;
+                }
+                pause = pauseAfter(pause);
+            }
+        }
+    }
+
+    private void writeAlone(List<Queued> writes) {
+        writes.forEach(this::writeAlone);
+    }
+
+    private void writeAlone(Queued queued) {
         Duration pause = minPause;
         int failures = 0;
         while (true) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    queued.write().run(connection);
-                    connection.commit();
-                    if (failures > 0) {
-                        log.info("stored {} after {} failed attempt(s)", queued.description(), failures);
-                    }
-                    return;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
+            try {
+                inTransaction(queued.write());
+                if (failures > 0) {
+                    log.info("stored {} after {} failed attempt(s)", queued.description(), failures);
                 }
+                return;
             } catch (SQLException | RuntimeException e) {
                 failures++;
-                boolean connectivity = isConnectivity(e);
-                if (!connectivity && failures >= MAX_FAILED_ATTEMPTS) {
-                    log.error("giving up on {} after {} attempts", queued.description(), failures, e);
+                WriteFailure kind = WriteFailure.of(e);
+                if (kind == WriteFailure.PERMANENT || kind == WriteFailure.UNKNOWN && failures >= MAX_UNKNOWN_ATTEMPTS) {
+                    setAside(queued, e, failures);
                     return;
                 }
                 if (failures == 1 || failures % 20 == 0) {
-                    log.warn("could not store {} (attempt {}): {}; retrying", queued.description(), failures, e.getMessage());
+                    log.warn("could not store {} (attempt {}): {}; retrying", queued.description(), failures, reason(e));
                 }
-                if (closing && connectivity && failures > 3) {
+                if (closing && failures > 3) {
                     log.error("shutting down with the database unreachable: {} is not stored", queued.description());
                     return;
                 }
-                sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
+                pause = pauseAfter(pause);
             }
         }
     }
 
-    /** Connection trouble (SQL state class 08, 57P0x, 53xxx), or no connection at all from the pool. */
-    private static boolean isConnectivity(Exception e) {
-        if (e instanceof SQLException sql) {
-            String state = sql.getSQLState();
-            return state == null || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+    /** Keeps a write that can never succeed in {@code dead_letters}; logs and counts it, without its content. */
+    private void setAside(Queued queued, Exception failure, int attempts) {
+        setAside.incrementAndGet();
+        String state = failure instanceof SQLException sql ? sql.getSQLState() : null;
+        String error = String.valueOf(failure.getMessage());
+        String payload = String.valueOf(queued.record());
+        Duration pause = minPause;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inTransaction(connection -> {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "insert into dead_letters (description, sql_state, error, payload) values (?, ?, ?, ?)")) {
+                        insert.setString(1, StoredText.escape(queued.description()));
+                        insert.setString(2, state);
+                        insert.setString(3, StoredText.escape(error));
+                        insert.setString(4, StoredText.escape(payload));
+                        insert.executeUpdate();
+                    }
+                });
+                log.error("set aside {} after {} attempt(s): it can never be stored ({}); its record is kept in "
+                        + "the dead_letters table", queued.description(), attempts, reason(failure));
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (attempt >= DEAD_LETTER_ATTEMPTS || WriteFailure.of(e) != WriteFailure.TRANSIENT) {
+                    log.error("gave up on {} after {} attempt(s): it can never be stored ({}), and keeping it in "
+                            + "dead_letters failed too ({}); it is lost", queued.description(), attempts, reason(failure),
+                            reason(e));
+                    return;
+                }
+                pause = pauseAfter(pause);
+            }
         }
-        return false;
     }
 
-    private static void sleep(Duration pause) {
+    private void inTransaction(Write write) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                write.run(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A failure as the log may show it: its SQLSTATE and type. The database's message is left out, as
+     * it may quote the data (a constraint names the value, a data exception the text around a fault).
+     */
+    private static String reason(Exception e) {
+        String state = e instanceof SQLException sql && sql.getSQLState() != null ? "SQLSTATE " + sql.getSQLState() + ", " : "";
+        return state + WriteFailure.of(e).name().toLowerCase(java.util.Locale.ROOT) + ", " + e.getClass().getSimpleName();
+    }
+
+    /** Sleeps {@code pause}; returns the next, doubled up to the maximum. */
+    private Duration pauseAfter(Duration pause) {
         try {
             Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
     }
 
     /** Waits for the backlog to be written, at most {@code within}, then stops. */

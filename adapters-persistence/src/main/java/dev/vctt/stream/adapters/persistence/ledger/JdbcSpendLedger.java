@@ -88,7 +88,7 @@ public final class JdbcSpendLedger implements SpendLedger {
 
     @Override
     public void settle(Settlement settlement) {
-        writer.submit("the bill of session " + settlement.session(), connection -> settle(connection, settlement));
+        writer.submit("the bill of session " + settlement.session(), settlement, connection -> settle(connection, settlement));
     }
 
     private static void settle(Connection connection, Settlement settlement) throws SQLException {

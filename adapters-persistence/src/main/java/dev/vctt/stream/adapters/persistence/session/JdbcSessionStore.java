@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.adapters.persistence.StoredText;
+import dev.vctt.stream.adapters.persistence.StoredText.Column;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -67,7 +69,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     @Override
     public void opened(SessionOpened session) {
-        writer.admit("the start of session " + session.id(), connection -> insert(connection, session));
+        writer.admit("the start of session " + session.id(), session, connection -> insert(connection, session));
     }
 
     /**
@@ -82,46 +84,62 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         if (progress.isEmpty() || !progressQueued.compareAndSet(false, true)) {
             return;
         }
-        writer.submit("progress of running sessions", connection -> {
-            progressQueued.set(false);
-            var batch = new ArrayList<SessionProgress>();
-            for (SessionId id : List.copyOf(pendingProgress.keySet())) {
-                SessionProgress latest = pendingProgress.remove(id);
-                if (latest != null) {
-                    batch.add(latest);
+        var batch = new ProgressBatch();
+        writer.submit("progress of running sessions", batch, connection -> update(connection, batch.take()));
+    }
+
+    /**
+     * The snapshots one queued progress write takes when its turn first comes, and keeps through its
+     * retries; should it be set aside, they go with it rather than poison the next batch.
+     */
+    private final class ProgressBatch {
+        private List<SessionProgress> taken;
+
+        List<SessionProgress> take() {
+            if (taken == null) {
+                progressQueued.set(false);
+                var batch = new ArrayList<SessionProgress>();
+                for (SessionId id : List.copyOf(pendingProgress.keySet())) {
+                    SessionProgress latest = pendingProgress.remove(id);
+                    if (latest != null) {
+                        batch.add(latest);
+                    }
                 }
+                taken = List.copyOf(batch);
             }
-            try {
-                update(connection, batch);
-            } catch (SQLException e) {
-                batch.forEach(p -> pendingProgress.putIfAbsent(p.id(), p));
-                throw e;
-            }
-        });
+            return taken;
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(taken);
+        }
     }
 
     @Override
     public void closed(SessionClosed session) {
-        writer.submit("the end of session " + session.session().id(), connection -> close(connection, session));
+        writer.submit("the end of session " + session.session().id(), session, connection -> close(connection, session));
     }
 
     @Override
     public void interrupted(RunningSession session, Instant at) {
-        writer.submit("the interruption of session " + session.id(), connection -> interrupt(connection, session, at));
+        writer.submit("the interruption of session " + session.id(), Map.of("session", session, "at", at),
+                connection -> interrupt(connection, session, at));
     }
 
     private static void insert(Connection connection, SessionOpened session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into sessions (id, client_id, api_key_id, agent_role, request_id, temperature, max_tokens,
                     tools_enabled, status, first_model, first_provider, current_model, current_provider, input_estimate,
-                    started_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
+                    started_at, request_id_escaped)
+                values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
                 on conflict (id) do nothing""")) {
             insert.setString(1, session.id().value());
             insert.setString(2, session.client().value());
             insert.setString(3, session.caller().apiKey().map(ApiKeyId::value).orElse(null));
             insert.setString(4, session.request().role().wireName());
-            insert.setString(5, session.requestId().orElse(null));
+            Column requestId = Column.of(session.requestId().orElse(""));
+            insert.setString(5, session.requestId().isPresent() ? requestId.value() : null);
             insert.setDouble(6, session.request().temperature().value());
             if (session.request().maxTokens().isPresent()) {
                 insert.setInt(7, session.request().maxTokens().getAsInt());
@@ -135,18 +153,21 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             insert.setString(12, session.firstModel().provider().value());
             insert.setLong(13, session.inputEstimate().value());
             insert.setTimestamp(14, Timestamp.from(session.startedAt()));
+            insert.setBoolean(15, requestId.escaped());
             if (insert.executeUpdate() == 0) {
                 return;
             }
         }
         List<ChatTurn> turns = session.request().conversation();
         try (PreparedStatement message = connection.prepareStatement(
-                "insert into messages (session_id, position, role, content) values (?, ?, ?, ?)")) {
+                "insert into messages (session_id, position, role, content, content_escaped) values (?, ?, ?, ?, ?)")) {
             for (int i = 0; i < turns.size(); i++) {
+                Column content = Column.of(turns.get(i).content());
                 message.setString(1, session.id().value());
                 message.setInt(2, i);
                 message.setString(3, turns.get(i).role().wireName());
-                message.setString(4, turns.get(i).content());
+                message.setString(4, content.value());
+                message.setBoolean(5, content.escaped());
                 message.addBatch();
             }
             message.executeBatch();
@@ -157,21 +178,23 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         try (PreparedStatement update = connection.prepareStatement("""
                 update sessions set current_model = ?, current_provider = ?, attempts = ?, chunks = ?, partial_text = ?,
                     input_estimate = ?, output_so_far = ?, estimated_cost = ?,
-                    first_token_at = coalesce(first_token_at, ?), progress_at = ?
+                    first_token_at = coalesce(first_token_at, ?), progress_at = ?, partial_text_escaped = ?
                 where id = ? and status = 'running' and (progress_at is null or progress_at <= ?)""")) {
             for (SessionProgress p : progress) {
                 update.setString(1, p.model().model().value());
                 update.setString(2, p.model().provider().value());
                 update.setInt(3, Math.max(1, p.attempts()));
                 update.setInt(4, p.chunks());
-                update.setString(5, p.partialText());
+                Column partial = Column.of(p.partialText());
+                update.setString(5, partial.value());
                 update.setLong(6, p.inputEstimate().value());
                 update.setLong(7, p.outputSoFar().value());
                 update.setBigDecimal(8, p.estimatedCost().amount());
                 update.setTimestamp(9, p.firstTokenAt().map(Timestamp::from).orElse(null));
                 update.setTimestamp(10, Timestamp.from(p.at()));
-                update.setString(11, p.id().value());
-                update.setTimestamp(12, Timestamp.from(p.at()));
+                update.setBoolean(11, partial.escaped());
+                update.setString(12, p.id().value());
+                update.setTimestamp(13, Timestamp.from(p.at()));
                 update.addBatch();
             }
             update.executeBatch();
@@ -194,7 +217,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 update sessions set status = ?, ended_at = ?, first_token_at = ?, attempts = ?, chunks = ?,
                     current_model = ?, current_provider = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
                     usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
-                    models_tried = ?::jsonb, partial_text = null
+                    models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false
                 where id = ? and status = 'running'""")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(session.endedAt()));
@@ -209,7 +232,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             update.setBoolean(11, session.metering().source() == UsageSource.ESTIMATED);
             update.setString(12, finishReason);
             update.setString(13, closed.errorCode().map(Enum::name).orElse(null));
-            update.setString(14, closed.errorMessage().orElse(null));
+            update.setString(14, closed.errorMessage().map(StoredText::sanitized).orElse(null));
             update.setBoolean(15, session.fellBack());
             update.setString(16, modelsTried(session.attempts()));
             update.setString(17, session.id().value());
@@ -246,11 +269,13 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             return;
         }
         try (PreparedStatement message = connection.prepareStatement("""
-                insert into messages (session_id, position, role, content)
-                select ?, coalesce(max(position), -1) + 1, 'assistant', ? from messages where session_id = ?""")) {
+                insert into messages (session_id, position, role, content, content_escaped)
+                select ?, coalesce(max(position), -1) + 1, 'assistant', ?, ? from messages where session_id = ?""")) {
+            Column content = Column.of(answer);
             message.setString(1, id);
-            message.setString(2, answer);
-            message.setString(3, id);
+            message.setString(2, content.value());
+            message.setBoolean(3, content.escaped());
+            message.setString(4, id);
             message.executeUpdate();
         }
     }
@@ -262,7 +287,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             switch (attempt.end()) {
                 case AttemptEnd.Finished finished -> node.put("outcome", "completed");
                 case AttemptEnd.Cancelled cancelled -> node.put("outcome", "cancelled");
-                case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("reason", failed.detail());
+                case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("reason", StoredText.sanitized(failed.detail()));
             }
         }
         return tried.toString();
@@ -273,8 +298,8 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         return query("the running sessions", connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
                     select id, api_key_id, started_at, first_model, first_provider, input_estimate, progress_at,
-                        current_model, current_provider, attempts, chunks, partial_text, output_so_far, estimated_cost,
-                        first_token_at
+                        current_model, current_provider, attempts, chunks, partial_text, partial_text_escaped, output_so_far,
+                        estimated_cost, first_token_at
                     from sessions where status = 'running' order by started_at""");
                  ResultSet rows = select.executeQuery()) {
                 var running = new ArrayList<RunningSession>();
@@ -286,7 +311,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                         progress = Optional.of(new SessionProgress(id,
                                 route(rows.getString("current_model"), rows.getString("current_provider")),
                                 rows.getInt("attempts"), rows.getInt("chunks"),
-                                Optional.ofNullable(rows.getString("partial_text")).orElse(""), input,
+                                Optional.ofNullable(partialText(rows)).orElse(""), input,
                                 TokenCount.of(rows.getLong("output_so_far")), Usd.of(rows.getBigDecimal("estimated_cost")),
                                 instant(rows, "first_token_at"), rows.getTimestamp("progress_at").toInstant()));
                     }
@@ -301,6 +326,9 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     @Override
     public Optional<SessionView> find(SessionId id, Caller caller) {
+        if (StoredText.needsEscape(id.value())) {
+            return Optional.empty(); // ids are ours and plain: such an id was never stored, and PostgreSQL would refuse it
+        }
         return query("session " + id, connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
                     select * from sessions where id = ? and (cast(? as text) is null or api_key_id = ?)""")) {
@@ -326,11 +354,12 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 : TokenUsage.of(row.getLong("input_tokens"), row.getLong("output_tokens"));
         Usd cost = Usd.of(running ? row.getBigDecimal("estimated_cost") : row.getBigDecimal("cost_usd"));
         var view = new ArrayList<>(messages);
-        if (running && row.getString("partial_text") != null && !row.getString("partial_text").isEmpty()) {
-            view.add(new ChatTurn(ChatRole.ASSISTANT, row.getString("partial_text")));
+        String partial = partialText(row);
+        if (running && partial != null && !partial.isEmpty()) {
+            view.add(new ChatTurn(ChatRole.ASSISTANT, partial));
         }
         return new SessionView(row.getString("id"), status, row.getString("agent_role"),
-                Optional.ofNullable(row.getString("api_key_id")), Optional.ofNullable(row.getString("request_id")),
+                Optional.ofNullable(row.getString("api_key_id")), Optional.ofNullable(Column.read(row.getString("request_id"), row.getBoolean("request_id_escaped"))),
                 row.getDouble("temperature"), row.getTimestamp("started_at").toInstant(), instant(row, "first_token_at"),
                 instant(row, "ended_at"), usage, cost, running || row.getBoolean("usage_estimated"),
                 Optional.ofNullable(row.getString("finish_reason")), Optional.ofNullable(row.getString("error_code")),
@@ -339,13 +368,13 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     private static List<ChatTurn> messages(Connection connection, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "select role, content from messages where session_id = ? order by position")) {
+                "select role, content, content_escaped from messages where session_id = ? order by position")) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 var turns = new ArrayList<ChatTurn>();
                 while (rows.next()) {
                     turns.add(new ChatTurn(ChatRole.fromWireName(rows.getString("role")).orElseThrow(),
-                            rows.getString("content")));
+                            Column.read(rows.getString("content"), rows.getBoolean("content_escaped"))));
                 }
                 return turns;
             }
@@ -381,6 +410,10 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    private static String partialText(ResultSet row) throws SQLException {
+        return Column.read(row.getString("partial_text"), row.getBoolean("partial_text_escaped"));
     }
 
     private static ModelRoute route(String model, String provider) {

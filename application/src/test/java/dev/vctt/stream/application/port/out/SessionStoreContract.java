@@ -11,6 +11,7 @@ import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.application.testing.TestSessions;
 import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
@@ -201,6 +202,53 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
         assertThat(view.status()).isEqualTo("completed");
         assertThat(view.messages().getLast().content()).isEqualTo("Four.");
         assertThat(store.running()).extracting(RunningSession::id).doesNotContain(id);
+    }
+
+    @Test
+    void text_postgresql_cannot_hold_comes_back_exactly() {
+        // given: NUL, lone surrogates (high and low), a well-formed pair, and backslashes that look like escapes
+        String question = "nul\0 high\uD800 low\uDC00 pair\uD83D\uDE00 looks escaped: \\0 \\u0000 \\";
+        String partial = "partial\0\uDBFF";
+        String answer = "answer\uDFFF\0 and \\0";
+        SessionId id = newId();
+        Optional<String> requestId = Optional.of("r\0" + id);
+        store.opened(new SessionOpened(id, ClientId.of("client-1"), ANYONE, TestSessions.request(AgentRole.PRIMARY, question),
+                requestId, TestCatalog.GPT_4O, TokenCount.of(20), T0));
+
+        // when: it streams, and ends
+        store.progressed(List.of(progress(id, partial, 3, T0.plusMillis(500))));
+
+        // then: while running, a restart and the API see exactly what was sent and streamed
+        runningWithProgress(id, partial);
+        SessionView running = found(id);
+        assertThat(running.requestId()).isEqualTo(requestId);
+        assertThat(running.messages()).contains(new ChatTurn(ChatRole.USER, question));
+        assertThat(running.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, partial));
+
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), answer, Optional.empty(),
+                Optional.empty()));
+
+        holds(() -> {
+            SessionView ended = found(id);
+            assertThat(ended.status()).isEqualTo("completed");
+            assertThat(ended.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, answer));
+            assertThat(ended.messages()).contains(new ChatTurn(ChatRole.USER, question));
+        });
+    }
+
+    @Test
+    void a_session_whose_error_message_holds_nul_is_still_recorded() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.ANALYST, T0));
+
+        store.closed(new SessionClosed(TestSessions.failed(id, T0), "", Optional.of(ErrorCode.PROVIDER_ERROR),
+                Optional.of("gpt-4o: bad\0 byte\uD800")));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("failed");
+            assertThat(view.errorMessage()).hasValueSatisfying(message -> assertThat(message).startsWith("gpt-4o: bad"));
+        });
     }
 
     @Test
