@@ -9,6 +9,7 @@ import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
+import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
@@ -35,6 +36,7 @@ import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -90,6 +92,9 @@ public final class ServerApp implements AutoCloseable {
         var scheduler = closing(new VirtualThreadScheduler());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
         var metrics = new MicrometerStreamMetrics();
+        FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
+                .description("Writes the database can never take, kept in its dead_letters table")
+                .register(metrics.registry());
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),

@@ -140,6 +140,38 @@ class MeteringEndToEndIT {
     }
 
     @Test
+    void a_message_postgresql_cannot_hold_as_text_is_recorded_and_read_back_exactly() throws Exception {
+        start(Map.of());
+        openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")));
+        // U+0000 and a lone surrogate, as a client can send them: JSON escapes in a valid UTF-8 frame
+        String nul = "What is \0 here?";
+        String lone = "Half a pair: \uD83D, a backslash: \\0";
+        String nulSession;
+        String loneSession;
+        try (WsTestClient client = WsTestClient.connect(app.port())) {
+            client.sendRaw("{\"event\":\"stream_request\",\"data\":{\"message\":\"What is \\u0000 here?\"}}");
+            nulSession = client.await("stream_complete").path("sessionId").asText();
+        }
+        try (WsTestClient client = WsTestClient.connect(app.port())) {
+            client.sendRaw("{\"event\":\"stream_request\",\"data\":{\"message\":\"Half a pair: \\ud83d, a backslash: \\\\0\"}}");
+            loneSession = awaitEnd(client).path("data").path("sessionId").asText();
+        }
+
+        holds(() -> {
+            JsonNode session = get("/api/sessions/" + nulSession, null).body();
+            assertThat(session.path("status").asText()).isEqualTo("completed");
+            assertThat(session.path("messages").get(0).path("content").asText()).isEqualTo(nul);
+            assertThat(session.path("messages").get(1).path("content").asText()).isEqualTo("The capital of France is Paris.");
+        });
+        holds(() -> {
+            JsonNode session = get("/api/sessions/" + loneSession, null).body();
+            assertThat(session.path("status").asText()).isNotEqualTo("running");
+            assertThat(session.path("messages").get(0).path("content").asText()).isEqualTo(lone);
+        });
+        assertThat(metrics()).contains("vctt_store_writes_set_aside_total 0.0");
+    }
+
+    @Test
     void with_keys_required_a_client_needs_a_live_key_and_sees_only_its_own_sessions() throws Exception {
         start(Map.of("VCTT_AUTH", "keys"));
         String alice = issueKey("alice", "5");
@@ -248,6 +280,13 @@ class MeteringEndToEndIT {
             return new Answer(response.statusCode(), JSON.readTree(response.body()));
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    private String metrics() throws Exception {
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 

@@ -211,6 +211,7 @@ public final class ApiHandler extends HttpHandler {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         try (JsonGenerator out = json.getFactory().createGenerator(response.getWriter())) {
+            out.setCharacterEscapes(SurrogateEscapes.INSTANCE);
             body.write(out);
         }
     }
