@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +26,37 @@ import org.slf4j.LoggerFactory;
  * owner is recorded in {@code owner.pid}: a PostgreSQL whose owner still lives belongs to a running
  * server; a second server refuses to start on the same directory, while the administration command
  * attaches to it ({@link #attachOrStart}).
+ *
+ * <p>Should the PostgreSQL this process started die (killed, crashed), it is started again on the
+ * same port and directory, after growing pauses while that fails; the pool then reconnects and the
+ * writes waiting in the {@link JdbcWriter} flow. PostgreSQL recovers from its write-ahead log, so
+ * whatever was committed is kept.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String OWNER_FILE = "owner.pid";
+    private static final Duration WATCH_EVERY = Duration.ofMillis(250);
+    private static final Duration FIRST_RESTART_PAUSE = Duration.ofMillis(500);
+    private static final Duration LONGEST_RESTART_PAUSE = Duration.ofSeconds(30);
+    /** How long to wait for the dead server's processes to leave its directory before starting anew. */
+    private static final Duration LEFTOVERS_WITHIN = Duration.ofSeconds(10);
 
-    private final Optional<EmbeddedPostgres> postgres;
+    private final Optional<Path> data;
     private final int port;
+    private final AtomicReference<EmbeddedPostgres> postgres;
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile boolean closing;
+    private volatile Thread watcher;
 
     private EmbeddedDatabase(Optional<EmbeddedPostgres> postgres, int port) {
-        this.postgres = postgres;
+        this(postgres, port, Optional.empty());
+    }
+
+    private EmbeddedDatabase(Optional<EmbeddedPostgres> postgres, int port, Optional<Path> data) {
+        this.postgres = new AtomicReference<>(postgres.orElse(null));
         this.port = port;
+        this.data = data;
     }
 
     /** Uses the PostgreSQL a running server keeps in the directory, or starts one. */
@@ -60,6 +81,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Starts on the given port (0: any free one). */
     public static EmbeddedDatabase start(Path dataDirectory, int port) {
         Path data = dataDirectory.toAbsolutePath().normalize();
+        EmbeddedPostgres postgres = launch(data, port);
+        var database = new EmbeddedDatabase(Optional.of(postgres), postgres.getPort(), Optional.of(data));
+        database.watch();
+        return database;
+    }
+
+    /** Starts PostgreSQL on the directory (after stopping an orphan left there) and the port (0: any). */
+    private static EmbeddedPostgres launch(Path data, int port) {
         try {
             Files.createDirectories(data);
             Optional<Running> running = running(data);
@@ -89,7 +118,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             log.info("embedded PostgreSQL started in {} ms on port {} with data in {}",
                     (System.nanoTime() - started) / 1_000_000, postgres.getPort(), data);
             Files.writeString(data.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
-            return new EmbeddedDatabase(Optional.of(postgres), postgres.getPort());
+            return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + data, e);
         }
@@ -104,16 +133,133 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return port;
     }
 
+    /** Times the PostgreSQL was started again after it died. */
+    public long restarts() {
+        return restarts.get();
+    }
+
     /** Stops the PostgreSQL this process started; one it only attached to keeps running. */
     @Override
     public void close() {
-        if (postgres.isEmpty()) {
+        closing = true;
+        Thread watching = watcher;
+        if (watching != null) {
+            watching.interrupt();
+            try {
+                watching.join(LONGEST_RESTART_PAUSE.multipliedBy(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        EmbeddedPostgres started = postgres.getAndSet(null);
+        if (started == null) {
             return;
         }
         try {
-            postgres.get().close();
+            started.close();
         } catch (IOException e) {
             log.warn("stopping the embedded PostgreSQL failed", e);
+        }
+    }
+
+    /** Watches the postmaster of the directory, and starts PostgreSQL again should it die. */
+    private void watch() {
+        Path directory = data.orElseThrow();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closing = true, "embedded-pg-shutdown"));
+        watcher = Thread.ofVirtual().name("embedded-pg-watch").start(() -> {
+            Optional<ProcessHandle> postmaster = postmaster(directory);
+            while (!closing) {
+                if (!pause(WATCH_EVERY)) {
+                    return;
+                }
+                if (postmaster.isEmpty() || postmaster.get().isAlive() || closing) {
+                    postmaster = postmaster.isPresent() ? postmaster : postmaster(directory);
+                    continue;
+                }
+                log.warn("the embedded PostgreSQL (pid {}) has died; starting it again on port {}", postmaster.get().pid(), port);
+                postmaster = restart(directory);
+            }
+        });
+    }
+
+    /** Starts PostgreSQL again, after growing pauses while that fails; the new postmaster, empty if closing. */
+    private Optional<ProcessHandle> restart(Path directory) {
+        long began = System.nanoTime();
+        Duration pause = FIRST_RESTART_PAUSE;
+        for (int attempt = 1; !closing; attempt++) {
+            awaitLeftovers(directory);
+            EmbeddedPostgres dead = postgres.get();
+            try {
+                if (dead != null) {
+                    dead.close(); // releases the directory's lock; stopping the dead server fails, as expected
+                }
+                EmbeddedPostgres fresh = launch(directory, port);
+                if (closing || !postgres.compareAndSet(dead, fresh)) {
+                    fresh.close();
+                    return Optional.empty();
+                }
+                restarts.incrementAndGet();
+                log.info("the embedded PostgreSQL is back on port {} after {} ms ({} attempt(s)); waiting records are "
+                        + "written now", port, (System.nanoTime() - began) / 1_000_000, attempt);
+                return postmaster(directory);
+            } catch (IOException | RuntimeException e) {
+                log.warn("starting the embedded PostgreSQL again failed (attempt {}): {}; next try in {} ms", attempt,
+                        e.getMessage(), pause.toMillis());
+                if (!pause(pause)) {
+                    return Optional.empty();
+                }
+                pause = pause.multipliedBy(2).compareTo(LONGEST_RESTART_PAUSE) > 0 ? LONGEST_RESTART_PAUSE
+                        : pause.multipliedBy(2);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A dead postmaster's backends leave on their own, at once as a rule; while one still runs in the
+     * directory, a new postmaster would refuse the shared memory it holds. On Linux they are seen in
+     * /proc (their working directory is the data directory); elsewhere this does not wait.
+     */
+    private void awaitLeftovers(Path directory) {
+        long deadline = System.nanoTime() + LEFTOVERS_WITHIN.toNanos();
+        while (!closing && System.nanoTime() < deadline && runsIn(directory)) {
+            if (!pause(Duration.ofMillis(50))) {
+                return;
+            }
+        }
+    }
+
+    private static boolean runsIn(Path directory) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return false;
+        }
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).anyMatch(process -> {
+            try {
+                return Files.readSymbolicLink(proc.resolve(Long.toString(process.pid())).resolve("cwd")).equals(directory);
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        });
+    }
+
+    /** The postmaster running on the directory now, from {@code postmaster.pid}. */
+    private static Optional<ProcessHandle> postmaster(Path directory) {
+        try {
+            return running(directory).map(Running::process);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** False when interrupted (closing). */
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
