@@ -73,10 +73,6 @@ final class RequestGuard extends BaseFilter {
         Optional<Caller> redeem(String ticket) {
             return ticket == null ? Optional.empty() : Optional.ofNullable(waiting.remove(ticket));
         }
-
-        int waiting() {
-            return waiting.size();
-        }
     }
 
     @Override
