@@ -198,6 +198,25 @@ class HandshakeIT {
     }
 
     @Test
+    void an_upgrade_after_a_plain_request_on_a_kept_alive_connection_is_decided_afresh() throws IOException {
+        for (String target : List.of("/stream", "/%73tream", "/STREAM")) {
+            try (var socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(10_000);
+                // given: a plain request answered on a connection kept alive
+                send(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertThat(read(socket.getInputStream()).status()).isEqualTo(200);
+
+                // when: the next request on it is an upgrade without a key
+                send(socket, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+                // then
+                assertThat(read(socket.getInputStream()).status()).as(target).isIn(400, 401, 404);
+            }
+        }
+    }
+
+    @Test
     void a_hundred_frames_on_an_authenticated_connection_cost_one_key_lookup() {
         // given
         try (WsTestClient client = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/stream?token="
@@ -285,29 +304,36 @@ class HandshakeIT {
     private HttpAnswer exchange(String request) {
         try (var socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            var head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.write(b);
-            }
-            String headText = head.toString(StandardCharsets.ISO_8859_1);
-            if (headText.isEmpty()) {
-                return new HttpAnswer(-1, "", "");
-            }
-            int status = Integer.parseInt(headText.split(" ", 3)[1]);
-            int length = headText.lines().filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
-                    .map(line -> Integer.parseInt(line.substring(15).strip())).findFirst().orElse(0);
-            byte[] body = in.readNBytes(status == 101 ? 0 : length);
-            return new HttpAnswer(status, headText, new String(body, StandardCharsets.UTF_8));
+            send(socket, request);
+            return read(socket.getInputStream());
         } catch (IOException e) {
             throw new AssertionError("the request failed: " + request, e);
         }
+    }
+
+    private static void send(Socket socket, String request) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static HttpAnswer read(InputStream in) throws IOException {
+        var head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String headText = head.toString(StandardCharsets.ISO_8859_1);
+        if (headText.isEmpty()) {
+            return new HttpAnswer(-1, "", "");
+        }
+        int status = Integer.parseInt(headText.split(" ", 3)[1]);
+        int length = headText.lines().filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(line -> Integer.parseInt(line.substring(15).strip())).findFirst().orElse(0);
+        byte[] body = in.readNBytes(status == 101 ? 0 : length);
+        return new HttpAnswer(status, headText, new String(body, StandardCharsets.UTF_8));
     }
 }
