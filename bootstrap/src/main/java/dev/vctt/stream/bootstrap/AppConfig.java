@@ -29,6 +29,7 @@ public record AppConfig(
         Path dataDir,
         List<String> allowedOrigins,
         AuthMode auth,
+        Duration keyRecheck,
         RequestLimits requestLimits,
         ConnectionLimits connectionLimits,
         int maxStreamsPerConnection,
@@ -106,6 +107,7 @@ public record AppConfig(
                 env.path("VCTT_DATA_DIR", "./data"),
                 env.list("VCTT_ALLOWED_ORIGINS"),
                 env.choice("VCTT_AUTH", AuthMode.class, AuthMode.OFF),
+                env.millis("VCTT_KEY_RECHECK_MS", Duration.ofSeconds(5)),
                 new RequestLimits(
                         env.integer("VCTT_MAX_MESSAGE_CHARS", limits.maxMessageChars(), 1, 10_000_000),
                         env.integer("VCTT_MAX_SYSTEM_PROMPT_CHARS", limits.maxSystemPromptChars(), 1, 10_000_000),

@@ -26,6 +26,7 @@ import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
+import dev.vctt.stream.application.service.LiveKeys;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
@@ -67,6 +68,7 @@ public final class ServerApp implements AutoCloseable {
     private final CancelStreamService cancels;
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
+    private final LiveKeys liveKeys;
 
     private ServerApp(AppConfig config, InstantSource clock) {
         this.config = config;
@@ -90,6 +92,7 @@ public final class ServerApp implements AutoCloseable {
         providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
 
         var scheduler = closing(new VirtualThreadScheduler());
+        liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
         var metrics = new MicrometerStreamMetrics();
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
@@ -99,12 +102,12 @@ public final class ServerApp implements AutoCloseable {
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
                         new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active),
-                new RandomIds());
+                new RandomIds(), liveKeys);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
         var authenticate = config.auth() == AppConfig.AuthMode.KEYS
-                ? AuthenticateClientService.withKeys(keys) : AuthenticateClientService.open();
+                ? AuthenticateClientService.withKeys(keys, liveKeys) : AuthenticateClientService.open();
 
         web = new WebServer(new WebServerSettings(config.host(), config.port(), config.connectionLimits(),
                 config.allowedOrigins(), config.heartbeat(), config.socketIo(), List.of(
@@ -127,6 +130,7 @@ public final class ServerApp implements AutoCloseable {
         var app = new ServerApp(config, clock);
         try {
             app.progress.start();
+            app.liveKeys.start();
             app.web.start();
         } catch (RuntimeException e) {
             app.close();
@@ -146,6 +150,7 @@ public final class ServerApp implements AutoCloseable {
         cancels.cancelEverything();
         awaitStreamsEnded();
         progress.stop();
+        liveKeys.stop();
         while (!closeInReverse.isEmpty()) {
             try {
                 closeInReverse.pop().close();

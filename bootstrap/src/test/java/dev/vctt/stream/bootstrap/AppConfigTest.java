@@ -30,6 +30,7 @@ class AppConfigTest {
         assertThat(config.anthropic().baseUrl()).isEqualTo(URI.create("https://api.anthropic.com/v1"));
         assertThat(config.xai().baseUrl()).isEqualTo(URI.create("https://api.x.ai/v1"));
         assertThat(config.auth()).isEqualTo(AppConfig.AuthMode.OFF);
+        assertThat(config.keyRecheck()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.dataDir().toString()).isEqualTo("./data");
         assertThat(config.allowedOrigins()).isEmpty();
         assertThat(config.openai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(60));
@@ -40,7 +41,7 @@ class AppConfigTest {
         AppConfig config = AppConfig.fromEnv(Map.of("PORT", "8080", "OPENAI_API_KEY", "sk-1",
                 "OPENAI_BASE_URL", "http://127.0.0.1:8090/v1", "VCTT_ALLOWED_ORIGINS", "https://a.example, https://b.example",
                 "VCTT_AUTH", "keys", "VCTT_FIRST_TOKEN_TIMEOUT_MS", "5000", "XAI_FIRST_TOKEN_TIMEOUT_MS", "90000",
-                "VCTT_MAX_STREAMS_PER_CONNECTION", "3"));
+                "VCTT_MAX_STREAMS_PER_CONNECTION", "3", "VCTT_KEY_RECHECK_MS", "750"));
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.openai().apiKey()).contains("sk-1");
@@ -50,6 +51,7 @@ class AppConfigTest {
         assertThat(config.openai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.xai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.maxStreamsPerConnection()).isEqualTo(3);
+        assertThat(config.keyRecheck()).isEqualTo(Duration.ofMillis(750));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -61,6 +63,7 @@ class AppConfigTest {
             "VCTT_AUTH, maybe, 'VCTT_AUTH must be one of off, keys'",
             "VCTT_MAX_FRAME_BYTES, 10, VCTT_MAX_FRAME_BYTES must be a whole number from 1024",
             "VCTT_IDLE_TIMEOUT_MS, 0, VCTT_IDLE_TIMEOUT_MS must be a whole number from 1",
+            "VCTT_KEY_RECHECK_MS, 0, VCTT_KEY_RECHECK_MS must be a whole number from 1",
             "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
             "VCTT_SOCKETIO_PING_INTERVAL_MS, soon, VCTT_SOCKETIO_PING_INTERVAL_MS must be a whole number from 1",
     })

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.Connections;
-import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
 import dev.vctt.stream.adapters.websocket.http.ApiHandler;
 import dev.vctt.stream.adapters.websocket.http.DocumentHandler;
@@ -16,7 +15,6 @@ import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoProtocol;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoStreamEndpoint;
-import dev.vctt.stream.application.port.in.AuthOutcome;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -25,12 +23,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
@@ -41,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server: one Grizzly listener carrying the WebSocket endpoints (through Tyrus): the native
  * protocol at {@code /stream} and the Socket.IO-compatible one at {@code /socket.io/}; and the HTTP
- * handlers: {@code /health}, the test client page at {@code /}, and the documents of the settings.
+ * handlers: {@code /health}, {@code /api/*}, {@code /metrics}, the test client page at {@code /}, and
+ * the documents of the settings. Every WebSocket handshake is decided by {@link HandshakePolicy}.
  * It copies the settings Tyrus's own container applies that a self-built server would otherwise
  * miss: worker-thread I/O (so no handler runs on a selector thread) and no keep-alive idle timeout
  * (Grizzly's default 30 s would drop quiet WebSockets).
@@ -60,6 +58,7 @@ public final class WebServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-heartbeat").daemon().factory());
     private final InstantSource clock;
     private final SocketIoProtocol socketIo;
+    private final RequestGuard.Tickets tickets = new RequestGuard.Tickets();
 
     public WebServer(WebServerSettings settings, StreamingUseCases useCases, HttpUseCases api,
                      MicrometerStreamMetrics metrics, InstantSource clock) {
@@ -67,86 +66,44 @@ public final class WebServer implements AutoCloseable {
         this.clock = clock;
         // a shared lock-free buffer pool: the default per-thread pool is wasted on short-lived virtual threads
         var json = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
-        var origins = new OriginPolicy(settings.allowedOrigins());
+        socketIo = new SocketIoProtocol(json, useCases, settings.limits(), settings.socketIo(), connections, work, clock);
+        container = deploy(json, useCases);
 
         listener = new NetworkListener("vctt", settings.host(), settings.port());
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(new WebSocketAddOn(container, ""));
+        listener.registerAddOn(RequestGuard.addOn(new HandshakePolicy(new OriginPolicy(settings.allowedOrigins()),
+                useCases.authenticate(), socketIo, json), tickets));
         http.addListener(listener);
+        addHttpHandlers(json, api, metrics);
+        metrics.gauge("vctt.connections", "Open WebSocket connections", connections, Connections::count);
+        metrics.gauge("vctt.streams.active", "Streams running now", useCases.count(), count -> count.count());
+    }
 
-        container = new TyrusContainer(settings.limits().transportFrameBytes());
-        container.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
-        container.setDefaultMaxBinaryMessageBufferSize(4096);
-        container.setDefaultMaxSessionIdleTimeout(0);
+    /** The two WebSocket endpoints, at the paths {@link HandshakePolicy} lets through and nowhere else. */
+    private TyrusContainer deploy(ObjectMapper json, StreamingUseCases useCases) {
+        var tyrus = new TyrusContainer(settings.limits().transportFrameBytes());
+        tyrus.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
+        tyrus.setDefaultMaxBinaryMessageBufferSize(4096);
+        tyrus.setDefaultMaxSessionIdleTimeout(0);
         try {
-            container.register(ServerEndpointConfig.Builder.create(NativeStreamEndpoint.class, "/stream")
-                    .configurator(new ServerEndpointConfig.Configurator() {
-                        @Override
-                        public <T> T getEndpointInstance(Class<T> type) {
-                            return type.cast(new NativeStreamEndpoint(json, useCases, settings.limits(), connections,
-                                    work, clock));
-                        }
-
-                        @Override
-                        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
-                                                    HandshakeResponse response) {
-                            // the guard has already refused clients that fail; this records who the others are
-                            if (authenticate(useCases, request) instanceof AuthOutcome.Authenticated ok) {
-                                config.getUserProperties().put(NativeStreamEndpoint.CALLER, ok.caller());
-                            }
-                        }
-                    })
+            tyrus.register(ServerEndpointConfig.Builder.create(NativeStreamEndpoint.class, NativeStreamEndpoint.PATH)
+                    .configurator(new NativeConfigurator(() -> new NativeStreamEndpoint(json, useCases, settings.limits(),
+                            connections, work, clock), tickets))
                     .build());
-            socketIo = new SocketIoProtocol(json, useCases, settings.limits(), settings.socketIo(), connections, work,
-                    clock);
             for (String path : SocketIoProtocol.PATHS) {
-                container.register(ServerEndpointConfig.Builder.create(SocketIoStreamEndpoint.class, path)
-                        .configurator(new ServerEndpointConfig.Configurator() {
-                            @Override
-                            public <T> T getEndpointInstance(Class<T> type) {
-                                return type.cast(socketIo.newEndpoint());
-                            }
-
-                            @Override
-                            public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
-                                                        HandshakeResponse response) {
-                                // Socket.IO authenticates at CONNECT; a header key is kept for then
-                                String authorization = firstHeader(request, "Authorization");
-                                if (authorization != null) {
-                                    config.getUserProperties().put(SocketIoStreamEndpoint.AUTHORIZATION, authorization);
-                                }
-                            }
-                        })
-                        .build());
+                tyrus.register(ServerEndpointConfig.Builder.create(SocketIoStreamEndpoint.class, path)
+                        .configurator(new SocketIoConfigurator(socketIo)).build());
             }
         } catch (DeploymentException e) {
             throw new IllegalStateException("cannot register the WebSocket endpoints", e);
         }
-        container.doneDeployment();
-        listener.registerAddOn(new WebSocketAddOn(container, ""));
-        listener.registerAddOn(HandshakeGuard.addOn(request -> {
-            String origin = request.getHeader("Origin");
-            if (!origins.allows(origin, request.getHeader("Host"))) {
-                log.info("refused a WebSocket handshake from origin {}", origin);
-                return Optional.of(new HandshakeGuard.Refusal(403, "Forbidden",
-                        "{\"error\":\"this origin may not connect\",\"code\":\"FORBIDDEN_ORIGIN\"}"));
-            }
-            if (SocketIoProtocol.handles(request.getRequestURI())) {
-                return socketIo.handshakeRefusal(request.getQueryString())
-                        .map(json400 -> new HandshakeGuard.Refusal(400, "Bad Request", json400));
-            }
-            if (!request.getRequestURI().startsWith("/stream")) {
-                return Optional.empty();
-            }
-            var presented = PresentedKey.from(request.getHeader("Authorization"),
-                    PresentedKey.tokenParameter(request.getQueryString()));
-            if (useCases.authenticate().authenticate(presented) instanceof AuthOutcome.Refused refused) {
-                return Optional.of(new HandshakeGuard.Refusal(401, "Unauthorized",
-                        "{\"error\":\"" + refused.reason().replace("\"", "'") + "\",\"code\":\"UNAUTHORIZED\"}"));
-            }
-            return Optional.empty();
-        }));
+        tyrus.doneDeployment();
+        return tyrus;
+    }
 
+    private void addHttpHandlers(ObjectMapper json, HttpUseCases api, MicrometerStreamMetrics metrics) {
         var server = http.getServerConfiguration();
         server.addHttpHandler(new HealthHandler(json, api.health(), connections::count), "/health");
         server.addHttpHandler(new ApiHandler(json, api, clock), "/api/*");
@@ -155,14 +112,52 @@ public final class WebServer implements AutoCloseable {
         var documents = new ArrayList<ServedDocument>(DocumentHandler.page());
         documents.addAll(settings.documents());
         server.addHttpHandler(new DocumentHandler(documents), "/");
-        metrics.gauge("vctt.connections", "Open WebSocket connections", connections, Connections::count);
-        metrics.gauge("vctt.streams.active", "Streams running now", useCases.count(), count -> count.count());
     }
 
-    private static AuthOutcome authenticate(StreamingUseCases useCases, HandshakeRequest request) {
-        List<String> tokens = request.getParameterMap().get("token");
-        return useCases.authenticate().authenticate(PresentedKey.from(
-                firstHeader(request, "Authorization"), tokens == null || tokens.isEmpty() ? null : tokens.getFirst()));
+    /** Hands each native connection its endpoint and the caller the guard authenticated for it. */
+    private static final class NativeConfigurator extends ServerEndpointConfig.Configurator {
+
+        private final Supplier<NativeStreamEndpoint> endpoints;
+        private final RequestGuard.Tickets tickets;
+
+        NativeConfigurator(Supplier<NativeStreamEndpoint> endpoints, RequestGuard.Tickets tickets) {
+            this.endpoints = endpoints;
+            this.tickets = tickets;
+        }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> type) {
+            return type.cast(endpoints.get());
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            tickets.redeem(firstHeader(request, RequestGuard.TICKET_HEADER))
+                    .ifPresent(caller -> config.getUserProperties().put(NativeStreamEndpoint.CALLER, caller));
+        }
+    }
+
+    /** Socket.IO authenticates at CONNECT; a key sent as a header at the handshake is kept for then. */
+    private static final class SocketIoConfigurator extends ServerEndpointConfig.Configurator {
+
+        private final SocketIoProtocol socketIo;
+
+        SocketIoConfigurator(SocketIoProtocol socketIo) {
+            this.socketIo = socketIo;
+        }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> type) {
+            return type.cast(socketIo.newEndpoint());
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            String authorization = firstHeader(request, "Authorization");
+            if (authorization != null) {
+                config.getUserProperties().put(SocketIoStreamEndpoint.AUTHORIZATION, authorization);
+            }
+        }
     }
 
     private static String firstHeader(HandshakeRequest request, String name) {

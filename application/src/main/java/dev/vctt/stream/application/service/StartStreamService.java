@@ -58,9 +58,10 @@ public final class StartStreamService implements StartStreamUseCase {
     private final IdGenerator ids;
     private final InstantSource clock;
     private final StreamDependencies deps;
+    private final LiveKeys keys;
 
     public StartStreamService(RequestPolicy policy, RouteTable routes, BudgetSettings budgets, StreamDependencies deps,
-                              IdGenerator ids) {
+                              IdGenerator ids, LiveKeys keys) {
         this.policy = policy;
         this.routes = routes;
         this.prices = deps.prices();
@@ -69,6 +70,7 @@ public final class StartStreamService implements StartStreamUseCase {
         this.ids = ids;
         this.clock = deps.clock();
         this.deps = deps;
+        this.keys = keys;
         for (ModelRoute route : routes.allModels()) {
             if (!deps.providers().containsKey(route.provider())) {
                 throw new IllegalArgumentException("model " + route.model() + " is routed to provider "
@@ -81,6 +83,9 @@ public final class StartStreamService implements StartStreamUseCase {
     @Override
     public StartOutcome start(StartStreamCommand command, StreamEvents events) {
         Instant now = clock.instant();
+        if (keys.revoked(command.caller())) {
+            return refuse(command, events, ErrorCode.UNAUTHORIZED, "this connection's API key has been revoked", now);
+        }
         return switch (policy.check(command.request())) {
             case RequestCheck.Invalid invalid ->
                     refuse(command, events, ErrorCode.VALIDATION_ERROR, invalid.describe(), now);

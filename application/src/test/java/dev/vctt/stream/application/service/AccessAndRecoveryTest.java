@@ -11,6 +11,7 @@ import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
+import dev.vctt.stream.application.testing.ManualScheduler;
 import dev.vctt.stream.application.testing.SteppingClock;
 import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.application.testing.TestSessions;
@@ -21,6 +22,7 @@ import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.session.SessionId;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -41,7 +43,7 @@ class AccessAndRecoveryTest {
 
     @Test
     void with_keys_a_live_key_is_required_and_carries_its_budget() {
-        var auth = AuthenticateClientService.withKeys(keys);
+        var auth = AuthenticateClientService.withKeys(keys, new LiveKeys(keys, new ManualScheduler(), Duration.ofSeconds(5)));
         IssuedKey issued = new ManageApiKeysService(keys, clock).issue("team", Optional.of(Usd.of("2.50")));
 
         assertThat(auth.authenticate(Optional.empty())).isEqualTo(new AuthOutcome.Refused("an API key is required"));

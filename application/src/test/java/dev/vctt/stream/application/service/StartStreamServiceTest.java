@@ -10,6 +10,10 @@ import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.access.IssuedKey;
+import dev.vctt.stream.application.port.in.AuthOutcome;
+import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
@@ -20,6 +24,7 @@ import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamOutcome;
+import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.ManualScheduler;
@@ -75,6 +80,8 @@ class StartStreamServiceTest {
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final InMemorySpendLedger ledger = new InMemorySpendLedger();
     private final RecordingStreamMetrics metrics = new RecordingStreamMetrics();
+    private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
+    private final LiveKeys liveKeys = new LiveKeys(keys, scheduler, Duration.ofSeconds(5));
     private final StartStreamService service = service(TestCatalog.everyRoleTo(GPT_4O, CLAUDE));
     private final StartStreamService singleModel = service(TestCatalog.everyRoleTo(GPT_4O));
 
@@ -84,7 +91,7 @@ class StartStreamServiceTest {
 
     private StartStreamService service(RouteTable routes, BudgetSettings budgets) {
         return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes, budgets,
-                dependencies(Map.of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic)), new SequentialIds());
+                dependencies(Map.of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic)), new SequentialIds(), liveKeys);
     }
 
     private StreamDependencies dependencies(Map<ProviderId, LlmProvider> providers) {
@@ -397,10 +404,31 @@ class StartStreamServiceTest {
     }
 
     @Test
+    void a_request_from_a_key_revoked_since_its_connection_authenticated_is_refused_unauthorized_after_the_recheck() {
+        // given
+        var auth = AuthenticateClientService.withKeys(keys, liveKeys);
+        IssuedKey issued = keys.issue("team", Optional.empty(), T0);
+        Caller caller = ((AuthOutcome.Authenticated) auth.authenticate(Optional.of(issued.secret()))).caller();
+        liveKeys.start();
+        keys.revoke(issued.id(), T0);
+
+        // when
+        scheduler.runAll();
+        StartOutcome outcome = service.start(new StartStreamCommand(CLIENT, caller, StreamRequestDraft.ofMessage("Hi"),
+                Optional.of("req-9")), events);
+
+        // then
+        assertThat(outcome).isInstanceOf(StartOutcome.Refused.class);
+        assertThat(((StartOutcome.Refused) outcome).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(openai.callCount()).isZero();
+    }
+
+    @Test
     void refuses_to_wire_a_route_to_a_provider_that_is_not_configured() {
         assertThatThrownBy(() -> new StartStreamService(new RequestPolicy(RequestLimits.DEFAULTS),
                 TestCatalog.everyRoleTo(ModelRoute.of("gpt-4o", ProviderId.OPENAI)), BudgetSettings.NONE,
-                dependencies(Map.of()), new SequentialIds()))
+                dependencies(Map.of()), new SequentialIds(), liveKeys))
                 .hasMessageContaining("not configured");
     }
 

@@ -18,9 +18,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -69,6 +71,27 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                 select.setString(1, sha256(secret));
                 try (ResultSet row = select.executeQuery()) {
                     return row.next() ? Optional.of(view(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<ApiKeyId> live(Set<ApiKeyId> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return write("recheck keys", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select id from api_keys where id = any(?) and revoked_at is null")) {
+                select.setArray(1, connection.createArrayOf("text",
+                        ids.stream().map(ApiKeyId::value).toArray(String[]::new)));
+                try (ResultSet rows = select.executeQuery()) {
+                    var live = new HashSet<ApiKeyId>();
+                    while (rows.next()) {
+                        live.add(ApiKeyId.of(rows.getString(1)));
+                    }
+                    return Set.copyOf(live);
                 }
             }
         });

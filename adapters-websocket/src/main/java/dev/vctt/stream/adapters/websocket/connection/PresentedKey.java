@@ -31,7 +31,13 @@ public final class PresentedKey {
         for (String pair : queryString.split("&")) {
             int equals = pair.indexOf('=');
             if (equals > 0 && pair.substring(0, equals).equals("token")) {
-                return URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                String raw = pair.substring(equals + 1);
+                try {
+                    return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    // a malformed escape: no key has one, so the raw text is presented and refused like any wrong key
+                    return raw;
+                }
             }
         }
         return null;

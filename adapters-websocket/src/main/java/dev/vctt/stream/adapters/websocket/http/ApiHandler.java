@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.websocket.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.websocket.connection.CanonicalPath;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/sessions/{id}} (a session with its messages) and {@code GET /api/stats?from=&to=}
  * (UTC days, default the last 30). With API keys required, a request presents its key like a
  * WebSocket does ({@code Authorization: Bearer} or {@code ?token=}) and sees only its own sessions.
+ * A path that is not {@linkplain CanonicalPath canonical} is not found, whatever it would decode to.
  */
 public final class ApiHandler extends HttpHandler {
 
@@ -56,6 +58,12 @@ public final class ApiHandler extends HttpHandler {
             error(response, 405, "METHOD_NOT_ALLOWED", "only GET is supported");
             return;
         }
+        String path = request.getRequestURI();
+        if (!CanonicalPath.isCanonical(path)) {
+            // decoded or normalised, it could name another resource than the one read here: asked for nothing
+            error(response, 404, "NOT_FOUND", "no such endpoint (a path is written plainly: no escapes, no dot segments)");
+            return;
+        }
         AuthOutcome auth = useCases.authenticate().authenticate(PresentedKey.from(request.getHeader("Authorization"),
                 request.getParameter("token")));
         if (auth instanceof AuthOutcome.Refused refused) {
@@ -63,7 +71,6 @@ public final class ApiHandler extends HttpHandler {
             return;
         }
         Caller caller = ((AuthOutcome.Authenticated) auth).caller();
-        String path = request.getRequestURI();
         try {
             if (path.startsWith("/api/sessions/") && path.length() > "/api/sessions/".length()) {
                 session(response, caller, path.substring("/api/sessions/".length()));

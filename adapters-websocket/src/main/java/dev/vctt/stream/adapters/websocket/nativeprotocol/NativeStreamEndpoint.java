@@ -31,7 +31,10 @@ public final class NativeStreamEndpoint extends Endpoint {
 
     private static final Logger log = LoggerFactory.getLogger(NativeStreamEndpoint.class);
 
-    /** The handshake's user property that carries the authenticated {@link Caller}. */
+    /** Where the endpoint is registered; the handshake guard lets through this exact path and no variant of it. */
+    public static final String PATH = "/stream";
+
+    /** The handshake's user property that carries the {@link Caller} authenticated, once, by the handshake guard. */
     public static final String CALLER = "vctt.caller";
 
     private final NativeFrames frames;
@@ -53,7 +56,12 @@ public final class NativeStreamEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        Caller caller = (Caller) config.getUserProperties().getOrDefault(CALLER, Caller.ANONYMOUS);
+        if (!(config.getUserProperties().get(CALLER) instanceof Caller caller)) {
+            // every handshake is decided by the guard; one it did not authenticate must not act as anybody
+            log.error("a native connection opened without an authenticated caller; closing it");
+            connections.close(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
+            return;
+        }
         var connection = new ClientConnection(ClientId.of("ws-" + UUID.randomUUID()), caller, frames, useCases, work,
                 clock);
         connection.attach(new Outbox(

@@ -1,5 +1,6 @@
 package dev.vctt.stream.adapters.websocket.socketio;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -13,10 +14,16 @@ import org.glassfish.grizzly.http.server.Response;
  */
 final class EngineIoHttpHandler extends HttpHandler {
 
+    private final ObjectMapper json;
+
+    EngineIoHttpHandler(ObjectMapper json) {
+        this.json = json;
+    }
+
     @Override
     public void service(Request request, Response response) throws IOException {
         EngineIoError error = EngineIoHandshake.check(request.getQueryString(), false).orElse(EngineIoError.BAD_REQUEST);
-        byte[] body = error.json().getBytes(StandardCharsets.UTF_8);
+        byte[] body = error.json(json).getBytes(StandardCharsets.UTF_8);
         response.setStatus(400, "Bad Request");
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

@@ -28,6 +28,7 @@ public final class SocketIoProtocol implements AutoCloseable {
     /** Where socket.io-client connects ({@code path} option {@code /socket.io}, trailing slash added by default). */
     public static final List<String> PATHS = List.of("/socket.io/", "/socket.io");
 
+    private final ObjectMapper json;
     private final SocketIoFrames frames;
     private final StreamingUseCases useCases;
     private final ConnectionLimits limits;
@@ -40,6 +41,7 @@ public final class SocketIoProtocol implements AutoCloseable {
 
     public SocketIoProtocol(ObjectMapper json, StreamingUseCases useCases, ConnectionLimits limits,
                             SocketIoSettings settings, Connections connections, Executor work, InstantSource clock) {
+        this.json = json;
         this.frames = new SocketIoFrames(json, limits.maxFrameBytes());
         this.useCases = useCases;
         this.limits = limits;
@@ -67,12 +69,12 @@ public final class SocketIoProtocol implements AutoCloseable {
      * may go on.
      */
     public Optional<String> handshakeRefusal(String queryString) {
-        return EngineIoHandshake.check(queryString, true).map(EngineIoError::json);
+        return EngineIoHandshake.check(queryString, true).map(error -> error.json(json));
     }
 
     /** Answers plain HTTP requests (long-polling) with the Engine.IO error the reference server gives. */
     public HttpHandler httpHandler() {
-        return new EngineIoHttpHandler();
+        return new EngineIoHttpHandler(json);
     }
 
     /** Stops the heartbeats and closes every connection still open, telling clients the server is going away. */

@@ -14,10 +14,12 @@ import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
+import dev.vctt.stream.application.service.LiveKeys;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.NoTokenizer;
@@ -45,11 +47,19 @@ public final class TestWebServer {
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
                                   ActiveStreams active, AuthenticateClientUseCase authenticate, InMemorySessionStore sessions,
                                   MicrometerStreamMetrics metrics) {
+        return start(settings, limits, provider, active, authenticate,
+                new LiveKeys(new InMemoryApiKeyStore(), new SleepingScheduler(), Duration.ofSeconds(5)), sessions, metrics);
+    }
+
+    /** The same, with the revocations the stream use case heeds (those of {@code authenticate}'s keys). */
+    public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
+                                  ActiveStreams active, AuthenticateClientUseCase authenticate, LiveKeys liveKeys,
+                                  InMemorySessionStore sessions, MicrometerStreamMetrics metrics) {
         var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
                 new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
                         new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
                         new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
-                new SequentialIds());
+                new SequentialIds(), liveKeys);
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
                 new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams),

@@ -7,6 +7,7 @@ import dev.vctt.stream.domain.cost.Usd;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * For issuing and checking API keys. Only a hash of each secret is kept: the secret is shown once,
@@ -19,6 +20,9 @@ public interface ApiKeyStore {
 
     /** The live (not revoked) key whose secret this is. */
     Optional<ApiKeyView> check(String secret);
+
+    /** Of these keys, the ones still live (issued and not revoked): one read, however many are asked. */
+    Set<ApiKeyId> live(Set<ApiKeyId> ids);
 
     /** True if the key existed and was live. */
     boolean revoke(ApiKeyId id, Instant at);

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.domain.access.ApiKeyView;
 import dev.vctt.stream.domain.access.IssuedKey;
+import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.cost.Usd;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,19 @@ public abstract class ApiKeyStoreContract {
         assertThat(keys.check(issued.secret())).isEmpty();
         assertThat(keys.list()).filteredOn(key -> key.id().equals(issued.id())).singleElement()
                 .satisfies(key -> assertThat(key.revokedAt()).contains(NOW.plusSeconds(60)));
+    }
+
+    @Test
+    void of_the_keys_asked_about_only_the_issued_and_unrevoked_ones_are_live() {
+        IssuedKey kept = keys.issue("kept", Optional.empty(), NOW);
+        IssuedKey revoked = keys.issue("revoked", Optional.empty(), NOW);
+        IssuedKey notAsked = keys.issue("not-asked", Optional.empty(), NOW);
+        keys.revoke(revoked.id(), NOW.plusSeconds(1));
+
+        Set<ApiKeyId> live = keys.live(Set.of(kept.id(), revoked.id(), ApiKeyId.of("key_never_issued")));
+
+        assertThat(live).containsExactly(kept.id()).doesNotContain(notAsked.id());
+        assertThat(keys.live(Set.of())).isEmpty();
     }
 
     @Test
