@@ -18,6 +18,7 @@ public record LoadOptions(
         int tokens,
         long ttftMs,
         int warmupStreams,
+        int warmupTokens,
         long staggerMs,
         long timeoutSeconds,
         int clients,
@@ -44,7 +45,8 @@ public record LoadOptions(
               --saturation              = --cell sat: 100 streams x 10 rounds, unpaced
               --ttft-ms MS              provider delay before the first token            [0]
               --protocol native|socketio                                                 [native]
-              --warmup-streams W        unmeasured streams first (50 tokens at 100/s)    [100]
+              --warmup-streams W        unmeasured streams first, at 200 tokens/s        [100]
+              --warmup-tokens T         tokens per warm-up stream                        [200]
               --stagger-ms MS           spread the requests over MS                      [1000]
               --timeout-s S             give up on streams not done by then              [120]
               --clients K               client HttpClients (selector threads)            [2]
@@ -54,7 +56,7 @@ public record LoadOptions(
             """;
 
     public LoadOptions {
-        if (streams < 1 || rounds < 1 || rate < 0 || tokens < 1 || ttftMs < 0 || warmupStreams < 0 || staggerMs < 0
+        if (streams < 1 || rounds < 1 || rate < 0 || tokens < 1 || ttftMs < 0 || warmupStreams < 0 || warmupTokens < 1 || staggerMs < 0
                 || timeoutSeconds < 1 || clients < 1 || connectConcurrency < 1) {
             throw new IllegalArgumentException("an option is out of range");
         }
@@ -66,7 +68,7 @@ public record LoadOptions(
 
     public static LoadOptions cell(String name) {
         return switch (name) {
-            case "n100" -> new LoadOptions("n100", Protocol.NATIVE, 100, 1, 20, 200, 0, 100, 1000, 120, 2, 200,
+            case "n100" -> new LoadOptions("n100", Protocol.NATIVE, 100, 1, 20, 200, 0, 100, 200, 1000, 120, 2, 200,
                     Optional.empty(), false);
             case "n1000" -> cell("n100").withLabel("n1000").withStreams(1000);
             case "n5000" -> cell("n100").withLabel("n5000").withStreams(5000).withRate(4);
@@ -78,7 +80,7 @@ public record LoadOptions(
     /** Reads the options; throws {@link IllegalArgumentException} with a message for the user. */
     public static LoadOptions parse(String... args) {
         LoadOptions options = defaults();
-        boolean labelled = false;
+        boolean labelled = true; // the defaults are the n100 cell
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -104,6 +106,7 @@ public record LoadOptions(
                         case "--ttft-ms" -> options.withTtftMs(positive0(arg, value));
                         case "--protocol" -> options.withProtocol(protocol(value));
                         case "--warmup-streams" -> options.withWarmupStreams((int) positive0(arg, value));
+                        case "--warmup-tokens" -> options.withWarmupTokens(positive(arg, value));
                         case "--stagger-ms" -> options.withStaggerMs(positive0(arg, value));
                         case "--timeout-s" -> options.withTimeoutSeconds(positive(arg, value));
                         case "--clients" -> options.withClients(positive(arg, value));
@@ -123,7 +126,7 @@ public record LoadOptions(
     /** A preset's cell with what was already chosen that is not part of a cell (protocol, warm-up, ...). */
     private static LoadOptions keep(LoadOptions chosen, LoadOptions preset) {
         return new LoadOptions(preset.label, chosen.protocol, preset.streams, preset.rounds, preset.rate, preset.tokens,
-                chosen.ttftMs, chosen.warmupStreams, chosen.staggerMs, chosen.timeoutSeconds, chosen.clients,
+                chosen.ttftMs, chosen.warmupStreams, chosen.warmupTokens, chosen.staggerMs, chosen.timeoutSeconds, chosen.clients,
                 chosen.connectConcurrency, chosen.dataDir, chosen.threads);
     }
 
@@ -137,72 +140,77 @@ public record LoadOptions(
     }
 
     public LoadOptions withLabel(String value) {
-        return new LoadOptions(value, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(value, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withProtocol(Protocol value) {
-        return new LoadOptions(label, value, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, value, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withStreams(int value) {
-        return new LoadOptions(label, protocol, value, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, value, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withRounds(int value) {
-        return new LoadOptions(label, protocol, streams, value, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, value, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withRate(double value) {
-        return new LoadOptions(label, protocol, streams, rounds, value, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, value, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withTokens(int value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, value, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, value, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withTtftMs(long value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, value, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, value, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withWarmupStreams(int value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, value, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, value, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withWarmupTokens(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, value, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withStaggerMs(long value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, value,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, value,
                 timeoutSeconds, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withTimeoutSeconds(long value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 value, clients, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withClients(int value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, value, connectConcurrency, dataDir, threads);
     }
 
     public LoadOptions withConnectConcurrency(int value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, value, dataDir, threads);
     }
 
     public LoadOptions withDataDir(Path value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads);
     }
 
     public LoadOptions withThreads(boolean value) {
-        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, staggerMs,
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
                 timeoutSeconds, clients, connectConcurrency, dataDir, value);
     }
 

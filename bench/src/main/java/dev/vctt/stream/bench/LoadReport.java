@@ -40,6 +40,7 @@ public record LoadReport(
         double serverBytesPerChunk,
         long gcCount,
         long gcMillis,
+        double jitCpuUsPerChunk,
         List<ThreadGroupUse> threadGroups) {
 
     /** CPU and switches of the threads whose names match once digits are dropped, over the window. */
@@ -81,6 +82,10 @@ public record LoadReport(
                 gapP50Ms, gapP99Ms, gapMaxMs));
         out.append(String.format(Locale.ROOT, "CPU per chunk    server %.1f µs = process %.1f - bench threads %.1f; server %.2f cores%n",
                 serverCpuUsPerChunk, processCpuUsPerChunk, harnessCpuUsPerChunk, serverCores));
+        if (jitCpuUsPerChunk >= 0) {
+            out.append(String.format(Locale.ROOT, "                 of which JIT compiler threads %.1f µs (a longer warm-up lowers it)%n",
+                    jitCpuUsPerChunk));
+        }
         if (processSwitchesPerChunk >= 0) {
             out.append(String.format(Locale.ROOT, "ctx switches     server %.2f per chunk, process %.2f (voluntary + involuntary, /proc/self/task)%n",
                     serverSwitchesPerChunk, processSwitchesPerChunk));

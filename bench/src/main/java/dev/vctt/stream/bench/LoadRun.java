@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 public final class LoadRun {
 
     /** The warm-up's streams are short and quick: their job is to get the chunk path compiled. */
-    private static final String WARMUP_MESSAGE = "Warm-up request. fake:pace=100 fake:tokens=50";
+    private static final String WARMUP_MESSAGE = "Warm-up request. fake:pace=200 fake:tokens=%d";
     private static final String MESSAGE = "Explain the trade-offs of streaming LLM tokens over WebSocket.";
     private static final long SAMPLE_MS = 100;
 
@@ -87,7 +87,7 @@ public final class LoadRun {
                 if (options.warmupStreams() > 0) {
                     long started = System.nanoTime();
                     var warmup = new LoadClients(options.protocol(), server.port(), options.warmupStreams(), 1,
-                            WARMUP_MESSAGE, clients, harness);
+                            WARMUP_MESSAGE.formatted(options.warmupTokens()), clients, harness);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, options.timeoutSeconds()));
                     warmup.connect(options.connectConcurrency(), deadline);
                     warmup.start(scheduler, 0);
@@ -133,7 +133,7 @@ public final class LoadRun {
         long allocated0 = harness.allAllocatedBytes();
         long harnessAllocated0 = harness.allocatedBytes();
         long[] gc0 = gc();
-        List<ProcFs.Task> tasks0 = options.threads() ? ProcFs.tasks() : List.of();
+        List<ProcFs.Task> tasks0 = ProcFs.tasks();
         long t0 = System.nanoTime();
 
         progress.accept("streaming: " + options.totalStreams() + " streams");
@@ -148,7 +148,7 @@ public final class LoadRun {
         long allocated1 = harness.allAllocatedBytes();
         long harnessAllocated1 = harness.allocatedBytes();
         long[] gc1 = gc();
-        List<ProcFs.Task> tasks1 = options.threads() ? ProcFs.tasks() : List.of();
+        List<ProcFs.Task> tasks1 = ProcFs.tasks();
         sampler.stop();
         run.close();
 
@@ -184,7 +184,8 @@ public final class LoadRun {
                 (sampler.heapPeak.get() - heapIdle) / 1024.0 / options.streams(),
                 ((allocated1 - allocated0) - (harnessAllocated1 - harnessAllocated0)) / perChunk,
                 gc1[0] - gc0[0], gc1[1] - gc0[1],
-                threadGroups(tasks0, tasks1, perChunk));
+                jitCpu(tasks0, tasks1) / 1000.0 / perChunk,
+                options.threads() ? threadGroups(tasks0, tasks1, perChunk) : List.of());
     }
 
     private static double percentileMs(long[] sortedNanos, double quantile) {
@@ -193,6 +194,17 @@ public final class LoadRun {
         }
         int at = (int) Math.ceil(quantile * sortedNanos.length) - 1;
         return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, at))] / 1e6;
+    }
+
+    /** CPU of the JIT compiler threads ("C1/C2 CompilerThreadN") between the listings, in ns; -1 without /proc. */
+    private static long jitCpu(List<ProcFs.Task> before, List<ProcFs.Task> after) {
+        if (after.isEmpty()) {
+            return -1;
+        }
+        Map<Long, Long> start = new HashMap<>();
+        before.forEach(task -> start.put(task.tid(), task.cpuNanos()));
+        return after.stream().filter(task -> task.name().matches("C[12] Compiler.*"))
+                .mapToLong(task -> task.cpuNanos() - start.getOrDefault(task.tid(), 0L)).sum();
     }
 
     private static long processSwitches() {
