@@ -68,9 +68,9 @@ public record LoadReport(
     public String render() {
         var out = new StringBuilder();
         out.append(TABLE_HEAD).append('\n').append(tableRow()).append("\n\n");
-        out.append(String.format(Locale.ROOT, "streams          %d (%d connections x %d rounds), %s, %s tok/s, %d tokens%n",
+        out.append(String.format(Locale.ROOT, "streams          %d (%d connections x %d rounds), %s, %s, %d tokens%n",
                 streams, options.streams(), options.rounds(), options.protocol().name().toLowerCase(Locale.ROOT),
-                options.rate() == 0 ? "unpaced" : fmt(options.rate()), options.tokens()));
+                options.rate() == 0 ? "unpaced" : fmt(options.rate()) + " tok/s", options.tokens()));
         out.append(String.format(Locale.ROOT, "ended            %d completed, %d failed, %d short of %d chunks%n",
                 completed, failed, shortStreams, options.tokens()));
         errors.forEach((error, count) -> out.append(String.format(Locale.ROOT, "  error          %d x %s%n", count, error)));
