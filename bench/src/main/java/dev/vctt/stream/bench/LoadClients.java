@@ -108,6 +108,12 @@ final class LoadClients {
                         }
                     });
         }
+        for (int i = 0; i < connections; i++) {
+            if (slots[i] == null) {
+                slots[i] = new Slot(i);
+                slots[i].failConnection("connect: not attempted before the deadline");
+            }
+        }
         return connected.await(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
