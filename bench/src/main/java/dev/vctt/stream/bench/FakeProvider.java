@@ -176,7 +176,8 @@ public final class FakeProvider implements AutoCloseable {
                 if (key.isValid() && key.isReadable()) {
                     conn.read();
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // one bad connection must not stop the loop that serves all the others
                 conn.close();
             }
         }
@@ -204,7 +205,7 @@ public final class FakeProvider implements AutoCloseable {
                 if (stream.step(now)) {
                     due.add(stream);
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 stream.conn.close();
             }
         }
@@ -266,9 +267,20 @@ public final class FakeProvider implements AutoCloseable {
             int contentLength = 0;
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+                String name = colon > 0 ? line.substring(0, colon).trim() : "";
+                if (name.equalsIgnoreCase("content-length")) {
                     contentLength = Integer.parseInt(line.substring(colon + 1).trim());
+                } else if (name.equalsIgnoreCase("transfer-encoding")) {
+                    // provider clients send a length; a chunked body is not worth parsing here
+                    respond(411, "{\"error\":{\"message\":\"send a Content-Length\"}}");
+                    close();
+                    return false;
                 }
+            }
+            if (contentLength < 0 || contentLength > MAX_REQUEST_BYTES) {
+                respond(413, "{\"error\":{\"message\":\"request too large\"}}");
+                close();
+                return false;
             }
             int total = headEnd + 4 + contentLength;
             if (length < total) {

@@ -84,6 +84,17 @@ class FakeProviderTest {
         assertThat(response.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void a_chunked_request_body_is_refused_and_the_provider_goes_on_serving() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(provider.baseUrl().resolve("/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream("{\"stream\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(411);
+        assertThat(stream("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}").texts).hasSize(5);
+    }
+
     /** What the server's SSE parser and Chat Completions mapper make of one streamed answer. */
     private Read stream(String body) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(provider.baseUrl().resolve("/v1/chat/completions"))
