@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,19 +70,12 @@ public final class LoadRun {
             return t;
         });
         try (FakeProvider provider = FakeProvider.start(settings, harness)) {
-            var env = new HashMap<>(environment);
-            env.put("PORT", "0");
-            env.put("VCTT_HOST", "127.0.0.1");
-            env.put("OPENAI_BASE_URL", provider.baseUrl().toString());
-            env.put("OPENAI_API_KEY", "sk-bench");
-            if (!env.containsKey("DATABASE_URL")) {
-                Path dataDir = options.dataDir().orElse(null);
-                if (dataDir == null) {
-                    dataDir = Files.createTempDirectory("vctt-bench-");
-                    tempDir = Optional.of(dataDir);
-                }
-                env.put("VCTT_DATA_DIR", dataDir.toString());
+            Optional<Path> dataDir = options.dataDir();
+            if (!environment.containsKey("DATABASE_URL") && dataDir.isEmpty()) {
+                tempDir = Optional.of(Files.createTempDirectory("vctt-bench-"));
+                dataDir = tempDir;
             }
+            Map<String, String> env = serverEnvironment(environment, provider.baseUrl(), dataDir);
             progress.accept("starting the server (fake provider at " + provider.baseUrl() + ")");
             try (ServerApp server = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC())) {
                 if (options.warmupStreams() > 0) {
@@ -109,6 +103,25 @@ public final class LoadRun {
                 deleteQuietly(tempDir.get());
             }
         }
+    }
+
+    /**
+     * The server's environment: the given one, on a free loopback port, with every provider pointed
+     * at the fake so that no request of a run (a fallback included) leaves loopback or spends money
+     * with a key found in the environment; the data directory is used unless DATABASE_URL is set.
+     */
+    static Map<String, String> serverEnvironment(Map<String, String> environment, URI fake, Optional<Path> dataDir) {
+        var env = new HashMap<>(environment);
+        env.put("PORT", "0");
+        env.put("VCTT_HOST", "127.0.0.1");
+        for (String prefix : new String[] {"OPENAI", "ANTHROPIC", "XAI"}) {
+            env.put(prefix + "_BASE_URL", fake.toString());
+            env.put(prefix + "_API_KEY", "sk-bench");
+        }
+        if (!env.containsKey("DATABASE_URL")) {
+            dataDir.ifPresent(dir -> env.put("VCTT_DATA_DIR", dir.toString()));
+        }
+        return env;
     }
 
     private LoadReport measure(int port, HttpClient[] clients, ScheduledExecutorService scheduler)
