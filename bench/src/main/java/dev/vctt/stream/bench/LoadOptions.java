@@ -1,0 +1,256 @@
+package dev.vctt.stream.bench;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One load cell and how to run it. The presets are the cells of issue 16: {@code n100} (100 streams
+ * at 20 tokens/s, 200 tokens each), {@code n1000}, {@code n5000} (at 4 tokens/s) and {@code sat}
+ * (100 connections, 10 unpaced streams each, back to back).
+ */
+public record LoadOptions(
+        String label,
+        Protocol protocol,
+        int streams,
+        int rounds,
+        double rate,
+        int tokens,
+        long ttftMs,
+        int warmupStreams,
+        int warmupTokens,
+        long staggerMs,
+        long timeoutSeconds,
+        int clients,
+        int connectConcurrency,
+        Optional<Path> dataDir,
+        boolean threads) {
+
+    /** How the clients speak to the server. */
+    public enum Protocol { NATIVE, SOCKETIO }
+
+    public static final String USAGE = """
+            usage: java -jar vctt-bench.jar [load] [options]     an in-process load run (the default)
+                   java -jar vctt-bench.jar jmh [JMH options]      the JMH benchmarks of the chunk path
+
+            Starts a fake OpenAI-compatible provider, the server (pointed at it, with its embedded
+            PostgreSQL or DATABASE_URL) and N WebSocket clients in this JVM, runs one cell and prints
+            its figures. JVM flags (-Xmx, -XX:+UseSerialGC) given to java apply to the server.
+
+              --cell n100|n1000|n5000|sat   a preset of issue 16 (options after it override it)
+              --streams N               concurrent streams, one connection each          [100]
+              --rate R                  tokens per second per stream; 0 = unpaced        [20]
+              --tokens T                tokens (chunks) per stream                       [200]
+              --rounds K                streams per connection, one after another        [1]
+              --saturation              = --cell sat: 100 streams x 10 rounds, unpaced
+              --ttft-ms MS              provider delay before the first token            [0]
+              --protocol native|socketio                                                 [native]
+              --warmup-streams W        unmeasured streams first, at 200 tokens/s        [100]
+              --warmup-tokens T         tokens per warm-up stream                        [200]
+              --stagger-ms MS           spread the requests over MS                      [1000]
+              --timeout-s S             give up on streams not done by then              [120]
+              --clients K               client HttpClients (selector threads)            [2]
+              --connect-concurrency C   WebSocket handshakes in flight                   [200]
+              --data-dir DIR            where the embedded PostgreSQL keeps its data     [a temp dir]
+              --threads                 also print CPU and context switches per thread group
+            """;
+
+    public LoadOptions {
+        if (streams < 1 || rounds < 1 || rate < 0 || tokens < 1 || ttftMs < 0 || warmupStreams < 0 || warmupTokens < 1 || staggerMs < 0
+                || timeoutSeconds < 1 || clients < 1 || connectConcurrency < 1) {
+            throw new IllegalArgumentException("an option is out of range");
+        }
+    }
+
+    public static LoadOptions defaults() {
+        return cell("n100");
+    }
+
+    public static LoadOptions cell(String name) {
+        return switch (name) {
+            case "n100" -> new LoadOptions("n100", Protocol.NATIVE, 100, 1, 20, 200, 0, 100, 200, 1000, 120, 2, 200,
+                    Optional.empty(), false);
+            case "n1000" -> cell("n100").withLabel("n1000").withStreams(1000);
+            case "n5000" -> cell("n100").withLabel("n5000").withStreams(5000).withRate(4);
+            case "sat" -> cell("n100").withLabel("sat").withRounds(10).withRate(0);
+            default -> throw new IllegalArgumentException("unknown cell '" + name + "' (n100, n1000, n5000, sat)");
+        };
+    }
+
+    /** Reads the options; throws {@link IllegalArgumentException} with a message for the user. */
+    public static LoadOptions parse(String... args) {
+        LoadOptions options = defaults();
+        boolean labelled = true; // the defaults are the n100 cell
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--saturation" -> {
+                    options = keep(options, cell("sat"));
+                    labelled = true;
+                }
+                case "--threads" -> options = options.withThreads(true);
+                default -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("unknown option or missing value: " + arg);
+                    }
+                    String value = args[++i];
+                    options = switch (arg) {
+                        case "--cell" -> {
+                            labelled = true;
+                            yield keep(options, cell(value));
+                        }
+                        case "--streams", "-n" -> options.withStreams(positive(arg, value));
+                        case "--rate" -> options.withRate(number(arg, value));
+                        case "--tokens" -> options.withTokens(positive(arg, value));
+                        case "--rounds" -> options.withRounds(positive(arg, value));
+                        case "--ttft-ms" -> options.withTtftMs(positive0(arg, value));
+                        case "--protocol" -> options.withProtocol(protocol(value));
+                        case "--warmup-streams" -> options.withWarmupStreams((int) positive0(arg, value));
+                        case "--warmup-tokens" -> options.withWarmupTokens(positive(arg, value));
+                        case "--stagger-ms" -> options.withStaggerMs(positive0(arg, value));
+                        case "--timeout-s" -> options.withTimeoutSeconds(positive(arg, value));
+                        case "--clients" -> options.withClients(positive(arg, value));
+                        case "--connect-concurrency" -> options.withConnectConcurrency(positive(arg, value));
+                        case "--data-dir" -> options.withDataDir(Path.of(value));
+                        default -> throw new IllegalArgumentException("unknown option: " + arg);
+                    };
+                }
+            }
+        }
+        boolean presetAsIs = labelled && options.equalsCell(cell(options.label));
+        return presetAsIs ? options : options.withLabel(String.format(Locale.ROOT, "n%d-r%s-t%d%s", options.streams,
+                options.rate == Math.rint(options.rate) ? Long.toString((long) options.rate) : Double.toString(options.rate),
+                options.tokens, options.rounds > 1 ? "-x" + options.rounds : ""));
+    }
+
+    /** A preset's cell with what was already chosen that is not part of a cell (protocol, warm-up, ...). */
+    private static LoadOptions keep(LoadOptions chosen, LoadOptions preset) {
+        return new LoadOptions(preset.label, chosen.protocol, preset.streams, preset.rounds, preset.rate, preset.tokens,
+                chosen.ttftMs, chosen.warmupStreams, chosen.warmupTokens, chosen.staggerMs, chosen.timeoutSeconds, chosen.clients,
+                chosen.connectConcurrency, chosen.dataDir, chosen.threads);
+    }
+
+    private boolean equalsCell(LoadOptions preset) {
+        return streams == preset.streams && rounds == preset.rounds && rate == preset.rate && tokens == preset.tokens;
+    }
+
+    /** Streams the measured run starts in all. */
+    public int totalStreams() {
+        return streams * rounds;
+    }
+
+    public LoadOptions withLabel(String value) {
+        return new LoadOptions(value, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withProtocol(Protocol value) {
+        return new LoadOptions(label, value, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withStreams(int value) {
+        return new LoadOptions(label, protocol, value, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withRounds(int value) {
+        return new LoadOptions(label, protocol, streams, value, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withRate(double value) {
+        return new LoadOptions(label, protocol, streams, rounds, value, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withTokens(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, value, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withTtftMs(long value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, value, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withWarmupStreams(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, value, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withWarmupTokens(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, value, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withStaggerMs(long value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, value,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withTimeoutSeconds(long value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                value, clients, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withClients(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, value, connectConcurrency, dataDir, threads);
+    }
+
+    public LoadOptions withConnectConcurrency(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, value, dataDir, threads);
+    }
+
+    public LoadOptions withDataDir(Path value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads);
+    }
+
+    public LoadOptions withThreads(boolean value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, value);
+    }
+
+    private static Protocol protocol(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "native" -> Protocol.NATIVE;
+            case "socketio", "socket.io" -> Protocol.SOCKETIO;
+            default -> throw new IllegalArgumentException("--protocol must be native or socketio, got '" + value + "'");
+        };
+    }
+
+    private static int positive(String option, String value) {
+        long n = positive0(option, value);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option + " must be at least 1, got '" + value + "'");
+        }
+        return (int) n;
+    }
+
+    private static long positive0(String option, String value) {
+        try {
+            long n = Long.parseLong(value);
+            if (n < 0) {
+                throw new IllegalArgumentException(option + " must not be negative, got '" + value + "'");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a whole number, got '" + value + "'", e);
+        }
+    }
+
+    private static double number(String option, String value) {
+        try {
+            double n = Double.parseDouble(value);
+            if (!(n >= 0) || Double.isInfinite(n)) {
+                throw new IllegalArgumentException(option + " must be a number >= 0, got '" + value + "'");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a number, got '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vctt.stream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vctt.stream.adapters.persistence.DatabaseSettings;
+import dev.vctt.stream.adapters.persistence.testing.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A tiny cell end to end, to show the bench works: every chunk arrives and every figure is there.
+ * It asserts no timing: the figures only have to be present and plausible, whatever the machine's load.
+ */
+class LoadRunSmokeIT {
+
+    @ParameterizedTest
+    @EnumSource(LoadOptions.Protocol.class)
+    void a_tiny_cell_delivers_every_chunk_and_reports_every_figure(LoadOptions.Protocol protocol) throws Exception {
+        LoadOptions options = LoadOptions.parse("--streams", "5", "--tokens", "10", "--rate", "100", "--rounds", "2",
+                "--warmup-streams", "2", "--stagger-ms", "50", "--timeout-s", "60", "--threads").withProtocol(protocol);
+
+        LoadReport report = LoadRun.run(options, database(), line -> { });
+
+        assertThat(report.streams()).isEqualTo(10);
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.completed()).isEqualTo(10);
+        assertThat(report.shortStreams()).isZero();
+        assertThat(report.chunks()).isEqualTo(100).isEqualTo(report.expectedChunks());
+        assertThat(report.chunksPerSecond()).isPositive();
+        assertThat(report.firstChunkP50Ms()).isPositive().isLessThanOrEqualTo(report.firstChunkP99Ms());
+        assertThat(report.gapP99Ms()).isPositive().isLessThanOrEqualTo(report.gapMaxMs());
+        assertThat(report.processCpuUsPerChunk()).isPositive();
+        assertThat(report.harnessCpuUsPerChunk()).isPositive().isLessThan(report.processCpuUsPerChunk());
+        assertThat(report.serverCpuUsPerChunk()).isPositive();
+        assertThat(report.serverBytesPerChunk()).isPositive();
+        if (ProcFs.available()) {
+            assertThat(report.processSwitchesPerChunk()).isPositive();
+            assertThat(report.rssPeakKb()).isPositive();
+            assertThat(report.threadGroups()).anySatisfy(group -> assertThat(group.harness()).isTrue())
+                    .anySatisfy(group -> assertThat(group.harness()).isFalse());
+        }
+        assertThat(report.tableRow()).startsWith("| n5-r100-t10-x2 | 10/0 | ");
+        assertThat(report.render()).contains("100 of 100");
+    }
+
+    private static Map<String, String> database() {
+        DatabaseSettings database = TestDatabase.freshSchema();
+        var env = new HashMap<String, String>();
+        env.put("DATABASE_URL", database.url());
+        env.put("DATABASE_USER", database.user());
+        env.put("DATABASE_PASSWORD", database.password());
+        env.put("VCTT_DB_SCHEMA", database.schema());
+        env.put("VCTT_DB_POOL_SIZE", "4");
+        return env;
+    }
+}
