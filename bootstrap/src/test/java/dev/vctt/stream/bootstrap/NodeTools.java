@@ -76,17 +76,17 @@ final class NodeTools {
     /** Installs the locked packages unless this lock file's packages are already there. */
     private static void install() {
         String lock = lockHash();
+        Process npm = null;
         try {
             if (Files.isRegularFile(STAMP) && Files.readString(STAMP).strip().equals(lock)) {
                 return;
             }
             Path log = Files.createDirectories(Path.of("target")).resolve("npm-ci.log");
             // --ignore-scripts: none of the packages needs its install scripts, and some phone home
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+            npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
                     .directory(DIR.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!npm.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                npm.descendants().forEach(ProcessHandle::destroyForcibly);
-                npm.destroyForcibly();
+                destroy(npm);
                 fail("npm ci in " + DIR + " did not finish within " + INSTALL_TIMEOUT + ":\n" + Files.readString(log));
             }
             if (npm.exitValue() != 0) {
@@ -96,8 +96,17 @@ final class NodeTools {
         } catch (IOException e) {
             fail("cannot run npm ci in " + DIR, e);
         } catch (InterruptedException e) {
+            // an orphaned npm would go on writing node_modules and break the next install (ENOTEMPTY)
+            destroy(npm);
             Thread.currentThread().interrupt();
             fail("interrupted while installing the node packages", e);
+        }
+    }
+
+    private static void destroy(Process process) {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
     }
 

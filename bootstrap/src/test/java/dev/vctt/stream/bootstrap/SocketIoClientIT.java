@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole server driven by the real socket.io-client 4.8 from npm, run by node: the issue's
@@ -29,6 +31,7 @@ class SocketIoClientIT {
     private ServerApp app;
 
     @BeforeEach
+    @Timeout(value = 15, unit = TimeUnit.MINUTES) // a cold npm ci on a busy 2-core machine takes minutes
     void node_and_packages() {
         NodeTools.requirePackages();
     }
