@@ -72,9 +72,10 @@ public final class WebServer implements AutoCloseable {
         listener = new NetworkListener("vctt", settings.host(), settings.port());
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.getTransport().setReadBufferSize(TyrusContainer.READ_CHUNK_BYTES);
         http.addListener(listener);
 
-        container = new TyrusContainer(settings.limits().transportFrameBytes());
+        container = new TyrusContainer(settings.limits());
         container.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
         container.setDefaultMaxBinaryMessageBufferSize(4096);
         container.setDefaultMaxSessionIdleTimeout(0);

@@ -1,6 +1,7 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -9,10 +10,15 @@ import java.util.function.Consumer;
  * bound and its send timeouts do nothing, so a client that stops reading would otherwise fill the
  * heap; here at most {@code window} sends are handed to the transport at a time and at most
  * {@code maxQueuedChars} wait behind them. When a frame would not fit, the outbox gives up on the
- * client: it stops accepting frames and calls {@code onOverflow} once (which closes the connection).
+ * client: it stops accepting frames and calls {@code onGiveUp} once (which closes the connection).
+ *
+ * <p>A send that fails, whether the sender reports it or throws (Tyrus throws {@link Error} when it
+ * cannot encode a frame), gives up on the client the same way: a connection whose writer is stuck
+ * must be closed, never left open and silent while its streams go on.
  *
  * <p>Offering never blocks: it may be called from any thread, for several streams at once. Sends
- * are started outside the lock; a completion that arrives on the sending thread is handled too.
+ * are started outside the lock; a completion that arrives on the sending thread is handled too,
+ * and a completion reported twice counts once.
  */
 public final class Outbox {
 
@@ -21,10 +27,18 @@ public final class Outbox {
         void send(String frame, Consumer<Throwable> done);
     }
 
+    /** Why the outbox gave up on its client. */
+    public enum GiveUp {
+        /** The client reads too slowly: its frames would not fit. */
+        SLOW_CONSUMER,
+        /** The transport could not send a frame. */
+        SEND_FAILED
+    }
+
     private final Sender sender;
     private final int maxQueuedChars;
     private final int window;
-    private final Runnable onOverflow;
+    private final Consumer<GiveUp> onGiveUp;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -33,14 +47,14 @@ public final class Outbox {
     private boolean draining;
     private boolean closed;
 
-    public Outbox(Sender sender, int maxQueuedChars, int window, Runnable onOverflow) {
+    public Outbox(Sender sender, int maxQueuedChars, int window, Consumer<GiveUp> onGiveUp) {
         if (maxQueuedChars < 1 || window < 1) {
             throw new IllegalArgumentException("outbox limits must be positive");
         }
         this.sender = sender;
         this.maxQueuedChars = maxQueuedChars;
         this.window = window;
-        this.onOverflow = onOverflow;
+        this.onGiveUp = onGiveUp;
     }
 
     /** Queues a frame; false if the outbox is closed or the client is too slow (then it is closed). */
@@ -67,13 +81,27 @@ public final class Outbox {
             lock.unlock();
         }
         if (overflow) {
-            onOverflow.run();
+            onGiveUp.accept(GiveUp.SLOW_CONSUMER);
             return false;
         }
         if (drain) {
             drain();
         }
         return true;
+    }
+
+    /** Gives up on the client for a reason found outside the outbox (a frame that could not be made, say). */
+    public void giveUp(GiveUp why) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closeLocked();
+        } finally {
+            lock.unlock();
+        }
+        onGiveUp.accept(why);
     }
 
     /** Drops everything still queued; later offers are refused. */
@@ -126,30 +154,46 @@ public final class Outbox {
                 lock.unlock();
             }
             int size = next.length();
+            var reported = new AtomicBoolean();
+            Consumer<Throwable> done = failure -> {
+                if (reported.compareAndSet(false, true)) {
+                    sent(size, failure);
+                }
+            };
             try {
-                sender.send(next, failure -> sent(size, failure));
-            } catch (RuntimeException e) {
-                sent(size, e);
+                sender.send(next, done);
+            } catch (Throwable e) {
+                // the state must be released before anything propagates, or the writer stays stuck
+                done.accept(e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
             }
         }
     }
 
     private void sent(int size, Throwable failure) {
         boolean drain = false;
+        boolean giveUp = false;
         lock.lock();
         try {
             inFlight--;
             if (!closed) {
                 queuedChars -= size;
+                if (failure != null) {
+                    closeLocked();
+                    giveUp = true;
+                }
             }
-            if (failure != null) {
-                closeLocked();
-            } else if (!draining && !queue.isEmpty() && inFlight < window) {
+            if (failure == null && !draining && !queue.isEmpty() && inFlight < window) {
                 draining = true;
                 drain = true;
             }
         } finally {
             lock.unlock();
+        }
+        if (giveUp) {
+            onGiveUp.accept(GiveUp.SEND_FAILED);
         }
         if (drain) {
             drain();

@@ -13,6 +13,7 @@ import dev.vctt.stream.application.port.out.SessionStore;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.QuerySessionsService;
@@ -52,7 +53,8 @@ public final class TestWebServer {
                 new SequentialIds());
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
-                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams),
+                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams,
+                        new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());
         server.start();
