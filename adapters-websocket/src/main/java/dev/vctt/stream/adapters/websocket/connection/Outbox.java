@@ -1,9 +1,11 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The bounded, ordered queue of frames to one client. Tyrus queues asynchronous sends without any
@@ -14,7 +16,10 @@ import java.util.function.Consumer;
  *
  * <p>A send that fails, whether the sender reports it or throws (Tyrus throws {@link Error} when it
  * cannot encode a frame), gives up on the client the same way: a connection whose writer is stuck
- * must be closed, never left open and silent while its streams go on.
+ * must be closed, never left open and silent while its streams go on. So is a send the transport
+ * has not reported done within {@code stallTimeout}, found when the next frame is offered (a
+ * connection with nothing to send has nothing waiting): a client that takes no bytes for that long,
+ * or a transport that lost the completion, would otherwise hold the window shut for good.
  *
  * <p>Offering never blocks: it may be called from any thread, for several streams at once. Sends
  * are started outside the lock; a completion that arrives on the sending thread is handled too,
@@ -35,25 +40,39 @@ public final class Outbox {
         SEND_FAILED
     }
 
+    /** How long a send may stay unfinished before the client is given up, unless told otherwise. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
     private final Sender sender;
     private final int maxQueuedChars;
     private final int window;
+    private final long stallNanos;
+    private final LongSupplier nanoTime;
     private final Consumer<GiveUp> onGiveUp;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** When each send in flight was handed to the transport, oldest first (the transport completes in order). */
+    private final ArrayDeque<Long> inFlightSince = new ArrayDeque<>();
     private long queuedChars;
     private int inFlight;
     private boolean draining;
     private boolean closed;
 
     public Outbox(Sender sender, int maxQueuedChars, int window, Consumer<GiveUp> onGiveUp) {
-        if (maxQueuedChars < 1 || window < 1) {
+        this(sender, maxQueuedChars, window, DEFAULT_STALL_TIMEOUT, System::nanoTime, onGiveUp);
+    }
+
+    public Outbox(Sender sender, int maxQueuedChars, int window, Duration stallTimeout, LongSupplier nanoTime,
+                  Consumer<GiveUp> onGiveUp) {
+        if (maxQueuedChars < 1 || window < 1 || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("outbox limits must be positive");
         }
         this.sender = sender;
         this.maxQueuedChars = maxQueuedChars;
         this.window = window;
+        this.stallNanos = stallTimeout.toNanos();
+        this.nanoTime = nanoTime;
         this.onGiveUp = onGiveUp;
     }
 
@@ -66,7 +85,9 @@ public final class Outbox {
             if (closed) {
                 return false;
             }
-            if (queuedChars + frame.length() > maxQueuedChars) {
+            Long oldest = inFlightSince.peekFirst();
+            if (queuedChars + frame.length() > maxQueuedChars
+                    || oldest != null && nanoTime.getAsLong() - oldest > stallNanos) {
                 closeLocked();
                 overflow = true;
             } else {
@@ -150,6 +171,7 @@ public final class Outbox {
                 }
                 next = queue.poll();
                 inFlight++;
+                inFlightSince.add(nanoTime.getAsLong());
             } finally {
                 lock.unlock();
             }
@@ -178,6 +200,7 @@ public final class Outbox {
         lock.lock();
         try {
             inFlight--;
+            inFlightSince.poll();
             if (!closed) {
                 queuedChars -= size;
                 if (failure != null) {

@@ -104,6 +104,43 @@ class OutboxTest {
     }
 
     @Test
+    void a_send_the_transport_never_reports_done_gives_up_on_the_client_at_the_next_offer_after_the_stall_timeout() {
+        // given: a transport that takes a frame and never reports it written
+        var sender = new ManualSender();
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        var outbox = new Outbox(sender, 1000, 1, java.time.Duration.ofSeconds(5), now::get, givenUp::add);
+        outbox.offer("a");
+
+        // when
+        now.addAndGet(java.time.Duration.ofSeconds(5).toNanos());
+        boolean withinTimeout = outbox.offer("b");
+        now.incrementAndGet();
+        boolean afterTimeout = outbox.offer("c");
+
+        // then
+        assertThat(withinTimeout).isTrue();
+        assertThat(afterTimeout).isFalse();
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SLOW_CONSUMER);
+        assertThat(outbox.isClosed()).isTrue();
+    }
+
+    @Test
+    void sends_that_complete_never_count_as_stalled_however_long_the_connection_lives() {
+        var sender = new ManualSender();
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        var outbox = new Outbox(sender, 1000, 1, java.time.Duration.ofSeconds(5), now::get, givenUp::add);
+
+        for (int i = 0; i < 10; i++) {
+            outbox.offer("f" + i);
+            now.addAndGet(java.time.Duration.ofSeconds(4).toNanos());
+            sender.completeOldest();
+        }
+
+        assertThat(givenUp).isEmpty();
+        assertThat(sender.sent).hasSize(10);
+    }
+
+    @Test
     void a_completion_reported_twice_counts_once() {
         var outbox = new Outbox((frame, done) -> {
             done.accept(null);
