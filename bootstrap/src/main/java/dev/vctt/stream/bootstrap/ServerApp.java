@@ -24,6 +24,7 @@ import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
@@ -114,7 +115,7 @@ public final class ServerApp implements AutoCloseable {
                         ServedDocument.fromClasspath("/docs/asyncapi.yaml", "application/yaml; charset=utf-8",
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
-                new StreamingUseCases(authenticate, start, cancels, streams),
+                new StreamingUseCases(authenticate, start, cancels, streams, new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {

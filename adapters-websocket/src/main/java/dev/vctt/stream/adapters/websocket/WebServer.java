@@ -72,6 +72,7 @@ public final class WebServer implements AutoCloseable {
         listener = new NetworkListener("vctt", settings.host(), settings.port());
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.getTransport().setReadBufferSize(TyrusContainer.READ_CHUNK_BYTES);
         listener.registerAddOn(new WebSocketAddOn(container, ""));
         listener.registerAddOn(RequestGuard.addOn(new HandshakePolicy(new OriginPolicy(settings.allowedOrigins()),
                 useCases.authenticate(), socketIo, json), tickets));
@@ -83,7 +84,7 @@ public final class WebServer implements AutoCloseable {
 
     /** The two WebSocket endpoints, at the paths {@link HandshakePolicy} lets through and nowhere else. */
     private TyrusContainer deploy(ObjectMapper json, StreamingUseCases useCases) {
-        var tyrus = new TyrusContainer(settings.limits().transportFrameBytes());
+        var tyrus = new TyrusContainer(settings.limits());
         tyrus.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
         tyrus.setDefaultMaxBinaryMessageBufferSize(4096);
         tyrus.setDefaultMaxSessionIdleTimeout(0);

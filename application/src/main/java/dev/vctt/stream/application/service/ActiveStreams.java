@@ -8,13 +8,23 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The streams running now, by session and by client, with the per-client limit. Shared by the
- * start, cancel and count services.
+ * The clients that are here and the streams running now, by session and by client, with the
+ * per-client limit. Shared by the start, cancel, connect and count services.
+ *
+ * <p>A stream is registered only for a client that is here, and a client's leaving and a stream's
+ * registration are atomic with respect to each other (both are one operation on the client's
+ * entry): a stream registered before the client left is among those {@link #leave} returns to be
+ * stopped, and one that comes after is refused. So no stream outlives its client because of when
+ * the client's close arrived.
  */
 public final class ActiveStreams {
 
+    /** Whether a stream was registered. */
+    enum Admission { ADDED, CLIENT_FULL, CLIENT_GONE }
+
     private final int maxPerClient;
     private final Map<SessionId, StreamRun> bySession = new ConcurrentHashMap<>();
+    /** Clients that are here, each with its running streams. */
     private final Map<ClientId, Map<SessionId, StreamRun>> byClient = new ConcurrentHashMap<>();
 
     public ActiveStreams(int maxPerClient) {
@@ -28,36 +38,46 @@ public final class ActiveStreams {
         return maxPerClient;
     }
 
-    /** Registers the run unless its client already has the maximum number of streams. */
-    boolean tryAdd(StreamRun run) {
-        boolean[] added = {false};
-        byClient.compute(run.client(), (client, runs) -> {
-            Map<SessionId, StreamRun> current = runs == null ? new ConcurrentHashMap<>() : runs;
-            if (current.size() < maxPerClient) {
-                current.put(run.sessionId(), run);
+    void join(ClientId client) {
+        byClient.putIfAbsent(client, new ConcurrentHashMap<>());
+    }
+
+    /** The client is gone: it registers nothing more. Returns the streams it had, which still run until stopped. */
+    List<StreamRun> leave(ClientId client) {
+        Map<SessionId, StreamRun> runs = byClient.remove(client);
+        return runs == null ? List.of() : List.copyOf(runs.values());
+    }
+
+    boolean isHere(ClientId client) {
+        return byClient.containsKey(client);
+    }
+
+    /** Registers the run if its client is here and has fewer than the maximum number of streams. */
+    Admission tryAdd(StreamRun run) {
+        Admission[] admission = {Admission.CLIENT_GONE};
+        byClient.computeIfPresent(run.client(), (client, runs) -> {
+            if (runs.size() < maxPerClient) {
+                runs.put(run.sessionId(), run);
                 bySession.put(run.sessionId(), run);
-                added[0] = true;
+                admission[0] = Admission.ADDED;
+            } else {
+                admission[0] = Admission.CLIENT_FULL;
             }
-            return current.isEmpty() ? null : current;
+            return runs;
         });
-        return added[0];
+        return admission[0];
     }
 
     void remove(StreamRun run) {
+        bySession.remove(run.sessionId(), run);
         byClient.computeIfPresent(run.client(), (client, runs) -> {
-            runs.remove(run.sessionId());
-            bySession.remove(run.sessionId());
-            return runs.isEmpty() ? null : runs;
+            runs.remove(run.sessionId(), run);
+            return runs;
         });
     }
 
     Optional<StreamRun> find(ClientId client, SessionId sessionId) {
         return Optional.ofNullable(bySession.get(sessionId)).filter(run -> run.client().equals(client));
-    }
-
-    List<StreamRun> of(ClientId client) {
-        Map<SessionId, StreamRun> runs = byClient.get(client);
-        return runs == null ? List.of() : List.copyOf(runs.values());
     }
 
     List<StreamRun> all() {

@@ -3,9 +3,8 @@ package dev.vctt.stream.application.service;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
 import dev.vctt.stream.application.port.in.CancelStreamUseCase;
-import dev.vctt.stream.domain.access.ClientId;
 
-/** Cancels a client's stream on request, and all of them when the client goes away. */
+/** Cancels a client's stream on request, and every stream at shutdown. */
 public final class CancelStreamService implements CancelStreamUseCase {
 
     private final ActiveStreams active;
@@ -22,11 +21,6 @@ public final class CancelStreamService implements CancelStreamUseCase {
                     return new CancelOutcome.CancelRequested(command.sessionId());
                 })
                 .orElseGet(() -> new CancelOutcome.NotFound(command.sessionId()));
-    }
-
-    @Override
-    public void cancelAllOf(ClientId client) {
-        active.of(client).forEach(StreamRun::cancel);
     }
 
     /** Cancels every running stream, for shutdown. */

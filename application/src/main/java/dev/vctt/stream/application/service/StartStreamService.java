@@ -82,6 +82,9 @@ public final class StartStreamService implements StartStreamUseCase {
 
     @Override
     public StartOutcome start(StartStreamCommand command, StreamEvents events) {
+        if (!active.isHere(command.client())) {
+            return gone(command);
+        }
         Instant now = clock.instant();
         if (keys.revoked(command.caller())) {
             return refuse(command, events, ErrorCode.UNAUTHORIZED, "this connection's API key has been revoked", now);
@@ -123,10 +126,19 @@ public final class StartStreamService implements StartStreamUseCase {
 
         var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(),
                 Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
-        if (!active.tryAdd(run)) {
-            release(id, command, day);
-            return refuse(command, events, ErrorCode.TOO_MANY_STREAMS,
-                    "at most " + active.maxPerClient() + " streams may run at once on one connection", now);
+        switch (active.tryAdd(run)) {
+            case ADDED -> {
+            }
+            case CLIENT_FULL -> {
+                release(id, command, day);
+                return refuse(command, events, ErrorCode.TOO_MANY_STREAMS,
+                        "at most " + active.maxPerClient() + " streams may run at once on one connection", now);
+            }
+            case CLIENT_GONE -> {
+                // the client left while this request was checked and reserved: nothing may start now
+                release(id, command, day);
+                return gone(command);
+            }
         }
         try {
             deps.sessions().opened(new SessionOpened(id, command.client(), command.caller(), request,
@@ -179,6 +191,11 @@ public final class StartStreamService implements StartStreamUseCase {
         String whose = refused.scope() == BudgetScope.KEY ? "this API key's" : "the server's";
         return "this request may cost up to $" + refused.needed().toPlainString() + " but only $"
                 + refused.left().toPlainString() + " is left of " + whose + " budget for today";
+    }
+
+    private static StartOutcome gone(StartStreamCommand command) {
+        log.debug("client {} left before its stream could start", command.client());
+        return new StartOutcome.ClientGone(command.client());
     }
 
     private static StartOutcome refuse(StartStreamCommand command, StreamEvents events, ErrorCode code, String message,

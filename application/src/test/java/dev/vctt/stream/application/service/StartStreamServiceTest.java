@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.service;
 
+import static dev.vctt.stream.application.testing.Eventually.becomes;
 import static dev.vctt.stream.application.testing.TestCatalog.CLAUDE;
 import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,16 @@ import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.port.in.StreamEvents;
+import dev.vctt.stream.application.port.out.Reservation;
+import dev.vctt.stream.application.port.out.Settlement;
+import dev.vctt.stream.application.port.out.SpendLedger;
+import dev.vctt.stream.domain.cost.BudgetDecision;
+import dev.vctt.stream.domain.cost.BudgetScope;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
@@ -62,6 +73,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,10 +107,21 @@ class StartStreamServiceTest {
     }
 
     private StreamDependencies dependencies(Map<ProviderId, LlmProvider> providers) {
+        return dependencies(providers, ledger);
+    }
+
+    private StreamDependencies dependencies(Map<ProviderId, LlmProvider> providers, SpendLedger spendLedger) {
         return new StreamDependencies(providers, TestCatalog.prices(), new NoTokenizer(),
-                new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, ledger, metrics, clock, active);
+                new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, spendLedger, metrics, clock, active);
     }
     private final CancelStreamService cancels = new CancelStreamService(active);
+    private final ConnectClientService clients = new ConnectClientService(active);
+
+    @BeforeEach
+    void clients_connect() {
+        clients.connect(CLIENT);
+        clients.connect(ClientId.of("c-2"));
+    }
 
     private StartOutcome start(String message) {
         return start(StreamRequestDraft.ofMessage(message), CLIENT);
@@ -242,7 +265,7 @@ class StartStreamServiceTest {
         ScriptedStream two = openai.nextCall();
         ScriptedStream other = openai.nextCall();
 
-        cancels.cancelAllOf(CLIENT);
+        clients.disconnect(CLIENT);
         events.await(StreamCompleted.class, c -> c.sessionId().equals(SessionId.of("s-1")));
         events.await(StreamCompleted.class, c -> c.sessionId().equals(SessionId.of("s-2")));
 
@@ -250,6 +273,137 @@ class StartStreamServiceTest {
         assertThat(two.isCancelled()).isTrue();
         assertThat(other.isCancelled()).isFalse();
         assertThat(active.count()).isEqualTo(1);
+    }
+
+    @Test
+    void a_request_of_a_client_that_is_gone_starts_nothing_and_tells_nobody() {
+        // given
+        clients.disconnect(CLIENT);
+
+        // when
+        StartOutcome outcome = start("too late");
+
+        // then
+        assertThat(outcome).isEqualTo(new StartOutcome.ClientGone(CLIENT));
+        assertThat(openai.callCount()).isZero();
+        assertThat(events.all()).isEmpty();
+        assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void a_client_that_leaves_while_its_budget_is_reserved_starts_nothing_and_its_reservation_is_given_back() {
+        // given: the client leaves while the ledger reserves for its request
+        SpendLedger leavingDuringReserve = new SpendLedger() {
+            @Override
+            public BudgetDecision reserve(Reservation reservation) {
+                BudgetDecision decision = ledger.reserve(reservation);
+                clients.disconnect(CLIENT);
+                return decision;
+            }
+
+            @Override
+            public void settle(Settlement settlement) {
+                ledger.settle(settlement);
+            }
+        };
+        var budgeted = new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
+                TestCatalog.everyRoleTo(GPT_4O), new BudgetSettings(Optional.of(Usd.of("1")), Optional.empty(), 100),
+                dependencies(Map.of(ProviderId.OPENAI, openai), leavingDuringReserve), new SequentialIds(), liveKeys);
+
+        // when
+        StartOutcome outcome = budgeted.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS,
+                StreamRequestDraft.ofMessage("Explain"), Optional.empty()), events);
+
+        // then
+        assertThat(outcome).isEqualTo(new StartOutcome.ClientGone(CLIENT));
+        assertThat(openai.callCount()).isZero();
+        assertThat(active.count()).isZero();
+        assertThat(ledger.reservedToday(Optional.empty(), BudgetScope.GLOBAL, LocalDate.of(2026, 11, 22)))
+                .isEqualTo(Usd.ZERO);
+    }
+
+    @Test
+    void a_client_that_leaves_as_its_stream_starts_has_it_cancelled_at_once() {
+        // given: the client leaves between the stream's registration and its first provider call
+        StreamEvents leavingOnStart = new StreamEvents() {
+            @Override
+            public void started(StreamStarted event) {
+                events.started(event);
+                clients.disconnect(CLIENT);
+            }
+
+            @Override
+            public void chunk(StreamChunk event) {
+                events.chunk(event);
+            }
+
+            @Override
+            public void completed(StreamCompleted event) {
+                events.completed(event);
+            }
+
+            @Override
+            public void failed(StreamFailed event) {
+                events.failed(event);
+            }
+        };
+
+        // when
+        StartOutcome outcome = service.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS,
+                StreamRequestDraft.ofMessage("Explain"), Optional.empty()), leavingOnStart);
+
+        // then
+        assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
+        assertThat(openai.nextCall().isCancelled()).isTrue();
+        assertThat(events.await(StreamCompleted.class).finishReason()).isEqualTo(FinishReason.CANCELLED);
+        becomes(() -> active.count() == 0);
+    }
+
+    @Test
+    void no_stream_outlives_its_client_whenever_the_client_leaves_during_its_start() throws Exception {
+        // given: many clients, each sending one request and leaving at the same moment
+        int clientCount = 200;
+        var ready = new CountDownLatch(1);
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < clientCount; i++) {
+            ClientId client = ClientId.of("racer-" + i);
+            clients.connect(client);
+            Runnable request = () -> {
+                awaitQuietly(ready);
+                service.start(new StartStreamCommand(client, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("hi"),
+                        Optional.empty()), events);
+            };
+            Runnable leave = () -> {
+                awaitQuietly(ready);
+                clients.disconnect(client);
+            };
+            // threads released together tend to run in the order they were started: mix the orders
+            for (Runnable step : i % 2 == 0 ? List.of(request, leave) : List.of(leave, request)) {
+                threads.add(Thread.ofVirtual().start(step));
+            }
+        }
+
+        // when
+        ready.countDown();
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(10));
+        }
+
+        // then: every provider call that was made is cancelled, and nothing runs any more
+        int calls = openai.callCount();
+        for (int i = 0; i < calls; i++) {
+            ScriptedStream call = openai.nextCall();
+            assertThat(call.isCancelled()).as("provider call %d of %d", i + 1, calls).isTrue();
+        }
+        becomes(() -> active.count() == 0);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @ParameterizedTest

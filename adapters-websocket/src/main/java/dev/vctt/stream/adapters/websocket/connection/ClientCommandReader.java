@@ -175,6 +175,6 @@ public final class ClientCommandReader {
     }
 
     private static String shorten(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+        return WellFormedText.shorten(text, 40);
     }
 }

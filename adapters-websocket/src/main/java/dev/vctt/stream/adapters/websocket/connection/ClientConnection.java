@@ -63,6 +63,11 @@ public final class ClientConnection implements StreamEvents {
         this.outbox = outbox;
     }
 
+    /** The client is here: from now until it is gone, it may start streams. */
+    public void open() {
+        useCases.clients().connect(id);
+    }
+
     public ClientId id() {
         return id;
     }
@@ -82,7 +87,7 @@ public final class ClientConnection implements StreamEvents {
             return;
         }
         switch (command) {
-            case ClientCommand.RequestStream request -> work.execute(() -> receipt.accept(start(request)));
+            case ClientCommand.RequestStream request -> work.execute(() -> start(request).ifPresent(receipt));
             case ClientCommand.CancelStream cancel -> {
                 if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId()))
                         instanceof CancelOutcome.NotFound) {
@@ -106,18 +111,20 @@ public final class ClientConnection implements StreamEvents {
         }
     }
 
-    private CommandReceipt start(ClientCommand.RequestStream request) {
+    /** What became of a stream request; empty when the client left before it could start (nobody to tell). */
+    private Optional<CommandReceipt> start(ClientCommand.RequestStream request) {
         try {
             return switch (useCases.start().start(new StartStreamCommand(id, caller, request.draft(), request.requestId()),
                     this)) {
-                case StartOutcome.Started started -> new CommandReceipt.Accepted(started.sessionId());
-                case StartOutcome.Refused refused -> new CommandReceipt.Refused(refused.code(), refused.message());
+                case StartOutcome.Started started -> Optional.of(new CommandReceipt.Accepted(started.sessionId()));
+                case StartOutcome.Refused refused -> Optional.of(new CommandReceipt.Refused(refused.code(), refused.message()));
+                case StartOutcome.ClientGone gone -> Optional.empty();
             };
         } catch (RuntimeException e) {
             log.error("starting a stream failed on connection {}", id, e);
             String message = "the server could not start the stream";
             sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, message, request.requestId());
-            return new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message);
+            return Optional.of(new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message));
         }
     }
 
@@ -143,7 +150,7 @@ public final class ClientConnection implements StreamEvents {
             return;
         }
         closed = true;
-        useCases.cancel().cancelAllOf(id);
+        useCases.clients().disconnect(id);
     }
 
     public boolean isClosed() {
@@ -198,6 +205,15 @@ public final class ClientConnection implements StreamEvents {
         if (closed) {
             return;
         }
-        outbox.offer(codec.frame(event, data));
+        String frame;
+        try {
+            frame = codec.frame(event, data);
+        } catch (RuntimeException e) {
+            // a frame that cannot be written must not leave the client waiting for it: close instead
+            log.error("cannot write a {} frame on connection {}: {}", event, id, e.getClass().getName());
+            outbox.giveUp(Outbox.GiveUp.SEND_FAILED);
+            return;
+        }
+        outbox.offer(frame);
     }
 }

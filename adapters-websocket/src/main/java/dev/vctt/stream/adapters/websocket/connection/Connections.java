@@ -17,7 +17,9 @@ public final class Connections {
 
     private final Map<Session, ClientConnection> open = new ConcurrentHashMap<>();
 
+    /** The connection's client is here: it counts, and it may start streams. */
     public void opened(Session session, ClientConnection connection) {
+        connection.open();
         open.put(session, connection);
     }
 
@@ -48,13 +50,21 @@ public final class Connections {
         return open.size();
     }
 
+    /** How a connection whose outbox gave up is closed: 1013 for a slow reader, 1011 when a frame could not be sent. */
+    public static CloseReason reasonFor(Outbox.GiveUp giveUp) {
+        return switch (giveUp) {
+            case SLOW_CONSUMER -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+            case SEND_FAILED -> new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "a frame could not be sent");
+        };
+    }
+
     /** Cancels the session's streams at once, then closes it with the reason, off the calling thread. */
     public void close(Session session, CloseReason reason) {
         closed(session);
         Thread.ofVirtual().name("ws-close").start(() -> {
             try {
                 session.close(reason);
-            } catch (IOException | IllegalStateException e) {
+            } catch (IOException | RuntimeException e) {
                 log.debug("closing a session failed", e);
             }
         });

@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
-/** Writes a frame's JSON with Jackson's streaming generator: no tree, no reflection on the chunk path. */
+/**
+ * Writes a frame's JSON with Jackson's streaming generator: no tree, no reflection on the chunk
+ * path. Jackson copies lone surrogates through as they are, which no transport can encode, so the
+ * frame is {@linkplain WellFormedText#repair repaired}: whatever a client echoes, the frame can be sent.
+ */
 public final class JsonFrames {
 
     @FunctionalInterface
@@ -28,6 +32,6 @@ public final class JsonFrames {
         } catch (IOException e) {
             throw new UncheckedIOException("writing a frame", e);
         }
-        return text.toString();
+        return WellFormedText.repair(text.toString());
     }
 }

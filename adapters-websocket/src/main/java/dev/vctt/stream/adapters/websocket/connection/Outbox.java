@@ -1,18 +1,29 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The bounded, ordered queue of frames to one client. Tyrus queues asynchronous sends without any
  * bound and its send timeouts do nothing, so a client that stops reading would otherwise fill the
  * heap; here at most {@code window} sends are handed to the transport at a time and at most
  * {@code maxQueuedChars} wait behind them. When a frame would not fit, the outbox gives up on the
- * client: it stops accepting frames and calls {@code onOverflow} once (which closes the connection).
+ * client: it stops accepting frames and calls {@code onGiveUp} once (which closes the connection).
+ *
+ * <p>A send that fails, whether the sender reports it or throws (Tyrus throws {@link Error} when it
+ * cannot encode a frame), gives up on the client the same way: a connection whose writer is stuck
+ * must be closed, never left open and silent while its streams go on. So is a send the transport
+ * has not reported done within {@code stallTimeout}, found when the next frame is offered (a
+ * connection with nothing to send has nothing waiting): a client that takes no bytes for that long,
+ * or a transport that lost the completion, would otherwise hold the window shut for good.
  *
  * <p>Offering never blocks: it may be called from any thread, for several streams at once. Sends
- * are started outside the lock; a completion that arrives on the sending thread is handled too.
+ * are started outside the lock; a completion that arrives on the sending thread is handled too,
+ * and a completion reported twice counts once.
  */
 public final class Outbox {
 
@@ -21,26 +32,48 @@ public final class Outbox {
         void send(String frame, Consumer<Throwable> done);
     }
 
+    /** Why the outbox gave up on its client. */
+    public enum GiveUp {
+        /** The client reads too slowly: its frames would not fit. */
+        SLOW_CONSUMER,
+        /** The transport could not send a frame. */
+        SEND_FAILED
+    }
+
+    /** How long a send may stay unfinished before the client is given up, unless told otherwise. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
     private final Sender sender;
     private final int maxQueuedChars;
     private final int window;
-    private final Runnable onOverflow;
+    private final long stallNanos;
+    private final LongSupplier nanoTime;
+    private final Consumer<GiveUp> onGiveUp;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** When each send in flight was handed to the transport, oldest first (the transport completes in order). */
+    private final ArrayDeque<Long> inFlightSince = new ArrayDeque<>();
     private long queuedChars;
     private int inFlight;
     private boolean draining;
     private boolean closed;
 
-    public Outbox(Sender sender, int maxQueuedChars, int window, Runnable onOverflow) {
-        if (maxQueuedChars < 1 || window < 1) {
+    public Outbox(Sender sender, int maxQueuedChars, int window, Consumer<GiveUp> onGiveUp) {
+        this(sender, maxQueuedChars, window, DEFAULT_STALL_TIMEOUT, System::nanoTime, onGiveUp);
+    }
+
+    public Outbox(Sender sender, int maxQueuedChars, int window, Duration stallTimeout, LongSupplier nanoTime,
+                  Consumer<GiveUp> onGiveUp) {
+        if (maxQueuedChars < 1 || window < 1 || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("outbox limits must be positive");
         }
         this.sender = sender;
         this.maxQueuedChars = maxQueuedChars;
         this.window = window;
-        this.onOverflow = onOverflow;
+        this.stallNanos = stallTimeout.toNanos();
+        this.nanoTime = nanoTime;
+        this.onGiveUp = onGiveUp;
     }
 
     /** Queues a frame; false if the outbox is closed or the client is too slow (then it is closed). */
@@ -52,7 +85,9 @@ public final class Outbox {
             if (closed) {
                 return false;
             }
-            if (queuedChars + frame.length() > maxQueuedChars) {
+            Long oldest = inFlightSince.peekFirst();
+            if (queuedChars + frame.length() > maxQueuedChars
+                    || oldest != null && nanoTime.getAsLong() - oldest > stallNanos) {
                 closeLocked();
                 overflow = true;
             } else {
@@ -67,13 +102,27 @@ public final class Outbox {
             lock.unlock();
         }
         if (overflow) {
-            onOverflow.run();
+            onGiveUp.accept(GiveUp.SLOW_CONSUMER);
             return false;
         }
         if (drain) {
             drain();
         }
         return true;
+    }
+
+    /** Gives up on the client for a reason found outside the outbox (a frame that could not be made, say). */
+    public void giveUp(GiveUp why) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closeLocked();
+        } finally {
+            lock.unlock();
+        }
+        onGiveUp.accept(why);
     }
 
     /** Drops everything still queued; later offers are refused. */
@@ -122,34 +171,52 @@ public final class Outbox {
                 }
                 next = queue.poll();
                 inFlight++;
+                inFlightSince.add(nanoTime.getAsLong());
             } finally {
                 lock.unlock();
             }
             int size = next.length();
+            var reported = new AtomicBoolean();
+            Consumer<Throwable> done = failure -> {
+                if (reported.compareAndSet(false, true)) {
+                    sent(size, failure);
+                }
+            };
             try {
-                sender.send(next, failure -> sent(size, failure));
-            } catch (RuntimeException e) {
-                sent(size, e);
+                sender.send(next, done);
+            } catch (Throwable e) {
+                // the state must be released before anything propagates, or the writer stays stuck
+                done.accept(e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
             }
         }
     }
 
     private void sent(int size, Throwable failure) {
         boolean drain = false;
+        boolean giveUp = false;
         lock.lock();
         try {
             inFlight--;
+            inFlightSince.poll();
             if (!closed) {
                 queuedChars -= size;
+                if (failure != null) {
+                    closeLocked();
+                    giveUp = true;
+                }
             }
-            if (failure != null) {
-                closeLocked();
-            } else if (!draining && !queue.isEmpty() && inFlight < window) {
+            if (failure == null && !draining && !queue.isEmpty() && inFlight < window) {
                 draining = true;
                 drain = true;
             }
         } finally {
             lock.unlock();
+        }
+        if (giveUp) {
+            onGiveUp.accept(GiveUp.SEND_FAILED);
         }
         if (drain) {
             drain();

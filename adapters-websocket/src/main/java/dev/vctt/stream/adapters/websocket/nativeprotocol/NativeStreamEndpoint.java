@@ -68,9 +68,14 @@ public final class NativeStreamEndpoint extends Endpoint {
                 (frame, done) -> session.getAsyncRemote().sendText(frame,
                         result -> done.accept(result.isOK() ? null : result.getException())),
                 limits.outboxChars(), limits.outboxWindow(),
-                () -> connections.close(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "slow consumer"))));
+                giveUp -> connections.close(session, Connections.reasonFor(giveUp))));
         connections.opened(session, connection);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+            if (FrameSize.exceeds(text, limits.transportFrameBytes())) {
+                connections.close(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+                        "a frame may be at most " + limits.maxFrameBytes() + " bytes"));
+                return;
+            }
             if (FrameSize.exceeds(text, limits.maxFrameBytes())) {
                 connection.sendError(Optional.empty(), ErrorCode.MESSAGE_TOO_LARGE,
                         "a frame may be at most " + limits.maxFrameBytes() + " bytes", Optional.empty());

@@ -2,14 +2,15 @@ package dev.vctt.stream.adapters.websocket.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vctt.stream.adapters.websocket.connection.ClientConnection;
+import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
+import dev.vctt.stream.adapters.websocket.connection.WellFormedText;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.domain.access.ClientId;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,7 +61,10 @@ final class SocketIoConnection {
                 (frame, done) -> session.getAsyncRemote().sendText(frame,
                         result -> done.accept(result.isOK() ? null : result.getException())),
                 protocol.limits().outboxChars(), protocol.limits().outboxWindow(),
-                () -> close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "slow consumer"));
+                giveUp -> {
+                    CloseReason reason = Connections.reasonFor(giveUp);
+                    close(reason.getCloseCode(), reason.getReasonPhrase());
+                });
     }
 
     /** Sends the open packet and starts the heartbeat and the connect deadline. */
@@ -80,6 +84,10 @@ final class SocketIoConnection {
 
     /** One text frame from the client. */
     void receive(String text) {
+        if (FrameSize.exceeds(text, protocol.limits().transportFrameBytes())) {
+            close(CloseReason.CloseCodes.TOO_BIG, "a frame may be at most " + protocol.limits().maxFrameBytes() + " bytes");
+            return;
+        }
         Inbound packet = frames.read(text, FrameSize.exceeds(text, protocol.limits().maxFrameBytes()));
         switch (packet) {
             case Inbound.Pong pong -> pong();
@@ -296,7 +304,7 @@ final class SocketIoConnection {
     private void closeSession(CloseReason reason) {
         try {
             session.close(reason);
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
             log.debug("closing a Socket.IO session failed", e);
         }
     }
@@ -315,12 +323,8 @@ final class SocketIoConnection {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** A close reason must fit in 123 UTF-8 bytes. */
+    /** A close reason must be well-formed and fit in 123 UTF-8 bytes. */
     private static String shorten(String reason) {
-        String shorter = reason.length() > MAX_CLOSE_REASON_BYTES ? reason.substring(0, MAX_CLOSE_REASON_BYTES) : reason;
-        while (shorter.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-            shorter = shorter.substring(0, shorter.length() - 2) + "…";
-        }
-        return shorter;
+        return WellFormedText.fitUtf8(reason, MAX_CLOSE_REASON_BYTES);
     }
 }

@@ -9,6 +9,7 @@ import dev.vctt.stream.adapters.websocket.connection.ClientCommandReader;
 import dev.vctt.stream.adapters.websocket.connection.CommandReceipt;
 import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.JsonFrames;
+import dev.vctt.stream.adapters.websocket.connection.WellFormedText;
 import dev.vctt.stream.adapters.websocket.connection.WireNames;
 import dev.vctt.stream.application.port.ErrorCode;
 import jakarta.websocket.CloseReason;
@@ -83,7 +84,8 @@ final class SocketIoFrames implements FrameCodec {
 
     /** CONNECT_ERROR for a namespace this server does not have, in the reference server's words. */
     String invalidNamespace(String namespace) {
-        return "44" + ("/".equals(namespace) ? "" : namespace + ",") + "{\"message\":\"Invalid namespace\"}";
+        return WellFormedText.repair("44" + ("/".equals(namespace) ? "" : namespace + ",")
+                + "{\"message\":\"Invalid namespace\"}");
     }
 
     /** The acknowledgement of an event the client emitted with a callback: {@code 43/stream,ID[{...}]}. */
@@ -122,7 +124,7 @@ final class SocketIoFrames implements FrameCodec {
             case '3' -> new Inbound.Pong();
             case '4' -> socketIo(text, oversized);
             case '6' -> new Inbound.Noop();
-            default -> violation("unknown Engine.IO packet type '" + text.charAt(0)
+            default -> violation("unknown Engine.IO packet type '" + Character.toString(text.codePointAt(0))
                     + "'; this server speaks Engine.IO 4 over the websocket transport");
         };
     }
@@ -136,7 +138,7 @@ final class SocketIoFrames implements FrameCodec {
             return new Inbound.Violation(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary packets are not supported");
         }
         if (type < '0' || type > '4') {
-            return violation("unknown Socket.IO packet type '" + type + "'");
+            return violation("unknown Socket.IO packet type '" + Character.toString(text.codePointAt(1)) + "'");
         }
         int at = 2;
         String namespace = "/";

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class OutboxTest {
 
@@ -26,12 +28,12 @@ class OutboxTest {
         }
     }
 
-    private final AtomicInteger overflows = new AtomicInteger();
+    private final List<Outbox.GiveUp> givenUp = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void hands_at_most_a_window_of_frames_to_the_transport_in_order() {
         var sender = new ManualSender();
-        var outbox = new Outbox(sender, 1000, 2, overflows::incrementAndGet);
+        var outbox = new Outbox(sender, 1000, 2, givenUp::add);
 
         outbox.offer("a");
         outbox.offer("b");
@@ -46,14 +48,14 @@ class OutboxTest {
     @Test
     void a_client_that_does_not_read_overflows_the_outbox_once_and_is_given_up() {
         var sender = new ManualSender();
-        var outbox = new Outbox(sender, 10, 1, overflows::incrementAndGet);
+        var outbox = new Outbox(sender, 10, 1, givenUp::add);
 
         assertThat(outbox.offer("12345")).isTrue();
         assertThat(outbox.offer("12345")).isTrue();
         assertThat(outbox.offer("1")).isFalse();
         assertThat(outbox.offer("1")).isFalse();
 
-        assertThat(overflows).hasValue(1);
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SLOW_CONSUMER);
         assertThat(outbox.isClosed()).isTrue();
         assertThat(outbox.pendingChars()).isZero();
         sender.completeOldest();
@@ -61,16 +63,112 @@ class OutboxTest {
     }
 
     @Test
-    void a_failed_send_closes_the_outbox() {
+    void a_failed_send_closes_the_outbox_and_gives_up_on_the_client() {
         var sender = new ManualSender();
-        var outbox = new Outbox(sender, 100, 4, overflows::incrementAndGet);
+        var outbox = new Outbox(sender, 100, 4, givenUp::add);
         outbox.offer("a");
 
         sender.pending.removeFirst().accept(new RuntimeException("broken pipe"));
 
         assertThat(outbox.isClosed()).isTrue();
         assertThat(outbox.offer("b")).isFalse();
-        assertThat(overflows).hasValue(0);
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SEND_FAILED);
+    }
+
+    /** Tyrus throws {@link Error} (not an exception) from {@code sendText} when it cannot encode a frame. */
+    static Stream<Throwable> what_a_sender_throws() {
+        return Stream.of(new IllegalStateException("closed"), new Error(new java.nio.charset.MalformedInputException(1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("what_a_sender_throws")
+    void a_sender_that_throws_never_leaves_the_outbox_stuck_it_gives_up_on_the_client(Throwable thrown) {
+        var sent = new ArrayList<String>();
+        var outbox = new Outbox((frame, done) -> {
+            sent.add(frame);
+            if (frame.equals("bad")) {
+                throw sneaky(thrown);
+            }
+            done.accept(null);
+        }, 100, 1, givenUp::add);
+        outbox.offer("ok");
+
+        boolean accepted = outbox.offer("bad");
+
+        assertThat(accepted).isTrue();
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SEND_FAILED);
+        assertThat(outbox.isClosed()).isTrue();
+        assertThat(outbox.pendingChars()).isZero();
+        assertThat(outbox.offer("after")).isFalse();
+        assertThat(sent).containsExactly("ok", "bad");
+    }
+
+    @Test
+    void a_send_the_transport_never_reports_done_gives_up_on_the_client_at_the_next_offer_after_the_stall_timeout() {
+        // given: a transport that takes a frame and never reports it written
+        var sender = new ManualSender();
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        var outbox = new Outbox(sender, 1000, 1, java.time.Duration.ofSeconds(5), now::get, givenUp::add);
+        outbox.offer("a");
+
+        // when
+        now.addAndGet(java.time.Duration.ofSeconds(5).toNanos());
+        boolean withinTimeout = outbox.offer("b");
+        now.incrementAndGet();
+        boolean afterTimeout = outbox.offer("c");
+
+        // then
+        assertThat(withinTimeout).isTrue();
+        assertThat(afterTimeout).isFalse();
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SLOW_CONSUMER);
+        assertThat(outbox.isClosed()).isTrue();
+    }
+
+    @Test
+    void sends_that_complete_never_count_as_stalled_however_long_the_connection_lives() {
+        var sender = new ManualSender();
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        var outbox = new Outbox(sender, 1000, 1, java.time.Duration.ofSeconds(5), now::get, givenUp::add);
+
+        for (int i = 0; i < 10; i++) {
+            outbox.offer("f" + i);
+            now.addAndGet(java.time.Duration.ofSeconds(4).toNanos());
+            sender.completeOldest();
+        }
+
+        assertThat(givenUp).isEmpty();
+        assertThat(sender.sent).hasSize(10);
+    }
+
+    @Test
+    void a_completion_reported_twice_counts_once() {
+        var outbox = new Outbox((frame, done) -> {
+            done.accept(null);
+            done.accept(null);
+        }, 100, 1, givenUp::add);
+
+        outbox.offer("a");
+        outbox.offer("b");
+
+        assertThat(outbox.pendingChars()).isZero();
+        assertThat(outbox.offer("c")).isTrue();
+        assertThat(givenUp).isEmpty();
+    }
+
+    @Test
+    void giving_up_from_outside_closes_once() {
+        var outbox = new Outbox(new ManualSender(), 100, 1, givenUp::add);
+
+        outbox.giveUp(Outbox.GiveUp.SEND_FAILED);
+        outbox.giveUp(Outbox.GiveUp.SEND_FAILED);
+
+        assertThat(outbox.isClosed()).isTrue();
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SEND_FAILED);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable thrown) throws T {
+        throw (T) thrown;
     }
 
     @Test
@@ -79,7 +177,7 @@ class OutboxTest {
         var outbox = new Outbox((frame, done) -> {
             sent.add(frame);
             done.accept(null);
-        }, 100_000, 1, overflows::incrementAndGet);
+        }, 100_000, 1, givenUp::add);
 
         for (int i = 0; i < 10_000; i++) {
             outbox.offer(Integer.toString(i));
@@ -96,7 +194,7 @@ class OutboxTest {
         var outbox = new Outbox((frame, done) -> {
             sent.add(frame);
             Thread.ofVirtual().start(() -> done.accept(null));
-        }, 1 << 20, 8, overflows::incrementAndGet);
+        }, 1 << 20, 8, givenUp::add);
 
         var threads = new ArrayList<Thread>();
         for (int t = 0; t < 8; t++) {

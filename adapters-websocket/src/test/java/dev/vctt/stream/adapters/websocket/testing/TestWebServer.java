@@ -12,6 +12,7 @@ import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
@@ -62,7 +63,8 @@ public final class TestWebServer {
                 new SequentialIds(), liveKeys);
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
-                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams),
+                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams,
+                        new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());
         server.start();

@@ -1,0 +1,27 @@
+package dev.vctt.stream.application.service;
+
+import dev.vctt.stream.domain.access.ClientId;
+import dev.vctt.stream.application.port.in.ConnectClientUseCase;
+
+/**
+ * Keeps the register of clients that are here, which a stream must belong to. A stream a gone
+ * client had is cancelled at once: this is where a grace period for resuming would begin instead.
+ */
+public final class ConnectClientService implements ConnectClientUseCase {
+
+    private final ActiveStreams active;
+
+    public ConnectClientService(ActiveStreams active) {
+        this.active = active;
+    }
+
+    @Override
+    public void connect(ClientId client) {
+        active.join(client);
+    }
+
+    @Override
+    public void disconnect(ClientId client) {
+        active.leave(client).forEach(StreamRun::cancel);
+    }
+}
