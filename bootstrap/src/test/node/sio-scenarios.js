@@ -70,11 +70,13 @@ const scenarios = {
         seen.cancelAck = await socket.timeout(10000).emitWithAck('stream_cancel', { sessionId: data.sessionId });
       }
     });
-    socket.on('stream_complete', (data) => {
+    socket.on('stream_complete', async (data) => {
       seen.complete = data;
       seen.sessionId = sessionId;
-      // anything still in flight would arrive now; wait a moment to see that nothing does
-      setTimeout(() => finish(socket, seen), 300);
+      // one more round trip on the same socket: every frame the server sent before answering it
+      // (a late chunk, the first cancel's ack) has arrived when its ack does
+      seen.afterCompleteAck = await socket.timeout(10000).emitWithAck('stream_cancel', { sessionId: data.sessionId });
+      finish(socket, seen);
     });
     socket.on('stream_error', (data) => fail(2, `stream_error ${data.code}: ${data.error}`));
   },

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code docs/asyncapi.yaml} is a valid AsyncAPI 3.0 document, as the official CLI
@@ -19,6 +21,7 @@ class AsyncApiValidationIT {
     private static final Path DOCUMENT = Path.of("..", "docs", "asyncapi.yaml").toAbsolutePath().normalize();
 
     @BeforeEach
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES) // the first one installs the packages
     void node_and_packages() {
         NodeTools.requirePackages();
     }

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The test client page in headless Chromium (Debian's, driven by playwright-core), against the
@@ -31,6 +33,7 @@ class BrowserPageIT {
     private ServerApp app;
 
     @BeforeEach
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES) // the first one installs the packages
     void browser_and_packages() {
         NodeTools.requirePackages();
         NodeTools.chromium();

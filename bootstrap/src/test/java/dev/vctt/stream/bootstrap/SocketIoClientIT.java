@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole server driven by the real socket.io-client 4.8 from npm, run by node: the issue's
@@ -29,6 +31,7 @@ class SocketIoClientIT {
     private ServerApp app;
 
     @BeforeEach
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES) // the first one installs the packages
     void node_and_packages() {
         NodeTools.requirePackages();
     }
