@@ -60,7 +60,7 @@ class ServerProcessIT {
         assertThat(created.exitCode()).as(created.err()).isZero();
         List<String> lines = created.out().lines().toList();
         assertThat(lines).as(created.out()).hasSize(4);
-        assertThat(lines.get(0)).matches("key key_\\S+ created with a daily budget of \\$2.50");
+        assertThat(lines.get(0)).matches("key key_\\S+ created with a daily budget of \\$2\\.50?");
         String id = lines.get(0).split(" ")[1];
         assertThat(lines.get(1)).contains("?token=").contains("auth: {token:").contains("Authorization: Bearer")
                 .endsWith("keys revoke " + id);

@@ -140,8 +140,8 @@ public class RecordingCompletionListener implements CompletionListener {
     public void awaitCallbacksOver(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         for (Thread thread : threads()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!thread.join(Duration.ofNanos(left))) {
                 throw new AssertionError("the stream's thread " + thread + " still runs " + wait + " after its end");
             }
         }
