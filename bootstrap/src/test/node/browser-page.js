@@ -7,7 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const { port, print, deadline } = require('./lib');
-const { STEP, sleep, within, paneState, send, waitForEnd, withChromium } = require('./chromium');
+const { STEP, within, paneState, send, waitForEnd, withChromium } = require('./chromium');
 
 const PORT = port();
 const SCREENSHOT = process.argv[3];
@@ -70,10 +70,9 @@ async function run(context) {
   });
   await page.click('.pane[data-pane="a"] button.stop');
   const stopped = await waitForEnd(page, 'a');
-  await sleep(800);
-  const later = await paneState(page, 'a');
-  print({ step: 'stop', endState: stopped.state, lengthAtEnd: stopped.text.length, lengthLater: later.text.length,
-    meta: later.meta, error: later.error });
+  // whether the stopped answer grows afterwards is read after step 5 has streamed a whole answer on
+  // the same connection: anything the server sent for the stopped stream has arrived by then
+  const stoppedAnswer = stopped.turns - 1;
 
   // 5. both panes at once, two roles side by side
   await page.fill('.pane[data-pane="b"] textarea[name="message"]', 'Is it ethical to stream tokens?');
@@ -87,6 +86,11 @@ async function run(context) {
     return a.state === 'done' && b.state === 'done';
   });
   const [a, b] = await Promise.all([paneState(page, 'a'), paneState(page, 'b')]);
+  const lengthLater = await page.evaluate((index) =>
+    document.querySelectorAll('.pane[data-pane="a"] .answer')[index].querySelector('.answer-text').textContent.length,
+  stoppedAnswer);
+  print({ step: 'stop', endState: stopped.state, lengthAtEnd: stopped.text.length, lengthLater,
+    meta: stopped.meta, error: stopped.error });
   print({ step: 'panes', overlapped, a: { text: a.text, meta: a.meta }, b: { text: b.text, meta: b.meta },
     roleB: await page.inputValue('.pane[data-pane="b"] select[name="agentRole"]') });
 

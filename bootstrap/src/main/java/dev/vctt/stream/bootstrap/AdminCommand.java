@@ -54,7 +54,7 @@ final class AdminCommand {
         try (Database database = Database.open(settings)) {
             ManageApiKeysUseCase keys = new ManageApiKeysService(new JdbcApiKeyStore(database.dataSource()), Clock.systemUTC());
             return switch (args[1]) {
-                case "create" -> create(keys, List.of(args).subList(2, args.length), out, err);
+                case "create" -> create(keys, List.of(args).subList(2, args.length), config.auth(), out, err);
                 case "revoke" -> revoke(keys, List.of(args).subList(2, args.length), out, err);
                 case "list" -> list(keys, out);
                 default -> {
@@ -67,7 +67,8 @@ final class AdminCommand {
         }
     }
 
-    private static int create(ManageApiKeysUseCase keys, List<String> args, PrintStream out, PrintStream err) {
+    private static int create(ManageApiKeysUseCase keys, List<String> args, AppConfig.AuthMode auth, PrintStream out,
+                              PrintStream err) {
         if (args.isEmpty() || args.getFirst().startsWith("--")) {
             err.println(USAGE);
             return 2;
@@ -87,6 +88,12 @@ final class AdminCommand {
         try {
             IssuedKey issued = keys.issue(args.getFirst(), budget);
             out.println("key " + issued.id() + " created" + budget.map(b -> " with a daily budget of $" + b.toPlainString()).orElse(""));
+            out.println("clients send it as ?token=SECRET on /stream, as auth: {token: SECRET} with Socket.IO, or as "
+                    + "Authorization: Bearer SECRET on /api/*; revoke it with: keys revoke " + issued.id());
+            if (auth == AppConfig.AuthMode.OFF) {
+                out.println("note: a server checks keys only when started with VCTT_AUTH=keys");
+            }
+            // last, so that the output ends with the one thing to copy (tail -1)
             out.println("secret (shown once, keep it safe): " + issued.secret());
             return 0;
         } catch (IllegalArgumentException e) {

@@ -30,10 +30,11 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
     static final ProviderId DEMO = ProviderId.of("demo");
     static final ModelId DEMO_MODEL = ModelId.of("demo");
 
+    /** The day the list prices below were read on the providers' own pricing pages; re-read both together. */
     private static final LocalDate READ_ON = LocalDate.of(2026, 11, 22);
-    private static final String OPENAI_PRICES = "platform.openai.com/docs/pricing (via shared/sse/README.md)";
-    private static final String ANTHROPIC_PRICES = "docs.anthropic.com/en/docs/about-claude/pricing (via shared/sse/README.md)";
-    private static final String XAI_PRICES = "docs.x.ai/developers/models (via shared/sse/README.md)";
+    private static final String OPENAI_PRICES = "https://platform.openai.com/docs/pricing";
+    private static final String ANTHROPIC_PRICES = "https://docs.anthropic.com/en/docs/about-claude/pricing";
+    private static final String XAI_PRICES = "https://docs.x.ai/developers/models";
 
     /** A model the server may call: who serves it and what it costs. */
     record Model(ModelRoute route, PriceEntry price) {

@@ -12,7 +12,15 @@ public final class Main {
     private Main() {
     }
 
+    /** The logging set-up of the admin command: warnings and errors only, on standard error. */
+    static final String ADMIN_LOGGING = "logback-admin.xml";
+
     public static void main(String[] args) throws InterruptedException {
+        if (AdminCommand.handles(args) && System.getProperty("logback.configurationFile") == null) {
+            // before the first logger exists: standard output is the command's answer (a secret shown
+            // once), which the libraries' start-up lines (embedded PostgreSQL, Flyway, HikariCP) would bury
+            System.setProperty("logback.configurationFile", ADMIN_LOGGING);
+        }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(Main.class);

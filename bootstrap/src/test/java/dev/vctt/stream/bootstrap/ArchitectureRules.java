@@ -78,6 +78,15 @@ final class ArchitectureRules {
                 .ignoreDependency(alwaysTrue(), resideInAPackage(root + ".adapters.llm.sse.."));
     }
 
+    /**
+     * Rule 2, everywhere: no package depends on itself through others. Each package is its own
+     * slice, so a cycle between two sibling packages of one layer (which the layer rule cannot see)
+     * is caught as well as one across layers.
+     */
+    ArchRule packagesAreFreeOfCycles() {
+        return slices().matching(root + ".(**)").should().beFreeOfCycles();
+    }
+
     /** Rule 3: the domain uses the JDK's core packages and nothing else. */
     ArchRule pureDomain() {
         return classes().that().resideInAPackage(domain).should().onlyDependOnClassesThat()

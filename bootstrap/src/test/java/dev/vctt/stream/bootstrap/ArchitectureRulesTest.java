@@ -35,6 +35,8 @@ class ArchitectureRulesTest {
                 rule("layers: class outside every layer", ArchitectureRules::layers, "Stray"),
                 rule("adapters independent", ArchitectureRules::adaptersAreIndependent, "websocket.Endpoint"),
                 rule("providers share only sse", ArchitectureRules::providersShareOnlySse, "anthropic.Client"),
+                rule("package cycles", ArchitectureRules::packagesAreFreeOfCycles, "domain.request.Prompt"),
+                rule("package cycles", ArchitectureRules::packagesAreFreeOfCycles, "domain.routing.Route"),
                 rule("pure domain", ArchitectureRules::pureDomain, "NetworkedThing"),
                 rule("framework-free application", ArchitectureRules::frameworkFreeApplication, "UsesHttp"),
                 rule("no ambient time", ArchitectureRules::noAmbientTimeOrRandomness, "AmbientClock"),

@@ -34,6 +34,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void no_package_is_part_of_a_cycle() {
+        RULES.packagesAreFreeOfCycles().check(classes);
+    }
+
+    @Test
     void the_domain_is_pure() {
         RULES.pureDomain().check(classes);
     }

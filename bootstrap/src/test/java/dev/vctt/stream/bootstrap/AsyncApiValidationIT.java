@@ -21,7 +21,7 @@ class AsyncApiValidationIT {
     private static final Path DOCUMENT = Path.of("..", "docs", "asyncapi.yaml").toAbsolutePath().normalize();
 
     @BeforeEach
-    @Timeout(value = 15, unit = TimeUnit.MINUTES) // a cold npm ci on a busy 2-core machine takes minutes
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES) // the first one installs the packages
     void node_and_packages() {
         NodeTools.requirePackages();
     }

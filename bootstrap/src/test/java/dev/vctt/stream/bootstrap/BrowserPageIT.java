@@ -33,7 +33,7 @@ class BrowserPageIT {
     private ServerApp app;
 
     @BeforeEach
-    @Timeout(value = 15, unit = TimeUnit.MINUTES) // a cold npm ci on a busy 2-core machine takes minutes
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES) // the first one installs the packages
     void browser_and_packages() {
         NodeTools.requirePackages();
         NodeTools.chromium();

@@ -33,7 +33,9 @@ final class NodeTools {
 
     private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final int MIN_NODE_MAJOR = 18;
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
+    /** How long a test's set-up may take when it is the one that installs the packages. */
+    static final long SETUP_MINUTES = 12;
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(SETUP_MINUTES - 2);
     private static final Path STAMP = DIR.resolve(Path.of("node_modules", ".vctt-installed-lock"));
 
     private static boolean installed;
@@ -76,17 +78,26 @@ final class NodeTools {
     /** Installs the locked packages unless this lock file's packages are already there. */
     private static void install() {
         String lock = lockHash();
-        Process npm = null;
         try {
             if (Files.isRegularFile(STAMP) && Files.readString(STAMP).strip().equals(lock)) {
                 return;
             }
             Path log = Files.createDirectories(Path.of("target")).resolve("npm-ci.log");
             // --ignore-scripts: none of the packages needs its install scripts, and some phone home
-            npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
                     .directory(DIR.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!npm.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                destroy(npm);
+            boolean finished;
+            try {
+                finished = npm.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                // an install left running (timed out, or this test interrupted) would race the next
+                // one over node_modules (ENOTEMPTY), so it never outlives this call
+                if (npm.isAlive()) {
+                    npm.descendants().forEach(ProcessHandle::destroyForcibly);
+                    npm.destroyForcibly();
+                }
+            }
+            if (!finished) {
                 fail("npm ci in " + DIR + " did not finish within " + INSTALL_TIMEOUT + ":\n" + Files.readString(log));
             }
             if (npm.exitValue() != 0) {
@@ -96,19 +107,11 @@ final class NodeTools {
         } catch (IOException e) {
             fail("cannot run npm ci in " + DIR, e);
         } catch (InterruptedException e) {
-            // an orphaned npm would go on writing node_modules and break the next install (ENOTEMPTY)
-            destroy(npm);
             Thread.currentThread().interrupt();
             fail("interrupted while installing the node packages", e);
         }
     }
 
-    private static void destroy(Process process) {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
 
     private static String lockHash() {
         try {

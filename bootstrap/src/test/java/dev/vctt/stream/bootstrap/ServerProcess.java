@@ -29,10 +29,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Map<String, String> env) {
-        Path jar = Path.of("target", "vctt-stream.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("run the package phase first: " + jar.toAbsolutePath() + " is missing");
-        }
+        Path jar = jar();
         try {
             int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : freePort();
             Path log = Files.createTempFile("vctt-server", ".log");
@@ -45,6 +42,43 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a command of the packaged jar printed, each stream apart, and how it exited. */
+    record Command(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code java -jar vctt-stream.jar ARGS} to its end, as a person would at a shell. */
+    static Command run(Map<String, String> env, Duration wait, String... args) {
+        try {
+            Path out = Files.createTempFile("vctt-command", ".out");
+            Path err = Files.createTempFile("vctt-command", ".err");
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx256m", "-jar", jar().toString()));
+            command.addAll(List.of(args));
+            var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", args) + " did not finish within " + wait + ":\n"
+                        + Files.readString(out) + Files.readString(err));
+            }
+            return new Command(process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Path jar() {
+        Path jar = Path.of("target", "vctt-stream.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("run the package phase first: " + jar.toAbsolutePath() + " is missing");
+        }
+        return jar;
     }
 
     static int freePort() throws IOException {

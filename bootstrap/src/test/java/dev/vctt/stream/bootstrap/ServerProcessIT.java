@@ -6,6 +6,7 @@ import dev.vctt.stream.adapters.llm.testing.Reply;
 import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import dev.vctt.stream.adapters.llm.testing.Transcripts;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
+import dev.vctt.stream.application.testing.Eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -39,7 +40,34 @@ class ServerProcessIT {
             server.terminate();
             assertThat(server.awaitExit(Duration.ofSeconds(20))).isIn(0, 143);
             assertThat(server.log()).contains("shutting down").contains("stopped");
+            // the embedded database is summed up in one line (where, which version, how long); the
+            // output of initdb and pg_ctl, Flyway's and HikariCP's steps stay below INFO
+            assertThat(server.log().lines().filter(line -> line.contains("PostgreSQL"))).singleElement()
+                    .satisfies(line -> assertThat(line).matches(".* INFO .*embedded PostgreSQL \\d+(\\.\\d+)* started in "
+                            + "\\d+ ms on port \\d+ with data in \\S+process-data-\\d+\\S*"));
+            assertThat(server.log()).doesNotContainIgnoringCase("initdb").doesNotContain("pg_ctl")
+                    .doesNotContain(" i.z.t.d.p.").doesNotContain(" o.f.c").doesNotContain(" c.z.h.");
         }
+    }
+
+    @Test
+    void keys_create_prints_the_secret_and_what_to_do_with_it_and_nothing_else() {
+        Map<String, String> env = Map.of("VCTT_DATA_DIR", "target/process-data-keys-" + System.nanoTime(), "VCTT_AUTH", "off");
+
+        ServerProcess.Command created = ServerProcess.run(env, Duration.ofMinutes(2), "keys", "create", "ci",
+                "--daily-budget", "2.50");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        List<String> lines = created.out().lines().toList();
+        assertThat(lines).as(created.out()).hasSize(4);
+        assertThat(lines.get(0)).matches("key key_\\S+ created with a daily budget of \\$2\\.50?");
+        String id = lines.get(0).split(" ")[1];
+        assertThat(lines.get(1)).contains("?token=").contains("auth: {token:").contains("Authorization: Bearer")
+                .endsWith("keys revoke " + id);
+        assertThat(lines.get(2)).contains("VCTT_AUTH=keys");
+        assertThat(lines.get(3)).matches("secret \\(shown once, keep it safe\\): vctt_\\S{40,}");
+        assertThat(created.err()).as("only warnings and errors, on standard error").doesNotContain("INFO")
+                .doesNotContain("DEBUG");
     }
 
     @Test
@@ -91,10 +119,12 @@ class ServerProcessIT {
                     client.send("stream_request", Map.of("message", "What is the capital of France?"));
                     sessionId = client.await("stream_start").path("sessionId").asText();
                     client.await("stream_chunk", chunk -> chunk.path("index").asInt() == 1);
-                    Thread.sleep(300);
-                    streamed = String.join("", client.events("stream_chunk").stream().map(c -> c.path("chunk").asText()).toList());
+                    // the kill must come after a progress write has landed: wait for that write itself
+                    Eventually.becomes(() -> !partialAnswer(server.port, sessionId).isEmpty());
 
                     server.kill();
+                    client.awaitClose();
+                    streamed = String.join("", client.events("stream_chunk").stream().map(c -> c.path("chunk").asText()).toList());
                 }
             }
             try (var restarted = ServerProcess.start(env)) {
@@ -107,10 +137,24 @@ class ServerProcessIT {
                 assertThat(streamed).startsWith(partial);
                 assertThat(session.path("usageEstimated").asBoolean()).isTrue();
                 assertThat(session.path("cost").decimalValue()).isPositive();
-                assertThat(restarted.log()).contains("marked interrupted");
+                // the log is written through an asynchronous queue
+                Eventually.holds(() -> assertThat(restarted.log()).contains("marked interrupted"));
                 JsonNode stats = json(get(restarted.port, "/api/stats"));
                 assertThat(stats.path("total").path("spend").decimalValue()).isEqualByComparingTo(session.path("cost").decimalValue());
             }
+        }
+    }
+
+    /** The answer so far of a running session as the database holds it; empty before the first progress write. */
+    private static String partialAnswer(int port, String sessionId) {
+        try {
+            JsonNode session = json(get(port, "/api/sessions/" + sessionId));
+            JsonNode messages = session.path("messages");
+            JsonNode last = messages.path(messages.size() - 1);
+            boolean partial = session.path("status").asText().equals("running") && last.path("role").asText().equals("assistant");
+            return partial ? last.path("content").asText() : "";
+        } catch (Exception e) {
+            throw new AssertionError("cannot read session " + sessionId, e);
         }
     }
 

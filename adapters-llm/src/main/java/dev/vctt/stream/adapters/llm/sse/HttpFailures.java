@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.domain.routing.FailureKind;
+import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ public final class HttpFailures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DETAIL = 300;
+    private static final int MAX_CAUSES = 8;
 
     private HttpFailures() {
     }
@@ -103,6 +105,30 @@ public final class HttpFailures {
             // not JSON: the body itself is the best detail there is
         }
         return shorten(body.strip());
+    }
+
+    /** Where a request goes, as {@code host:port} with the scheme's default port made explicit. */
+    public static String target(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    /**
+     * A fault in words that never read "null": its type, and its message or else the first message
+     * found among its causes (the JDK's HTTP client throws a {@code ConnectException} with no
+     * message of its own and the refusal as its cause).
+     */
+    public static String describe(Throwable fault) {
+        String type = fault.getClass().getSimpleName();
+        Throwable at = fault;
+        for (int depth = 0; at != null && depth < MAX_CAUSES; depth++, at = at.getCause()) {
+            String message = at.getMessage();
+            if (message != null && !message.isBlank()) {
+                String cause = at.getClass().getSimpleName();
+                return shorten(type + ": " + (cause.equals(type) ? "" : cause + ": ") + message);
+            }
+        }
+        return type;
     }
 
     private static String shorten(String text) {

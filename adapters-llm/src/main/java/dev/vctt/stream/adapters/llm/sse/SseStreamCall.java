@@ -146,13 +146,17 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 outcome = response.statusCode() == 200 ? read(in) : httpFailure(response, in);
             }
         } catch (HttpConnectTimeoutException e) {
-            outcome = stopped(failure(FailureKind.TIMEOUT_CONNECT, "connect timed out"));
+            outcome = stopped(failure(FailureKind.TIMEOUT_CONNECT, "cannot connect to " + HttpFailures.target(request.uri())
+                    + " within " + timeouts.connect().toMillis() + " ms (" + HttpFailures.describe(e) + ")"));
         } catch (ConnectException e) {
-            outcome = stopped(failure(FailureKind.CONNECT, "cannot connect: " + e.getMessage()));
+            outcome = stopped(failure(FailureKind.CONNECT, "cannot connect to " + HttpFailures.target(request.uri())
+                    + " (" + HttpFailures.describe(e) + ")"));
         } catch (IOException e) {
-            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "connection lost: " + e.getMessage()));
+            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "connection to " + HttpFailures.target(request.uri())
+                    + " lost (" + HttpFailures.describe(e) + ")"));
         } catch (InterruptedException e) {
-            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "interrupted"));
+            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "interrupted while calling "
+                    + HttpFailures.target(request.uri())));
         } catch (SseFormatException e) {
             outcome = stopped(failure(FailureKind.MALFORMED_STREAM, e.getMessage()));
         } catch (ListenerFailed e) {

@@ -109,7 +109,7 @@ class DemoLlmProviderTest {
         assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(5));
         assertThat(handle.isCancelled()).isTrue();
         int deltasAtEnd = listener.deltas().size();
-        Thread.sleep(200);
+        listener.awaitCallbacksOver(WAIT);
         assertThat(listener.deltas()).hasSize(deltasAtEnd);
         assertThat(listener.usage()).isEqualTo(ReportedUsage.NOTHING);
         listener.assertEndedOnce();

@@ -3,14 +3,24 @@ package dev.vctt.stream.adapters.llm.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.domain.routing.FailureKind;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HttpFailuresTest {
 
@@ -67,5 +77,46 @@ class HttpFailuresTest {
     })
     void finds_the_message_in_each_providers_error_body(String body, String detail) {
         assertThat(HttpFailures.detail(body)).isEqualTo(detail);
+    }
+
+    static Stream<Arguments> faults_without_a_message_of_their_own() {
+        return Stream.of(
+                Arguments.of(new ConnectException(), "ConnectException"),
+                Arguments.of(new ConnectException(null), "ConnectException"),
+                Arguments.of(withCause(new ConnectException(), new ConnectException("Connection refused")),
+                        "ConnectException: Connection refused"),
+                Arguments.of(withCause(new ConnectException(), new ClosedChannelException()), "ConnectException"),
+                Arguments.of(new HttpConnectTimeoutException(null), "HttpConnectTimeoutException"),
+                Arguments.of(new EOFException(), "EOFException"),
+                Arguments.of(new IOException(new SocketException("Connection reset")),
+                        "IOException: java.net.SocketException: Connection reset"),
+                Arguments.of(new IOException("  "), "IOException"),
+                Arguments.of(new InterruptedException(), "InterruptedException"),
+                Arguments.of(new IllegalStateException("closed"), "IllegalStateException: closed"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("faults_without_a_message_of_their_own")
+    void a_fault_is_described_by_its_type_and_the_first_message_in_its_chain_never_as_null(Throwable fault,
+                                                                                          String words) {
+        String described = HttpFailures.describe(fault);
+
+        assertThat(described).isEqualTo(words).doesNotContain("null");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "https://api.openai.com/v1,          api.openai.com:443",
+            "http://127.0.0.1:8080/v1,           127.0.0.1:8080",
+            "http://localhost/v1,                localhost:80",
+            "HTTPS://api.anthropic.com:8443/v1,  api.anthropic.com:8443",
+    })
+    void a_target_names_host_and_port_with_the_default_port_made_explicit(URI uri, String target) {
+        assertThat(HttpFailures.target(uri)).isEqualTo(target);
+    }
+
+    private static <T extends Throwable> T withCause(T fault, Throwable cause) {
+        fault.initCause(cause);
+        return fault;
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Records a provider stream's callbacks and which threads made them. */
 public class RecordingCompletionListener implements CompletionListener {
 
+    private static final Duration CALLBACKS_OVER_WITHIN = Duration.ofSeconds(10);
+
     private final List<String> deltas = new ArrayList<>();
     private ReportedUsage usage = ReportedUsage.NOTHING;
     private final List<StreamOutcome> ends = new ArrayList<>();
@@ -130,9 +132,25 @@ public class RecordingCompletionListener implements CompletionListener {
         return overlapped;
     }
 
-    /** Fails unless the stream ended exactly once, with no callbacks at the same time, a moment after its end. */
+    /**
+     * Waits until every thread that made a callback has finished, so that none can come any more:
+     * each stream calls back from a thread of its own, so this is the moment its callbacks are
+     * complete, not a guess at it. Fails if a thread is still running after the wait.
+     */
+    public void awaitCallbacksOver(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Thread thread : threads()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!thread.join(Duration.ofNanos(left))) {
+                throw new AssertionError("the stream's thread " + thread + " still runs " + wait + " after its end");
+            }
+        }
+    }
+
+    /** Fails unless the stream ended exactly once, with no callbacks at the same time, once its thread is over. */
     public void assertEndedOnce() throws InterruptedException {
-        Thread.sleep(50);
+        awaitEnd(CALLBACKS_OVER_WITHIN);
+        awaitCallbacksOver(CALLBACKS_OVER_WITHIN);
         assertThat(endCount()).as("onEnd calls").isEqualTo(1);
         assertThat(callbacksOverlapped()).as("callbacks overlapped").isFalse();
     }

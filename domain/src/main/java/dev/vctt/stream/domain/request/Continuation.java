@@ -1,7 +1,5 @@
-package dev.vctt.stream.domain.routing;
+package dev.vctt.stream.domain.request;
 
-import dev.vctt.stream.domain.request.ChatRole;
-import dev.vctt.stream.domain.request.ChatTurn;
 import java.util.ArrayList;
 import java.util.List;
 
