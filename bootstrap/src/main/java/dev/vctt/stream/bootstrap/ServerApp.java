@@ -10,6 +10,7 @@ import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
 import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
+import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
 import dev.vctt.stream.adapters.websocket.WebServer;
@@ -23,12 +24,14 @@ import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
+import dev.vctt.stream.application.service.ChunkLogFlusher;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
+import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.domain.request.RequestPolicy;
@@ -65,6 +68,7 @@ public final class ServerApp implements AutoCloseable {
     private final CancelStreamService cancels;
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
+    private final ChunkLogFlusher chunkFlusher;
 
     private ServerApp(AppConfig config, InstantSource clock) {
         this.config = config;
@@ -72,6 +76,7 @@ public final class ServerApp implements AutoCloseable {
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
+        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
         new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
 
         var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
@@ -93,11 +98,13 @@ public final class ServerApp implements AutoCloseable {
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
-                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active),
+                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
+                        chunkLog, config.resume()),
                 new RandomIds());
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
+        chunkFlusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, config.resume());
         var authenticate = config.auth() == AppConfig.AuthMode.KEYS
                 ? AuthenticateClientService.withKeys(keys) : AuthenticateClientService.open();
 
@@ -106,7 +113,8 @@ public final class ServerApp implements AutoCloseable {
                         ServedDocument.fromClasspath("/docs/asyncapi.yaml", "application/yaml; charset=utf-8",
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
-                new StreamingUseCases(authenticate, start, cancels, streams),
+                new StreamingUseCases(authenticate, start, cancels,
+                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
@@ -122,6 +130,7 @@ public final class ServerApp implements AutoCloseable {
         var app = new ServerApp(config, clock);
         try {
             app.progress.start();
+            app.chunkFlusher.start();
             app.web.start();
         } catch (RuntimeException e) {
             app.close();
@@ -141,6 +150,7 @@ public final class ServerApp implements AutoCloseable {
         cancels.cancelEverything();
         awaitStreamsEnded();
         progress.stop();
+        chunkFlusher.stop();
         while (!closeInReverse.isEmpty()) {
             try {
                 closeInReverse.pop().close();

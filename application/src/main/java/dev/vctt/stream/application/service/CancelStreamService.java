@@ -5,7 +5,10 @@ import dev.vctt.stream.application.port.in.CancelStreamCommand;
 import dev.vctt.stream.application.port.in.CancelStreamUseCase;
 import dev.vctt.stream.application.port.in.ClientId;
 
-/** Cancels a client's stream on request, and all of them when the client goes away. */
+/**
+ * Cancels a stream on request of a client that started or resumed it; when a client goes away, its
+ * streams go on for the resume grace (or stop at once, if they asked to).
+ */
 public final class CancelStreamService implements CancelStreamUseCase {
 
     private final ActiveStreams active;
@@ -25,8 +28,8 @@ public final class CancelStreamService implements CancelStreamUseCase {
     }
 
     @Override
-    public void cancelAllOf(ClientId client) {
-        active.of(client).forEach(StreamRun::cancel);
+    public void clientGone(ClientId client) {
+        active.leave(client).forEach(run -> run.clientGone(client));
     }
 
     /** Cancels every running stream, for shutdown. */

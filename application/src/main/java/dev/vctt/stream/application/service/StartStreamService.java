@@ -116,7 +116,7 @@ public final class StartStreamService implements StartStreamUseCase {
             ceiling = Optional.of(worstCase);
         }
 
-        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(),
+        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(), request.onDisconnect(),
                 Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
         if (!active.tryAdd(run)) {
             release(id, command, day);

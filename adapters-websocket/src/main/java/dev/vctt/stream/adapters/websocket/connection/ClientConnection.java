@@ -5,6 +5,8 @@ import dev.vctt.stream.application.port.in.CancelStreamCommand;
 import dev.vctt.stream.application.port.in.Caller;
 import dev.vctt.stream.application.port.in.ClientId;
 import dev.vctt.stream.application.port.in.ErrorCode;
+import dev.vctt.stream.application.port.in.ResumeOutcome;
+import dev.vctt.stream.application.port.in.ResumeStreamCommand;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
@@ -12,6 +14,7 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Duration;
@@ -94,11 +97,7 @@ public final class ClientConnection implements StreamEvents {
                     receipt.accept(new CommandReceipt.Accepted(cancel.sessionId()));
                 }
             }
-            case ClientCommand.ResumeStream resume -> {
-                String message = "stream " + resume.sessionId() + " cannot be resumed";
-                sendError(Optional.of(resume.sessionId().value()), ErrorCode.STREAM_NOT_FOUND, message, Optional.empty());
-                receipt.accept(new CommandReceipt.Refused(ErrorCode.STREAM_NOT_FOUND, message));
-            }
+            case ClientCommand.ResumeStream resume -> work.execute(() -> receipt.accept(resume(resume)));
             case ClientCommand.Unreadable unreadable -> {
                 sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
                 receipt.accept(new CommandReceipt.Refused(unreadable.code(), unreadable.message()));
@@ -121,12 +120,33 @@ public final class ClientConnection implements StreamEvents {
         }
     }
 
+    private CommandReceipt resume(ClientCommand.ResumeStream resume) {
+        try {
+            return switch (useCases.resume().resume(new ResumeStreamCommand(id, caller, resume.sessionId(),
+                    resume.fromIndex()), this)) {
+                case ResumeOutcome.Resumed resumed -> new CommandReceipt.Accepted(resumed.sessionId());
+                case ResumeOutcome.Refused refused -> {
+                    sendError(Optional.of(resume.sessionId().value()), refused.code(), refused.message(), Optional.empty());
+                    yield new CommandReceipt.Refused(refused.code(), refused.message());
+                }
+            };
+        } catch (RuntimeException e) {
+            log.error("resuming a stream failed on connection {}", id, e);
+            String message = "the server could not resume the stream";
+            sendError(Optional.of(resume.sessionId().value()), ErrorCode.INTERNAL_ERROR, message, Optional.empty());
+            return new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message);
+        }
+    }
+
     /** A refusal or a protocol error the connection itself detects. */
     public void sendError(Optional<String> sessionId, ErrorCode code, String message, Optional<String> requestId) {
         send(WireNames.STREAM_ERROR, out -> EventJson.error(out, sessionId, code, message, requestId, clock.instant()));
     }
 
-    /** The client went away: stop its streams now and drop what is still queued for it. */
+    /**
+     * The client went away: drop what is still queued for it; its streams run on for the resume grace
+     * (or stop now, if they asked to).
+     */
     public void closed() {
         if (outbox != null) {
             outbox.close();
@@ -136,14 +156,15 @@ public final class ClientConnection implements StreamEvents {
 
     /**
      * The client left this conversation but its transport stays open (a Socket.IO namespace
-     * DISCONNECT): stop its streams now and send it nothing more. What is already queued still goes.
+     * DISCONNECT): send it nothing more, and treat its streams as those of a client gone. What is
+     * already queued still goes.
      */
     public void detach() {
         if (closed) {
             return;
         }
         closed = true;
-        useCases.cancel().cancelAllOf(id);
+        useCases.cancel().clientGone(id);
     }
 
     public boolean isClosed() {
@@ -192,6 +213,11 @@ public final class ClientConnection implements StreamEvents {
     @Override
     public void fellBack(StreamFellBack event) {
         send(WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
+    }
+
+    @Override
+    public void resynced(StreamResync event) {
+        send(WireNames.STREAM_RESYNC, out -> EventJson.resynced(out, event));
     }
 
     private void send(String event, FrameCodec.DataWriter data) {

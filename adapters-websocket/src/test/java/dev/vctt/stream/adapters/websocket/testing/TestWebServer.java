@@ -17,8 +17,11 @@ import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
+import dev.vctt.stream.application.service.ResumeSettings;
+import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.SequentialIds;
@@ -45,14 +48,16 @@ public final class TestWebServer {
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
                                   ActiveStreams active, AuthenticateClientUseCase authenticate, SessionStore sessions,
                                   MicrometerStreamMetrics metrics) {
+        var chunkLog = new InMemoryChunkLog(Clock.systemUTC());
         var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
                 new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
                         new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
-                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
+                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active, chunkLog, ResumeSettings.DEFAULTS),
                 new SequentialIds());
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
-                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams),
+                new StreamingUseCases(authenticate, start, new CancelStreamService(active),
+                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), ResumeSettings.DEFAULTS), streams),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());
         server.start();

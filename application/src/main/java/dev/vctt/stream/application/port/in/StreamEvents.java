@@ -17,4 +17,8 @@ public interface StreamEvents {
     /** The stream moved to another model; added later, so a default that ignores it. */
     default void fellBack(StreamFellBack event) {
     }
+
+    /** A resume found less than the client holds; added with resume, so a default that ignores it. */
+    default void resynced(StreamResync event) {
+    }
 }
