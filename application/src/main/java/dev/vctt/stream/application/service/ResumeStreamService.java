@@ -71,7 +71,7 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
             case StreamRun.Replay.BeyondHead beyond -> beyondHead(command, beyond.head());
             case StreamRun.Replay.From replay -> {
                 active.resumed(command.client(), run);
-                replay.chunks().forEach(events::chunk);
+                replay.chunks().forEach(events::replayed);
                 replay.tail().goLive();
                 yield new ResumeOutcome.Resumed(command.sessionId());
             }
@@ -100,7 +100,7 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
         }
         for (int i = command.fromIndex(); i < head; i++) {
             LoggedChunk chunk = log.get(i);
-            events.chunk(new StreamChunk(id, chunk.index(), chunk.text(), chunk.model(), view.usage().output(),
+            events.replayed(new StreamChunk(id, chunk.index(), chunk.text(), chunk.model(), view.usage().output(),
                     view.cost(), now));
         }
         if (view.status().equals("failed")) {

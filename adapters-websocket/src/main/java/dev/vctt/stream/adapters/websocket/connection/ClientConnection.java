@@ -47,8 +47,11 @@ public final class ClientConnection implements StreamEvents {
     private final StreamingUseCases useCases;
     private final Executor work;
     private final InstantSource clock;
+    private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
+
     private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
     private Outbox outbox;
+    private long replayHighWater;
     private volatile boolean closed;
 
     public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
@@ -64,6 +67,7 @@ public final class ClientConnection implements StreamEvents {
     /** Connects the outbox; separate from the constructor because the outbox's overflow action needs this. */
     public void attach(Outbox outbox) {
         this.outbox = outbox;
+        this.replayHighWater = outbox.capacity() / 2;
     }
 
     public ClientId id() {
@@ -196,6 +200,20 @@ public final class ClientConnection implements StreamEvents {
             awaitingFirstChunk.remove(event.sessionId());
         }
         send(WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
+    }
+
+    /**
+     * A replayed chunk waits (on the resume's worker thread) until the outbox is at most half full,
+     * so a long replay goes at the client's pace; a client that takes nothing for the whole wait is
+     * then shed by the outbox like any slow reader.
+     */
+    @Override
+    public void replayed(StreamChunk event) {
+        if (closed) {
+            return;
+        }
+        outbox.awaitPendingAtMost(replayHighWater, REPLAY_PATIENCE);
+        chunk(event);
     }
 
     @Override

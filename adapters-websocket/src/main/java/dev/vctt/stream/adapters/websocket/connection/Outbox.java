@@ -1,6 +1,8 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -27,6 +29,7 @@ public final class Outbox {
     private final Runnable onOverflow;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition written = lock.newCondition();
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private long queuedChars;
     private int inFlight;
@@ -95,6 +98,30 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Waits, on a thread that may block (never an I/O thread), until at most {@code chars} are queued
+     * or in flight, the outbox is closed, or {@code within} has passed. For producers that can go at
+     * the client's pace, such as a replay; live chunks never wait.
+     */
+    public void awaitPendingAtMost(long chars, Duration within) {
+        long nanos = within.toNanos();
+        lock.lock();
+        try {
+            while (!closed && queuedChars > chars && nanos > 0) {
+                nanos = written.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most characters that may wait. */
+    public int capacity() {
+        return maxQueuedChars;
+    }
+
     /** Characters queued or in flight. */
     public long pendingChars() {
         lock.lock();
@@ -109,6 +136,7 @@ public final class Outbox {
         closed = true;
         queue.clear();
         queuedChars = 0;
+        written.signalAll();
     }
 
     private void drain() {
@@ -141,6 +169,7 @@ public final class Outbox {
             inFlight--;
             if (!closed) {
                 queuedChars -= size;
+                written.signalAll();
             }
             if (failure != null) {
                 closeLocked();

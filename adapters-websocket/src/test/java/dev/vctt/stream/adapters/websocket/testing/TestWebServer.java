@@ -44,20 +44,31 @@ public final class TestWebServer {
     private TestWebServer() {
     }
 
-    /** Builds and starts the server; it listens on {@link WebServer#port()} when this returns. */
+    /**
+     * Builds and starts the server; it listens on {@link WebServer#port()} when this returns. A client
+     * that leaves has its streams cancelled with no grace: these tests are about the adapter, and the
+     * grace is the application's (tested there and in {@code StreamResumeIT}).
+     */
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
                                   ActiveStreams active, AuthenticateClientUseCase authenticate, SessionStore sessions,
                                   MicrometerStreamMetrics metrics) {
+        return start(settings, limits, provider, active, authenticate, sessions, metrics,
+                ResumeSettings.DEFAULTS.withGrace(Duration.ZERO));
+    }
+
+    public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
+                                  ActiveStreams active, AuthenticateClientUseCase authenticate, SessionStore sessions,
+                                  MicrometerStreamMetrics metrics, ResumeSettings resume) {
         var chunkLog = new InMemoryChunkLog(Clock.systemUTC());
         var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
                 new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
                         new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
-                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active, chunkLog, ResumeSettings.DEFAULTS),
+                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active, chunkLog, resume),
                 new SequentialIds());
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
                 new StreamingUseCases(authenticate, start, new CancelStreamService(active),
-                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), ResumeSettings.DEFAULTS), streams),
+                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), resume), streams),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());
         server.start();
