@@ -135,7 +135,7 @@ public record AppConfig(
                 env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000),
                 new ResumeSettings(
                         Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
-                        ResumeSettings.DEFAULTS.linger(),
+                        env.millis("VCTT_RESUME_LINGER_MS", ResumeSettings.DEFAULTS.linger()),
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)));
