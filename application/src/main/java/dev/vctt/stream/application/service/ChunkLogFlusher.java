@@ -68,9 +68,11 @@ public final class ChunkLogFlusher {
             Instant now = clock.instant();
             if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {
                 lastPurge = now;
-                int dropped = chunkLog.forgetBefore(now.minus(settings.retention()).minus(settings.linger()));
+                // batches are dated when written, a stream's first ones before its end: keeping them
+                // twice the retention serves every stream shorter than one retention in full
+                int dropped = chunkLog.forgetBefore(now.minus(settings.retention().multipliedBy(2)));
                 if (dropped > 0) {
-                    log.info("dropped {} chunk batch(es) past the resume retention of {}", dropped, settings.retention());
+                    log.info("dropped {} chunk batch(es) older than twice the resume retention of {}", dropped, settings.retention());
                 }
             }
         } catch (RuntimeException e) {

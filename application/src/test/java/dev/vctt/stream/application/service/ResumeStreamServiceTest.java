@@ -420,6 +420,25 @@ class ResumeStreamServiceTest {
         assertThat(chunkLog.appends()).as("one hand-over per flush with news, never per chunk").isEqualTo(4);
     }
 
+    @Test
+    void the_flusher_hands_over_every_tick_and_drops_batches_twice_the_retention_old() {
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        call.delta("kept").complete(FinishReason.STOP);
+        flusher.start();
+        assertThat(scheduler.delays()).contains(Duration.ofSeconds(1));
+
+        clock.advance(Duration.ofHours(47));
+        scheduler.runAll();
+        assertThat(chunkLog.read(id, 0)).as("still inside twice the retention").hasSize(1);
+
+        clock.advance(Duration.ofHours(2));
+        scheduler.runAll();
+        assertThat(chunkLog.read(id, 0)).isEmpty();
+        assertThat(scheduler.delays()).as("the flusher goes on").contains(Duration.ofSeconds(1));
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
