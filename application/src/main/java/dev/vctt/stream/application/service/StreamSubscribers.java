@@ -49,7 +49,14 @@ final class StreamSubscribers implements StreamEvents {
 
     @Override
     public void chunk(StreamChunk event) {
-        each(events -> events.chunk(event));
+        // the chunk path: a plain loop, no lambda per chunk
+        for (Subscriber subscriber : subscribers) {
+            try {
+                subscriber.events().chunk(event);
+            } catch (RuntimeException e) {
+                log.error("a listener of client {} refused a chunk", subscriber.client(), e);
+            }
+        }
     }
 
     @Override

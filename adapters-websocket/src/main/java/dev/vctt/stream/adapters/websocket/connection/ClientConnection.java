@@ -128,7 +128,13 @@ public final class ClientConnection implements StreamEvents {
         try {
             return switch (useCases.resume().resume(new ResumeStreamCommand(id, caller, resume.sessionId(),
                     resume.fromIndex()), this)) {
-                case ResumeOutcome.Resumed resumed -> new CommandReceipt.Accepted(resumed.sessionId());
+                case ResumeOutcome.Resumed resumed -> {
+                    if (closed) {
+                        // the client left while the resume ran: its new subscription must not keep the stream alive
+                        useCases.cancel().clientGone(id);
+                    }
+                    yield new CommandReceipt.Accepted(resumed.sessionId());
+                }
                 case ResumeOutcome.Refused refused -> {
                     sendError(Optional.of(resume.sessionId().value()), refused.code(), refused.message(), Optional.empty());
                     yield new CommandReceipt.Refused(refused.code(), refused.message());
