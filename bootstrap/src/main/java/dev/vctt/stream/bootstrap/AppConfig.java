@@ -3,6 +3,7 @@ package dev.vctt.stream.bootstrap;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
+import dev.vctt.stream.application.service.ResumeSettings;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import java.net.URI;
@@ -45,7 +46,8 @@ public record AppConfig(
         Duration progressEvery,
         int writeBacklog,
         SocketIoSettings socketIo,
-        int demoTokensPerSecond) {
+        int demoTokensPerSecond,
+        ResumeSettings resume) {
 
     static final URI OPENAI_PUBLIC_URL = URI.create("https://api.openai.com/v1");
     static final URI ANTHROPIC_PUBLIC_URL = URI.create("https://api.anthropic.com/v1");
@@ -132,7 +134,13 @@ public record AppConfig(
                 env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000),
                 socketIo.withPing(env.millis("VCTT_SOCKETIO_PING_INTERVAL_MS", socketIo.pingInterval()),
                         env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout())),
-                env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000));
+                env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000),
+                new ResumeSettings(
+                        Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
+                        env.millis("VCTT_RESUME_LINGER_MS", ResumeSettings.DEFAULTS.linger()),
+                        env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
+                        env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
+                        env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)));
     }
 
     private static Optional<ExternalDatabase> database(Env env) {

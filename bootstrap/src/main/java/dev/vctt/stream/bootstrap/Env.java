@@ -53,6 +53,37 @@ final class Env {
         return Duration.ofMillis(ms);
     }
 
+    /** A span such as {@code 24h}, {@code 90m}, {@code 3600s} or ISO-8601 {@code PT24H}; positive. */
+    Duration duration(String name, Duration fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String text = value.get().strip().toLowerCase(Locale.ROOT);
+        try {
+            Duration parsed;
+            if (text.startsWith("pt") || text.startsWith("p")) {
+                parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
+            } else {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                parsed = switch (text.charAt(text.length() - 1)) {
+                    case 'd' -> Duration.ofDays(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 's' -> Duration.ofSeconds(amount);
+                    default -> throw new NumberFormatException();
+                };
+            }
+            if (!parsed.isPositive()) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (RuntimeException e) {
+            throw new ConfigException(name + " must be a positive duration such as 24h, 90m or 3600s, got '"
+                    + value.get() + "'");
+        }
+    }
+
     URI url(String name, String fallback) {
         String value = text(name, fallback);
         try {

@@ -11,6 +11,7 @@ import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
+import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
 import dev.vctt.stream.adapters.websocket.WebServer;
@@ -25,6 +26,7 @@ import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.BudgetSettings;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.ConnectClientService;
+import dev.vctt.stream.application.service.ChunkLogFlusher;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
@@ -32,6 +34,7 @@ import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
+import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.domain.request.RequestPolicy;
@@ -70,6 +73,7 @@ public final class ServerApp implements AutoCloseable {
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
+    private final ChunkLogFlusher chunkFlusher;
 
     private ServerApp(AppConfig config, InstantSource clock) {
         this.config = config;
@@ -77,6 +81,7 @@ public final class ServerApp implements AutoCloseable {
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
+        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
         new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
 
         var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
@@ -102,11 +107,13 @@ public final class ServerApp implements AutoCloseable {
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
-                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active),
+                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
+                        chunkLog, config.resume()),
                 new RandomIds(), liveKeys);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
+        chunkFlusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, config.resume());
         var authenticate = config.auth() == AppConfig.AuthMode.KEYS
                 ? AuthenticateClientService.withKeys(keys, liveKeys) : AuthenticateClientService.open();
 
@@ -115,7 +122,9 @@ public final class ServerApp implements AutoCloseable {
                         ServedDocument.fromClasspath("/docs/asyncapi.yaml", "application/yaml; charset=utf-8",
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
-                new StreamingUseCases(authenticate, start, cancels, streams, new ConnectClientService(active)),
+                new StreamingUseCases(authenticate, start, cancels,
+                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
+                        new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
@@ -132,6 +141,7 @@ public final class ServerApp implements AutoCloseable {
         try {
             app.progress.start();
             app.liveKeys.start();
+            app.chunkFlusher.start();
             app.web.start();
         } catch (RuntimeException e) {
             app.close();
@@ -152,6 +162,7 @@ public final class ServerApp implements AutoCloseable {
         awaitStreamsEnded();
         progress.stop();
         liveKeys.stop();
+        chunkFlusher.stop();
         while (!closeInReverse.isEmpty()) {
             try {
                 closeInReverse.pop().close();

@@ -66,6 +66,11 @@ class AppConfigTest {
             "VCTT_KEY_RECHECK_MS, 0, VCTT_KEY_RECHECK_MS must be a whole number from 1",
             "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
             "VCTT_SOCKETIO_PING_INTERVAL_MS, soon, VCTT_SOCKETIO_PING_INTERVAL_MS must be a whole number from 1",
+            "VCTT_RESUME_GRACE_MS, -1, VCTT_RESUME_GRACE_MS must be a whole number from 0",
+            "VCTT_RESUME_RETENTION, forever, VCTT_RESUME_RETENTION must be a positive duration such as 24h",
+            "VCTT_RESUME_RETENTION, 0h, VCTT_RESUME_RETENTION must be a positive duration",
+            "VCTT_CHUNK_LOG_FLUSH_MS, 0, VCTT_CHUNK_LOG_FLUSH_MS must be a whole number from 1",
+            "VCTT_CHUNK_LOG_FLUSH_CHUNKS, 0, VCTT_CHUNK_LOG_FLUSH_CHUNKS must be a whole number from 1",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))
@@ -166,6 +171,24 @@ class AppConfigTest {
         assertThat(config.demoTokensPerSecond()).isEqualTo(90);
         assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void the_resume_grace_retention_and_chunk_log_cadence_are_configurable() {
+        AppConfig config = AppConfig.fromEnv(Map.of("VCTT_RESUME_GRACE_MS", "0", "VCTT_RESUME_RETENTION", "90m",
+                "VCTT_CHUNK_LOG_FLUSH_MS", "250", "VCTT_CHUNK_LOG_FLUSH_CHUNKS", "64", "VCTT_RESUME_LINGER_MS", "500"));
+
+        assertThat(config.resume().grace()).isEqualTo(Duration.ZERO);
+        assertThat(config.resume().retention()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(config.resume().flushEvery()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.resume().flushChunks()).isEqualTo(64);
+        assertThat(config.resume().linger()).isEqualTo(Duration.ofMillis(500));
+        assertThat(AppConfig.fromEnv(Map.of("VCTT_RESUME_RETENTION", "PT36H")).resume().retention())
+                .isEqualTo(Duration.ofHours(36));
+        AppConfig defaults = AppConfig.fromEnv(Map.of());
+        assertThat(defaults.resume().grace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.resume().retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(defaults.resume().flushEvery()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @ParameterizedTest(name = "{0}={1}")

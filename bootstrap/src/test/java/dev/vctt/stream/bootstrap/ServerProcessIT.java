@@ -158,6 +158,61 @@ class ServerProcessIT {
         }
     }
 
+    @Test
+    void after_kill_9_and_a_restart_a_resume_gets_what_was_kept_then_interrupted_and_a_resync_past_it() throws Exception {
+        String dataDir = "target/process-data-resume-" + System.nanoTime();
+        try (var openai = SseReplayServer.start()) {
+            openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofMillis(400)));
+            Map<String, String> env = Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(), "VCTT_DATA_DIR", dataDir,
+                    "VCTT_CHUNK_LOG_FLUSH_MS", "50", "PORT", Integer.toString(ServerProcess.freePort()));
+            String sessionId;
+            List<String> held;
+            try (var server = ServerProcess.start(env)) {
+                server.awaitHealthy(START);
+                try (WsTestClient client = WsTestClient.connect(server.port)) {
+                    client.send("stream_request", Map.of("message", "What is the capital of France?"));
+                    sessionId = client.await("stream_start").path("sessionId").asText();
+                    client.await("stream_chunk", chunk -> chunk.path("index").asInt() == 2);
+                    server.kill();
+                    held = client.events("stream_chunk").stream().map(c -> c.path("chunk").asText()).toList();
+                }
+            }
+            try (var restarted = ServerProcess.start(env);
+                 WsTestClient resumer = awaitHealthyAndConnect(restarted);
+                 WsTestClient greedy = WsTestClient.connect(restarted.port)) {
+                // a client that holds the chunks it saw resumes after them
+                resumer.send("stream_resume", Map.of("sessionId", sessionId, "fromIndex", held.size()));
+                JsonNode end = resumer.await("stream_complete");
+                List<JsonNode> resyncs = resumer.events("stream_resync");
+                var text = new java.util.ArrayList<>(held);
+                if (!resyncs.isEmpty()) {
+                    assertThat(resyncs).singleElement().satisfies(r -> assertThat(r.path("text").asText()).isEmpty());
+                    text.subList(resyncs.getFirst().path("fromIndex").asInt(), text.size()).clear();
+                }
+                resumer.events("stream_chunk").forEach(c -> text.add(c.path("chunk").asText()));
+                assertThat(end.path("finishReason").asText()).isEqualTo("interrupted");
+                assertThat(String.join("", text)).as("what the client ends with is what the server kept")
+                        .isEqualTo(end.path("fullText").asText());
+                assertThat("The capital of France is Paris.").startsWith(end.path("fullText").asText());
+
+                // a client that claims the whole answer (seven chunks) is told the server kept less
+                greedy.send("stream_resume", Map.of("sessionId", sessionId, "fromIndex", 7));
+                JsonNode resync = greedy.await("stream_resync");
+                JsonNode greedyEnd = greedy.await("stream_complete");
+                assertThat(resync.path("fromIndex").asInt()).isLessThan(7);
+                assertThat(resync.path("text").asText()).isEmpty();
+                assertThat(greedyEnd.path("finishReason").asText()).isEqualTo("interrupted");
+                assertThat(greedyEnd.path("fullText").asText()).isEqualTo(end.path("fullText").asText());
+                assertThat(greedy.events("stream_chunk")).isEmpty();
+            }
+        }
+    }
+
+    private static WsTestClient awaitHealthyAndConnect(ServerProcess server) {
+        server.awaitHealthy(START);
+        return WsTestClient.connect(server.port);
+    }
+
     private static String get(int port, String path) throws Exception {
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),

@@ -111,10 +111,10 @@ class StreamEndToEndIT {
     }
 
     @Test
-    void a_client_that_disconnects_mid_stream_closes_the_upstream_connection_and_leaves_no_stream() {
+    void a_client_that_disconnects_mid_stream_asking_for_cancel_closes_the_upstream_connection_and_leaves_no_stream() {
         openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofMillis(200)));
         WsTestClient client = client();
-        client.send("stream_request", Map.of("message", QUESTION));
+        client.send("stream_request", Map.of("message", QUESTION, "onDisconnect", "cancel"));
         client.await("stream_chunk");
 
         client.abort();

@@ -2,6 +2,7 @@ package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.session.SessionId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,13 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The clients that are here and the streams running now, by session and by client, with the
- * per-client limit. Shared by the start, cancel, connect and count services.
+ * per-client limit; the clients that resumed them; and, for a short while, the streams that just
+ * ended (so a resume racing the end is served from memory). Shared by the start, cancel, connect,
+ * resume and count services.
  *
  * <p>A stream is registered only for a client that is here, and a client's leaving and a stream's
  * registration are atomic with respect to each other (both are one operation on the client's
- * entry): a stream registered before the client left is among those {@link #leave} returns to be
- * stopped, and one that comes after is refused. So no stream outlives its client because of when
- * the client's close arrived.
+ * entry): a stream registered before the client left is among those {@link #leave} returns, and one
+ * that comes after is refused. So no stream outlives its client's grace because of when the
+ * client's close arrived.
  */
 public final class ActiveStreams {
 
@@ -26,6 +29,8 @@ public final class ActiveStreams {
     private final Map<SessionId, StreamRun> bySession = new ConcurrentHashMap<>();
     /** Clients that are here, each with its running streams. */
     private final Map<ClientId, Map<SessionId, StreamRun>> byClient = new ConcurrentHashMap<>();
+    private final Map<ClientId, Map<SessionId, StreamRun>> resumedBy = new ConcurrentHashMap<>();
+    private final Map<SessionId, StreamRun> recentlyEnded = new ConcurrentHashMap<>();
 
     public ActiveStreams(int maxPerClient) {
         if (maxPerClient < 1) {
@@ -42,11 +47,6 @@ public final class ActiveStreams {
         byClient.putIfAbsent(client, new ConcurrentHashMap<>());
     }
 
-    /** The client is gone: it registers nothing more. Returns the streams it had, which still run until stopped. */
-    List<StreamRun> leave(ClientId client) {
-        Map<SessionId, StreamRun> runs = byClient.remove(client);
-        return runs == null ? List.of() : List.copyOf(runs.values());
-    }
 
     boolean isHere(ClientId client) {
         return byClient.containsKey(client);
@@ -68,16 +68,53 @@ public final class ActiveStreams {
         return admission[0];
     }
 
+    /** The run ended: it no longer counts, but a resume still finds it until {@link #forget}. */
+    void ended(StreamRun run) {
+        recentlyEnded.put(run.sessionId(), run);
+        remove(run);
+    }
+
+    /** The run never started. */
     void remove(StreamRun run) {
         bySession.remove(run.sessionId(), run);
         byClient.computeIfPresent(run.client(), (client, runs) -> {
             runs.remove(run.sessionId(), run);
             return runs;
         });
+        resumedBy.values().forEach(runs -> runs.remove(run.sessionId()));
     }
 
+    /** An ended run leaves memory; a resume now reads the store. */
+    void forget(StreamRun run) {
+        recentlyEnded.remove(run.sessionId(), run);
+    }
+
+    /** A stream the client started or resumed. */
     Optional<StreamRun> find(ClientId client, SessionId sessionId) {
-        return Optional.ofNullable(bySession.get(sessionId)).filter(run -> run.client().equals(client));
+        return Optional.ofNullable(bySession.get(sessionId)).filter(run -> run.isWatchedBy(client));
+    }
+
+    /** A running or just-ended stream, whoever it belongs to (the caller checks). */
+    Optional<StreamRun> findForResume(SessionId sessionId) {
+        return Optional.ofNullable(bySession.get(sessionId)).or(() -> Optional.ofNullable(recentlyEnded.get(sessionId)));
+    }
+
+    void resumed(ClientId client, StreamRun run) {
+        resumedBy.computeIfAbsent(client, c -> new ConcurrentHashMap<>()).put(run.sessionId(), run);
+    }
+
+    /**
+     * The client is gone: it registers nothing more, and is forgotten as a resumer. Returns the runs
+     * it started or resumed, which still run until the caller decides their fate.
+     */
+    List<StreamRun> leave(ClientId client) {
+        Map<SessionId, StreamRun> started = byClient.remove(client);
+        var runs = new ArrayList<StreamRun>(started == null ? List.of() : started.values());
+        Map<SessionId, StreamRun> resumed = resumedBy.remove(client);
+        if (resumed != null) {
+            runs.addAll(resumed.values());
+        }
+        return runs;
     }
 
     List<StreamRun> all() {

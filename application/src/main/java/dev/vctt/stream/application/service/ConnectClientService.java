@@ -4,8 +4,9 @@ import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.application.port.in.ConnectClientUseCase;
 
 /**
- * Keeps the register of clients that are here, which a stream must belong to. A stream a gone
- * client had is cancelled at once: this is where a grace period for resuming would begin instead.
+ * Keeps the register of clients that are here, which a stream must belong to. The streams a gone
+ * client started or resumed go on for the resume grace, unless they asked to be cancelled on
+ * disconnect ({@link StreamRun#clientGone}).
  */
 public final class ConnectClientService implements ConnectClientUseCase {
 
@@ -22,6 +23,6 @@ public final class ConnectClientService implements ConnectClientUseCase {
 
     @Override
     public void disconnect(ClientId client) {
-        active.leave(client).forEach(StreamRun::cancel);
+        active.leave(client).forEach(run -> run.clientGone(client));
     }
 }

@@ -124,7 +124,7 @@ public final class StartStreamService implements StartStreamUseCase {
             ceiling = Optional.of(worstCase);
         }
 
-        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(),
+        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(), request.onDisconnect(),
                 Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
         switch (active.tryAdd(run)) {
             case ADDED -> {

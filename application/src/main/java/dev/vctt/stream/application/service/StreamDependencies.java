@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.out.ChunkLog;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.Scheduler;
 import dev.vctt.stream.application.port.out.SessionJournal;
@@ -15,11 +16,13 @@ import java.util.Objects;
 
 /**
  * What every running stream needs from the server: providers, prices, the tokenizer, the fallback
- * rule, the stores, metrics, a scheduler, time, and the registry of running streams.
+ * rule, the stores, metrics, a scheduler, time, the registry of running streams, the chunk log and
+ * how long streams outlive their connections.
  */
 public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
                                  FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
-                                 StreamMetrics metrics, InstantSource clock, ActiveStreams active) {
+                                 StreamMetrics metrics, InstantSource clock, ActiveStreams active,
+                                 ChunkLog chunkLog, ResumeSettings resume) {
 
     public StreamDependencies {
         providers = Map.copyOf(providers);
@@ -32,5 +35,7 @@ public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTa
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(active, "active");
+        Objects.requireNonNull(chunkLog, "chunkLog");
+        Objects.requireNonNull(resume, "resume");
     }
 }

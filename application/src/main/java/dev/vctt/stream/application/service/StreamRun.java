@@ -6,6 +6,7 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.out.ChunkBatch;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LedgerEntry;
@@ -21,17 +22,20 @@ import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
+import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.Continuation;
+import dev.vctt.stream.domain.request.DisconnectPolicy;
 import dev.vctt.stream.domain.routing.AttemptFailure;
 import dev.vctt.stream.domain.routing.FailureKind;
 import dev.vctt.stream.domain.routing.FallbackChain;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.NextStep;
+import dev.vctt.stream.domain.session.Answer;
 import dev.vctt.stream.domain.session.Attempt;
 import dev.vctt.stream.domain.session.AttemptEnd;
 import dev.vctt.stream.domain.session.AttemptResult;
@@ -41,7 +45,9 @@ import dev.vctt.stream.domain.session.Ended;
 import dev.vctt.stream.domain.session.Failed;
 import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.Live;
+import dev.vctt.stream.domain.session.ProviderEnd;
 import dev.vctt.stream.domain.session.SessionId;
+import dev.vctt.stream.domain.session.SessionTransition;
 import dev.vctt.stream.domain.session.Streaming;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,58 +57,78 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running stream: it drives the session through its states as providers report, follows the
- * {@link dev.vctt.stream.domain.routing.FallbackRule} when a model fails, and tells the client.
+ * {@link dev.vctt.stream.domain.routing.FallbackRule} when a model fails, and tells everyone
+ * listening. Its {@link Answer} is the stream's indexed log: resumers read it, and the chunk log
+ * flusher hands what is new of it to the store.
  *
  * <p>Provider callbacks arrive one at a time per attempt; they are also serialised on this object,
- * and tagged with their attempt, so a late callback of a superseded attempt is ignored.
+ * and tagged with their attempt, so a late callback of a superseded attempt is ignored. Subscribing,
+ * reading the log and delivering a chunk all hold that lock, which is what makes a resume gapless.
  * {@link #cancel()} takes the lock only while the stream waits to ask a model again.
  */
 final class StreamRun {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRun.class);
 
+    /** What a resume gets from a running (or just ended) stream. */
+    sealed interface Replay {
+        /** The client asked for chunks past the head of the log. */
+        record BeyondHead(int head) implements Replay {
+        }
+
+        /** Send {@code chunks}, then let {@code tail} go live (it ends with the terminal event). */
+        record From(List<StreamChunk> chunks, LiveTail tail) implements Replay {
+        }
+    }
+
     private final ClientId client;
     private final Caller caller;
     private final LocalDate day;
     private final Optional<Usd> budgetCeiling;
     private final Optional<String> requestId;
-    private final StreamEvents events;
+    private final DisconnectPolicy onDisconnect;
     private final FallbackChain chain;
     private final List<ChatTurn> conversation;
     private final CompletionRequest request;
     private final StreamDependencies deps;
+    private final StreamSubscribers subscribers = new StreamSubscribers();
 
-    private final StringBuilder text = new StringBuilder();
+    private final Answer answer = new Answer();
     private final List<AttemptFailure> failures = new ArrayList<>();
     private Live live;
     private int attemptNumber;
-    private boolean ended;
+    private Ended ended;
+    private Consumer<StreamEvents> terminal;
     private boolean budgetCut;
     private Instant lastChunkAt;
+    private int flushedUpTo;
+    private int orphanings;
 
     private volatile StreamHandle handle;
     private volatile boolean cancelRequested;
     private volatile boolean waitingToRetry;
 
-    StreamRun(ClientId client, Caller caller, Optional<Usd> budgetCeiling, Optional<String> requestId, Live pending,
-              FallbackChain chain, CompletionRequest request, StreamEvents events, StreamDependencies deps) {
+    StreamRun(ClientId client, Caller caller, Optional<Usd> budgetCeiling, Optional<String> requestId,
+              DisconnectPolicy onDisconnect, Live pending, FallbackChain chain, CompletionRequest request,
+              StreamEvents events, StreamDependencies deps) {
         this.client = client;
         this.caller = caller;
         this.day = LocalDate.ofInstant(pending.startedAt(), ZoneOffset.UTC);
         this.budgetCeiling = budgetCeiling;
         this.requestId = requestId;
+        this.onDisconnect = onDisconnect;
         this.live = pending;
         this.chain = chain;
         this.conversation = request.conversation();
         this.request = request;
-        this.events = events;
         this.deps = deps;
+        subscribers.add(client, events);
     }
 
     ClientId client() {
@@ -113,11 +139,21 @@ final class StreamRun {
         return live.id();
     }
 
+    /** Whether a resume by this caller may see the stream: the same API key, or no keys at all. */
+    boolean belongsTo(Caller other) {
+        return caller.apiKey().equals(other.apiKey());
+    }
+
+    /** Whether the client started or resumed this stream (and so may cancel it). */
+    boolean isWatchedBy(ClientId other) {
+        return client.equals(other) || subscribers.includes(other);
+    }
+
     synchronized void begin() {
         launch(request);
     }
 
-    /** Stops the stream; the provider ends it as cancelled and the client is told. */
+    /** Stops the stream; the provider ends it as cancelled and the listeners are told. */
     void cancel() {
         cancelRequested = true;
         StreamHandle current = handle;
@@ -126,12 +162,65 @@ final class StreamRun {
         }
         if (waitingToRetry) {
             synchronized (this) {
-                if (waitingToRetry && !ended) {
+                if (waitingToRetry && ended == null) {
                     waitingToRetry = false;
                     finish(live.cancel(deps.clock().instant()), Optional.empty());
                 }
             }
         }
+    }
+
+    /**
+     * A client's connection is gone: it hears nothing more of this stream. The stream's own client
+     * with {@code onDisconnect: cancel} stops it at once; otherwise, once nobody is listening, it runs
+     * on for the grace and is cancelled then unless a resume subscribed meanwhile.
+     */
+    synchronized void clientGone(ClientId gone) {
+        subscribers.removeAllOf(gone);
+        if (ended != null) {
+            return;
+        }
+        if (gone.equals(client) && onDisconnect == DisconnectPolicy.CANCEL) {
+            cancel();
+        } else if (subscribers.isEmpty()) {
+            int orphaning = ++orphanings;
+            deps.scheduler().schedule(deps.resume().grace(), () -> cancelIfStillOrphaned(orphaning));
+        }
+    }
+
+    private synchronized void cancelIfStillOrphaned(int orphaning) {
+        if (ended == null && orphaning == orphanings && subscribers.isEmpty()) {
+            log.info("stream {}: nobody resumed it within {}; cancelling", live.id(), deps.resume().grace());
+            cancel();
+        }
+    }
+
+    /**
+     * Subscribes a resumer and reads the log from {@code fromIndex} in one step under the stream's
+     * lock, so every chunk is either in the replay or reaches the tail. A stream that has ended hands
+     * over its replay and terminal event instead.
+     */
+    synchronized Replay resume(ClientId resumer, int fromIndex, StreamEvents events) {
+        if (fromIndex > answer.chunks()) {
+            return new Replay.BeyondHead(answer.chunks());
+        }
+        Instant now = deps.clock().instant();
+        TokenCount tokens = ended != null ? ended.metering().usage().output()
+                : live instanceof Streaming streaming ? streaming.tokensUsed() : TokenCount.ZERO;
+        Usd cost = ended != null ? ended.metering().cost()
+                : live instanceof Streaming streaming ? streaming.estimatedCost() : live.attempt().estimatedCost();
+        var chunks = new ArrayList<StreamChunk>(answer.chunks() - fromIndex);
+        for (int i = fromIndex; i < answer.chunks(); i++) {
+            chunks.add(new StreamChunk(live.id(), i, answer.chunk(i), answer.modelOf(i), tokens, cost, now));
+        }
+        var tail = new LiveTail(events, answer.chunks() - 1);
+        if (ended != null) {
+            terminal.accept(tail);
+        } else {
+            subscribers.add(resumer, tail);
+            orphanings++;
+        }
+        return new Replay.From(chunks, tail);
     }
 
     private void launch(CompletionRequest attemptRequest) {
@@ -154,33 +243,51 @@ final class StreamRun {
     }
 
     private synchronized void onDelta(int attempt, TextDelta delta) {
-        if (ended || cancelRequested || attempt != attemptNumber) {
+        if (ended != null || cancelRequested || attempt != attemptNumber) {
             return;
         }
         Instant now = deps.clock().instant();
-        Streaming streaming = live.append(delta.text(),
-                deps.tokenizer().count(live.attempt().route().model(), delta.text()), now);
+        ModelId model = live.attempt().route().model();
+        Streaming streaming = live.append(delta.text(), deps.tokenizer().count(model, delta.text()), now);
         live = streaming;
-        text.append(delta.text());
-        ModelId model = streaming.attempt().route().model();
+        int index = answer.append(delta.text(), model);
         if (lastChunkAt == null) {
             deps.metrics().firstToken(streaming.role(), model, Duration.between(streaming.startedAt(), now));
         }
         deps.metrics().chunk(model, lastChunkAt == null ? Duration.ZERO : Duration.between(lastChunkAt, now));
         lastChunkAt = now;
         Usd cost = streaming.estimatedCost();
-        events.chunk(new StreamChunk(streaming.id(), streaming.lastIndex(), delta.text(),
-                streaming.attempt().route().model(), streaming.tokensUsed(), cost, now));
-        if (budgetCeiling.isPresent() && cost.compareTo(budgetCeiling.get()) >= 0) {
-            log.info("stream {} reached its budget of {}; cutting it", streaming.id(), budgetCeiling.get());
+        subscribers.chunk(new StreamChunk(streaming.id(), index, delta.text(), model, streaming.tokensUsed(), cost, now));
+        if (answer.chunks() - flushedUpTo >= deps.resume().flushChunks()) {
+            unflushed().ifPresent(batch -> deps.chunkLog().append(List.of(batch)));
+        }
+        if (BudgetPolicy.ceilingReached(cost, budgetCeiling)) {
+            log.info("stream {} reached its budget of {}; cutting it", streaming.id(), budgetCeiling.orElseThrow());
             budgetCut = true;
             cancel();
         }
     }
 
+    /** The chunks not yet handed to the chunk log, as one batch; they count as handed over. */
+    synchronized Optional<ChunkBatch> unflushed() {
+        int head = answer.chunks();
+        if (flushedUpTo == head) {
+            return Optional.empty();
+        }
+        var texts = new ArrayList<String>(head - flushedUpTo);
+        var models = new ArrayList<ModelId>(head - flushedUpTo);
+        for (int i = flushedUpTo; i < head; i++) {
+            texts.add(answer.chunk(i));
+            models.add(answer.modelOf(i));
+        }
+        var batch = new ChunkBatch(live.id(), flushedUpTo, texts, models);
+        flushedUpTo = head;
+        return Optional.of(batch);
+    }
+
     /** Where the stream stands, for the periodic progress record. */
     synchronized Optional<SessionProgress> snapshot(Instant now) {
-        if (ended) {
+        if (ended != null) {
             return Optional.empty();
         }
         Optional<Instant> firstToken = live instanceof Streaming streaming ? Optional.of(streaming.firstTokenAt())
@@ -188,30 +295,31 @@ final class StreamRun {
         TokenCount output = live instanceof Streaming streaming ? streaming.tokensUsed() : TokenCount.ZERO;
         Usd cost = live instanceof Streaming streaming ? streaming.estimatedCost() : live.attempt().estimatedCost();
         return Optional.of(new SessionProgress(live.id(), live.attempt().route(), attemptNumber, live.chunks(),
-                text.toString(), live.attempt().inputEstimate(), output, cost, firstToken, now));
+                answer.text(), live.attempt().inputEstimate(), output, cost, firstToken, now));
     }
 
     private synchronized void onUsage(int attempt, ReportedUsage usage) {
-        if (ended || attempt != attemptNumber) {
+        if (ended != null || attempt != attemptNumber) {
             return;
         }
         live = live.report(usage);
     }
 
     private synchronized void onEnd(int attempt, StreamOutcome outcome) {
-        if (ended || attempt != attemptNumber) {
+        if (ended != null || attempt != attemptNumber) {
             return;
         }
         Instant now = deps.clock().instant();
-        switch (outcome) {
-            case StreamOutcome.Completed completed -> finish(live.complete(completed.reason(), now), Optional.empty());
-            case StreamOutcome.Cancelled cancelled when budgetCut ->
-                    finish(live.complete(FinishReason.BUDGET, now), Optional.empty());
-            case StreamOutcome.Failed failed when budgetCut ->
-                    finish(live.complete(FinishReason.BUDGET, now), Optional.empty());
-            case StreamOutcome.Cancelled cancelled -> finish(live.cancel(now), Optional.empty());
-            case StreamOutcome.Failed failed when cancelRequested -> finish(live.cancel(now), Optional.empty());
-            case StreamOutcome.Failed failed -> fallBackOrFail(failed.failure(), now);
+        ProviderEnd end = switch (outcome) {
+            case StreamOutcome.Completed completed -> new ProviderEnd.Finished(completed.reason());
+            case StreamOutcome.Cancelled cancelled -> new ProviderEnd.Stopped();
+            case StreamOutcome.Failed failed -> new ProviderEnd.Broke(failed.failure().kind());
+        };
+        switch (SessionTransition.after(end, budgetCut, cancelRequested)) {
+            case SessionTransition.Complete complete -> finish(live.complete(complete.reason(), now), Optional.empty());
+            case SessionTransition.Cancel cancel -> finish(live.cancel(now), Optional.empty());
+            case SessionTransition.FallBackOrFail fallBack ->
+                    fallBackOrFail(((StreamOutcome.Failed) outcome).failure(), now);
         }
     }
 
@@ -223,16 +331,16 @@ final class StreamRun {
         switch (deps.fallback().next(chain, failures)) {
             case NextStep.GiveUp giveUp -> {
                 Failed failed = live.fail(failure.kind(), reason, now);
-                boolean exhausted = giveUp.reason() == NextStep.GiveUpReason.CHAIN_EXHAUSTED && failed.attempts().size() > 1;
-                finish(failed, Optional.of(exhausted ? ErrorCode.ALL_PROVIDERS_FAILED : ErrorCodes.forFailure(failure.kind())));
+                finish(failed, Optional.of(giveUp.everyModelFailed(failed.attempts().size())
+                        ? ErrorCode.ALL_PROVIDERS_FAILED : ErrorCodes.forFailure(failure.kind())));
             }
             case NextStep.TryModel next -> {
-                List<ChatTurn> turns = Continuation.of(conversation, text.toString());
+                List<ChatTurn> turns = Continuation.of(conversation, answer.text());
                 Attempt attempt = Attempt.start(next.route(), deps.prices().priceOf(next.route().model()),
                         PromptTokens.estimate(deps.tokenizer(), next.route().model(), turns));
                 live = live.fallBackTo(attempt, new AttemptEnd.Failed(failure.kind(), reason));
                 log.info("stream {}: {} failed ({}), falling back to {}", live.id(), from.model(), reason, next.route().model());
-                events.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
+                subscribers.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
                 deps.metrics().fellBack(from.model(), next.route().model(), failure.kind());
                 CompletionRequest retry = new CompletionRequest(next.route().model(), turns, request.temperature(),
                         request.maxOutputTokens());
@@ -248,7 +356,7 @@ final class StreamRun {
     }
 
     private synchronized void retryAfterWait(int expectedAttempt, CompletionRequest retry) {
-        if (ended || !waitingToRetry || attemptNumber != expectedAttempt) {
+        if (ended != null || !waitingToRetry || attemptNumber != expectedAttempt) {
             return;
         }
         waitingToRetry = false;
@@ -256,27 +364,39 @@ final class StreamRun {
     }
 
     private void finish(Ended result, Optional<ErrorCode> errorCode) {
-        ended = true;
-        deps.active().remove(this);
-        String answer = text.toString();
+        ended = result;
+        deps.active().ended(this);
+        deps.scheduler().schedule(deps.resume().linger(), () -> deps.active().forget(this));
+        String text = answer.text();
         Optional<StreamFailed> failure = switch (result) {
             case Failed failed -> Optional.of(new StreamFailed(Optional.of(failed.id()),
-                    errorCode.orElse(ErrorCodes.forFailure(failed.kind())), describe(failed), failed.attempts(),
+                    errorCode.orElse(ErrorCodes.forFailure(failed.kind())), failed.describe(), failed.attempts(),
                     requestId, failed.endedAt()));
             case Completed completed -> Optional.empty();
             case Cancelled cancelled -> Optional.empty();
         };
-        record(result, answer, failure);
+        unflushed().ifPresent(batch -> deps.chunkLog().append(List.of(batch)));
+        record(result, text, failure);
         deps.metrics().ended(result.role(), result.lastRoute().model(), switch (result) {
             case Completed completed -> StreamMetrics.Outcome.COMPLETED;
             case Cancelled cancelled -> StreamMetrics.Outcome.CANCELLED;
             case Failed failed -> StreamMetrics.Outcome.FAILED;
         }, result.metering().usage(), result.metering().cost());
-        switch (result) {
-            case Completed completed -> events.completed(completion(completed, completed.finishReason()));
-            case Cancelled cancelled -> events.completed(completion(cancelled, FinishReason.CANCELLED));
-            case Failed failed -> events.failed(failure.orElseThrow());
-        }
+        terminal = switch (result) {
+            case Completed completed -> {
+                StreamCompleted event = completion(completed, completed.finishReason(), text);
+                yield events -> events.completed(event);
+            }
+            case Cancelled cancelled -> {
+                StreamCompleted event = completion(cancelled, FinishReason.CANCELLED, text);
+                yield events -> events.completed(event);
+            }
+            case Failed failed -> {
+                StreamFailed event = failure.orElseThrow();
+                yield events -> events.failed(event);
+            }
+        };
+        terminal.accept(subscribers);
         log.info("stream {} ended: {} model={} attempts={} chunks={} tokens={}/{} cost={} ({})", result.id(),
                 result.getClass().getSimpleName().toLowerCase(Locale.ROOT), result.lastRoute().model(),
                 result.attempts().size(), result.chunks(), result.metering().usage().input().value(),
@@ -287,7 +407,7 @@ final class StreamRun {
      * Bills every attempt and stores the session. Both stores write in the background; should either
      * refuse anyway, the client still gets its answer and the fault is logged loudly.
      */
-    private void record(Ended result, String answer, Optional<StreamFailed> failure) {
+    private void record(Ended result, String text, Optional<StreamFailed> failure) {
         var entries = new ArrayList<LedgerEntry>(result.attempts().size());
         for (int i = 0; i < result.attempts().size(); i++) {
             AttemptResult attempt = result.attempts().get(i);
@@ -299,32 +419,15 @@ final class StreamRun {
             log.error("could not bill stream {} ({}): {}", result.id(), result.metering().cost(), e.getMessage());
         }
         try {
-            deps.sessions().closed(new SessionClosed(result, answer, failure.map(StreamFailed::code),
+            deps.sessions().closed(new SessionClosed(result, text, failure.map(StreamFailed::code),
                     failure.map(StreamFailed::message)));
         } catch (StoreUnavailable e) {
             log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
         }
     }
 
-    /** One line naming every model tried and what it answered. */
-    private static String describe(Failed failed) {
-        if (failed.attempts().size() == 1) {
-            return failed.lastRoute().model() + ": " + failed.detail();
-        }
-        return "every model failed: " + failed.attempts().stream().map(StreamRun::describe).collect(Collectors.joining("; "));
-    }
-
-    private static String describe(AttemptResult attempt) {
-        String how = switch (attempt.end()) {
-            case AttemptEnd.Failed failed -> failed.detail();
-            case AttemptEnd.Finished finished -> "finished (" + finished.reason().wireName() + ")";
-            case AttemptEnd.Cancelled cancelled -> "cancelled";
-        };
-        return attempt.route().model() + ": " + how;
-    }
-
-    private StreamCompleted completion(Ended ended, FinishReason reason) {
-        return new StreamCompleted(ended.id(), text.toString(), ended.metering().usage(), ended.metering().cost(),
+    private StreamCompleted completion(Ended ended, FinishReason reason, String text) {
+        return new StreamCompleted(ended.id(), text, ended.metering().usage(), ended.metering().cost(),
                 ended.metering().source(), ended.latency(), ended.timeToFirstToken(), ended.lastRoute().model(),
                 reason, ended.fellBack(), ended.attempts(), requestId, ended.endedAt());
     }

@@ -5,6 +5,7 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ public final class RecordingStreamEvents implements StreamEvents {
 
     @Override
     public synchronized void fellBack(StreamFellBack event) {
+        record(event);
+    }
+
+    @Override
+    public synchronized void resynced(StreamResync event) {
         record(event);
     }
 

@@ -18,6 +18,14 @@ public final class BudgetPolicy {
         return new BudgetDecision.Refused(scope, needed, left.isNegative() ? Usd.ZERO : left);
     }
 
+    /**
+     * A running stream is cut once what it has cost so far reaches the worst case reserved for it
+     * (its ceiling), so that it cannot spend more than the budget let it start with.
+     */
+    public static boolean ceilingReached(Usd costSoFar, java.util.Optional<Usd> ceiling) {
+        return ceiling.isPresent() && costSoFar.compareTo(ceiling.get()) >= 0;
+    }
+
     /** The most a call can cost: its estimated input and every output token it may write. */
     public static Usd worstCase(Price price, TokenCount inputEstimate, TokenCount maxOutput) {
         return price.costOf(inputEstimate, maxOutput);

@@ -70,11 +70,21 @@ public final class RequestPolicy {
             }
         }
 
+        DisconnectPolicy onDisconnect = DisconnectPolicy.CONTINUE;
+        if (draft.onDisconnect().isPresent()) {
+            Optional<DisconnectPolicy> named = DisconnectPolicy.fromWireName(draft.onDisconnect().get());
+            if (named.isEmpty()) {
+                violations.add(new Violation("onDisconnect", "must be continue or cancel"));
+            } else {
+                onDisconnect = named.get();
+            }
+        }
+
         if (!violations.isEmpty()) {
             return new RequestCheck.Invalid(violations);
         }
         return new RequestCheck.Valid(new StreamRequest(message, systemPrompt, new Temperature(temperature), role,
-                draft.enableTools().orElse(true), history, maxTokens));
+                draft.enableTools().orElse(true), history, maxTokens, onDisconnect));
     }
 
     private List<ChatTurn> checkHistory(List<HistoryEntryDraft> entries, List<Violation> violations) {

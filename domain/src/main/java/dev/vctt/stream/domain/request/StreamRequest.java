@@ -15,7 +15,14 @@ public record StreamRequest(
         AgentRole role,
         boolean toolsEnabled,
         List<ChatTurn> history,
-        OptionalInt maxTokens) {
+        OptionalInt maxTokens,
+        DisconnectPolicy onDisconnect) {
+
+    /** A request that keeps its stream running for a resume when its client drops. */
+    public StreamRequest(String message, Optional<String> systemPrompt, Temperature temperature, AgentRole role,
+                         boolean toolsEnabled, List<ChatTurn> history, OptionalInt maxTokens) {
+        this(message, systemPrompt, temperature, role, toolsEnabled, history, maxTokens, DisconnectPolicy.CONTINUE);
+    }
 
     public StreamRequest {
         Objects.requireNonNull(message, "message");
@@ -23,6 +30,7 @@ public record StreamRequest(
         Objects.requireNonNull(temperature, "temperature");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(maxTokens, "maxTokens");
+        Objects.requireNonNull(onDisconnect, "onDisconnect");
         history = List.copyOf(history);
         if (message.isBlank()) {
             throw new IllegalArgumentException("message must not be blank");

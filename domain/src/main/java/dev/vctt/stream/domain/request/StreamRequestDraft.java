@@ -17,7 +17,15 @@ public record StreamRequestDraft(
         Optional<String> agentRole,
         Optional<Boolean> enableTools,
         Optional<List<HistoryEntryDraft>> history,
-        OptionalLong maxTokens) {
+        OptionalLong maxTokens,
+        Optional<String> onDisconnect) {
+
+    /** A draft from a client that does not say what to do when it disconnects. */
+    public StreamRequestDraft(Optional<String> message, Optional<String> systemPrompt, OptionalDouble temperature,
+                              Optional<String> agentRole, Optional<Boolean> enableTools,
+                              Optional<List<HistoryEntryDraft>> history, OptionalLong maxTokens) {
+        this(message, systemPrompt, temperature, agentRole, enableTools, history, maxTokens, Optional.empty());
+    }
 
     public StreamRequestDraft {
         Objects.requireNonNull(message, "message");
@@ -26,6 +34,7 @@ public record StreamRequestDraft(
         Objects.requireNonNull(agentRole, "agentRole");
         Objects.requireNonNull(enableTools, "enableTools");
         Objects.requireNonNull(maxTokens, "maxTokens");
+        Objects.requireNonNull(onDisconnect, "onDisconnect");
         history = history.map(List::copyOf);
     }
 
@@ -36,22 +45,27 @@ public record StreamRequestDraft(
     }
 
     public StreamRequestDraft withAgentRole(String role) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, Optional.of(role), enableTools, history, maxTokens);
+        return new StreamRequestDraft(message, systemPrompt, temperature, Optional.of(role), enableTools, history, maxTokens, onDisconnect);
     }
 
     public StreamRequestDraft withTemperature(double value) {
-        return new StreamRequestDraft(message, systemPrompt, OptionalDouble.of(value), agentRole, enableTools, history, maxTokens);
+        return new StreamRequestDraft(message, systemPrompt, OptionalDouble.of(value), agentRole, enableTools, history, maxTokens, onDisconnect);
     }
 
     public StreamRequestDraft withSystemPrompt(String prompt) {
-        return new StreamRequestDraft(message, Optional.of(prompt), temperature, agentRole, enableTools, history, maxTokens);
+        return new StreamRequestDraft(message, Optional.of(prompt), temperature, agentRole, enableTools, history, maxTokens, onDisconnect);
     }
 
     public StreamRequestDraft withHistory(List<HistoryEntryDraft> entries) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, Optional.of(entries), maxTokens);
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, Optional.of(entries), maxTokens, onDisconnect);
     }
 
     public StreamRequestDraft withMaxTokens(long value) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, OptionalLong.of(value));
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, OptionalLong.of(value), onDisconnect);
+    }
+
+    public StreamRequestDraft withOnDisconnect(String policy) {
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, maxTokens,
+                Optional.of(policy));
     }
 }

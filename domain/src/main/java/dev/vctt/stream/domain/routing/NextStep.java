@@ -22,6 +22,11 @@ public sealed interface NextStep {
         public GiveUp {
             Objects.requireNonNull(reason, "reason");
         }
+
+        /** Several models were asked and none could answer (rather than one failure not worth retrying). */
+        public boolean everyModelFailed(int attempts) {
+            return reason == GiveUpReason.CHAIN_EXHAUSTED && attempts > 1;
+        }
     }
 
     /** Why the rule gave up. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The stream ended with an error: the kind and detail of the failure that ended it. */
 public record Failed(SessionId id, AgentRole role, Instant startedAt, Optional<Instant> firstTokenAt,
@@ -24,5 +25,22 @@ public record Failed(SessionId id, AgentRole role, Instant startedAt, Optional<I
         if (attempts.isEmpty()) {
             throw new IllegalArgumentException("a failed session made at least one attempt");
         }
+    }
+
+    /** One line naming every model tried and what it answered. */
+    public String describe() {
+        if (attempts.size() == 1) {
+            return lastRoute().model() + ": " + detail;
+        }
+        return "every model failed: " + attempts.stream().map(Failed::describe).collect(Collectors.joining("; "));
+    }
+
+    private static String describe(AttemptResult attempt) {
+        String how = switch (attempt.end()) {
+            case AttemptEnd.Failed failed -> failed.detail();
+            case AttemptEnd.Finished finished -> "finished (" + finished.reason().wireName() + ")";
+            case AttemptEnd.Cancelled cancelled -> "cancelled";
+        };
+        return attempt.route().model() + ": " + how;
     }
 }

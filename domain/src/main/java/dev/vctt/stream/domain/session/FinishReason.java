@@ -15,7 +15,9 @@ public enum FinishReason {
     /** The client cancelled the stream or went away. */
     CANCELLED,
     /** The stream was cut because its cost reached the remaining budget. */
-    BUDGET;
+    BUDGET,
+    /** The server stopped (a crash) before the answer ended; what it had kept is the answer. */
+    INTERRUPTED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

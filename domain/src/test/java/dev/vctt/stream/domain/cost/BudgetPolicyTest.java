@@ -36,4 +36,15 @@ class BudgetPolicyTest {
         assertThat(BudgetPolicy.worstCase(Price.perMillion("2.50", "10.00"), TokenCount.of(100), TokenCount.of(4096)))
                 .isEqualTo(Usd.of("0.041210"));
     }
+
+    @ParameterizedTest
+    @CsvSource({"0.99, 1.00, false", "1.00, 1.00, true", "1.01, 1.00, true"})
+    void a_stream_is_cut_once_its_cost_reaches_its_ceiling(String cost, String ceiling, boolean cut) {
+        assertThat(BudgetPolicy.ceilingReached(Usd.of(cost), java.util.Optional.of(Usd.of(ceiling)))).isEqualTo(cut);
+    }
+
+    @Test
+    void a_stream_without_a_ceiling_is_never_cut() {
+        assertThat(BudgetPolicy.ceilingReached(Usd.of("1000000"), java.util.Optional.empty())).isFalse();
+    }
 }

@@ -45,7 +45,8 @@ class RequestPolicyTest {
                 broken("history content absent", d -> d.withHistory(List.of(turn("user", null))), "history[0].content",
                         "is required"),
                 broken("max tokens zero", d -> d.withMaxTokens(0), "maxTokens", "must be between 1 and 1000"),
-                broken("max tokens above the limit", d -> d.withMaxTokens(1001), "maxTokens", "must be between 1 and 1000"));
+                broken("max tokens above the limit", d -> d.withMaxTokens(1001), "maxTokens", "must be between 1 and 1000"),
+                broken("onDisconnect unknown", d -> d.withOnDisconnect("pause"), "onDisconnect", "must be continue or cancel"));
     }
 
     private static Arguments broken(String name, UnaryOperator<StreamRequestDraft> change, String field, String problem) {
@@ -86,7 +87,10 @@ class RequestPolicyTest {
         assertThat(request.history()).isEmpty();
         assertThat(request.maxTokens()).isEmpty();
         assertThat(request.systemPrompt()).isEmpty();
+        assertThat(request.onDisconnect()).isEqualTo(DisconnectPolicy.CONTINUE);
         assertThat(request.conversation()).containsExactly(new ChatTurn(ChatRole.USER, "Hi"));
+        assertThat(((RequestCheck.Valid) policy.check(StreamRequestDraft.ofMessage("Hi").withOnDisconnect("cancel")))
+                .request().onDisconnect()).isEqualTo(DisconnectPolicy.CANCEL);
     }
 
     @Test

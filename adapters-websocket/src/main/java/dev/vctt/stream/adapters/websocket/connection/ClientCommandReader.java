@@ -50,11 +50,12 @@ public final class ClientCommandReader {
         Optional<Boolean> enableTools = bool(data, "enableTools", problems);
         Optional<List<HistoryEntryDraft>> history = history(data, problems);
         OptionalLong maxTokens = integer(data, "maxTokens", problems);
+        Optional<String> onDisconnect = text(data, "onDisconnect", problems);
         if (!problems.isEmpty()) {
             return invalid(problems, requestId);
         }
         return new ClientCommand.RequestStream(new StreamRequestDraft(message, systemPrompt, temperature, agentRole,
-                enableTools, history, maxTokens), requestId);
+                enableTools, history, maxTokens, onDisconnect), requestId);
     }
 
     private ClientCommand readCancel(JsonNode data) {

@@ -3,6 +3,8 @@ package dev.vctt.stream.adapters.websocket.connection;
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
+import dev.vctt.stream.application.port.in.ResumeOutcome;
+import dev.vctt.stream.application.port.in.ResumeStreamCommand;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
@@ -10,6 +12,7 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
@@ -44,8 +47,11 @@ public final class ClientConnection implements StreamEvents {
     private final StreamingUseCases useCases;
     private final Executor work;
     private final InstantSource clock;
+    private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
+
     private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
     private Outbox outbox;
+    private long replayHighWater;
     private volatile boolean closed;
 
     public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
@@ -61,6 +67,7 @@ public final class ClientConnection implements StreamEvents {
     /** Connects the outbox; separate from the constructor because the outbox's overflow action needs this. */
     public void attach(Outbox outbox) {
         this.outbox = outbox;
+        this.replayHighWater = outbox.capacity() / 2;
     }
 
     /** The client is here: from now until it is gone, it may start streams. */
@@ -99,11 +106,7 @@ public final class ClientConnection implements StreamEvents {
                     receipt.accept(new CommandReceipt.Accepted(cancel.sessionId()));
                 }
             }
-            case ClientCommand.ResumeStream resume -> {
-                String message = "stream " + resume.sessionId() + " cannot be resumed";
-                sendError(Optional.of(resume.sessionId().value()), ErrorCode.STREAM_NOT_FOUND, message, Optional.empty());
-                receipt.accept(new CommandReceipt.Refused(ErrorCode.STREAM_NOT_FOUND, message));
-            }
+            case ClientCommand.ResumeStream resume -> work.execute(() -> receipt.accept(resume(resume)));
             case ClientCommand.Unreadable unreadable -> {
                 sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
                 receipt.accept(new CommandReceipt.Refused(unreadable.code(), unreadable.message()));
@@ -128,12 +131,39 @@ public final class ClientConnection implements StreamEvents {
         }
     }
 
+    private CommandReceipt resume(ClientCommand.ResumeStream resume) {
+        try {
+            return switch (useCases.resume().resume(new ResumeStreamCommand(id, caller, resume.sessionId(),
+                    resume.fromIndex()), this)) {
+                case ResumeOutcome.Resumed resumed -> {
+                    if (closed) {
+                        // the client left while the resume ran: its new subscription must not keep the stream alive
+                        useCases.clients().disconnect(id);
+                    }
+                    yield new CommandReceipt.Accepted(resumed.sessionId());
+                }
+                case ResumeOutcome.Refused refused -> {
+                    sendError(Optional.of(resume.sessionId().value()), refused.code(), refused.message(), Optional.empty());
+                    yield new CommandReceipt.Refused(refused.code(), refused.message());
+                }
+            };
+        } catch (RuntimeException e) {
+            log.error("resuming a stream failed on connection {}", id, e);
+            String message = "the server could not resume the stream";
+            sendError(Optional.of(resume.sessionId().value()), ErrorCode.INTERNAL_ERROR, message, Optional.empty());
+            return new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message);
+        }
+    }
+
     /** A refusal or a protocol error the connection itself detects. */
     public void sendError(Optional<String> sessionId, ErrorCode code, String message, Optional<String> requestId) {
         send(WireNames.STREAM_ERROR, out -> EventJson.error(out, sessionId, code, message, requestId, clock.instant()));
     }
 
-    /** The client went away: stop its streams now and drop what is still queued for it. */
+    /**
+     * The client went away: drop what is still queued for it; its streams run on for the resume grace
+     * (or stop now, if they asked to).
+     */
     public void closed() {
         if (outbox != null) {
             outbox.close();
@@ -143,7 +173,8 @@ public final class ClientConnection implements StreamEvents {
 
     /**
      * The client left this conversation but its transport stays open (a Socket.IO namespace
-     * DISCONNECT): stop its streams now and send it nothing more. What is already queued still goes.
+     * DISCONNECT): send it nothing more, and treat its streams as those of a client gone. What is
+     * already queued still goes.
      */
     public void detach() {
         if (closed) {
@@ -184,6 +215,20 @@ public final class ClientConnection implements StreamEvents {
         send(WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
     }
 
+    /**
+     * A replayed chunk waits (on the resume's worker thread) until the outbox is at most half full,
+     * so a long replay goes at the client's pace; a client that takes nothing for the whole wait is
+     * then shed by the outbox like any slow reader.
+     */
+    @Override
+    public void replayed(StreamChunk event) {
+        if (closed) {
+            return;
+        }
+        outbox.awaitPendingAtMost(replayHighWater, REPLAY_PATIENCE);
+        chunk(event);
+    }
+
     @Override
     public void completed(StreamCompleted event) {
         awaitingFirstChunk.remove(event.sessionId());
@@ -199,6 +244,11 @@ public final class ClientConnection implements StreamEvents {
     @Override
     public void fellBack(StreamFellBack event) {
         send(WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
+    }
+
+    @Override
+    public void resynced(StreamResync event) {
+        send(WireNames.STREAM_RESYNC, out -> EventJson.resynced(out, event));
     }
 
     private void send(String event, FrameCodec.DataWriter data) {

@@ -6,6 +6,7 @@ import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
@@ -70,6 +71,15 @@ public final class EventJson {
         out.writeBooleanField("fallbackUsed", event.fallbackUsed());
         modelsTried(out, event.attempts());
         requestId(out, event.requestId());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void resynced(JsonGenerator out, StreamResync event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeNumberField("fromIndex", event.fromIndex());
+        out.writeStringField("text", event.text());
         timestamp(out, event.at());
         out.writeEndObject();
     }

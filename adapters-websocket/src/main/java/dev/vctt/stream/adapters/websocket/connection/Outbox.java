@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.websocket.connection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -51,6 +52,7 @@ public final class Outbox {
     private final Consumer<GiveUp> onGiveUp;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition written = lock.newCondition();
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     /** When each send in flight was handed to the transport, oldest first (the transport completes in order). */
     private final ArrayDeque<Long> inFlightSince = new ArrayDeque<>();
@@ -144,6 +146,30 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Waits, on a thread that may block (never an I/O thread), until at most {@code chars} are queued
+     * or in flight, the outbox is closed, or {@code within} has passed. For producers that can go at
+     * the client's pace, such as a replay; live chunks never wait.
+     */
+    public void awaitPendingAtMost(long chars, Duration within) {
+        long nanos = within.toNanos();
+        lock.lock();
+        try {
+            while (!closed && queuedChars > chars && nanos > 0) {
+                nanos = written.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most characters that may wait. */
+    public int capacity() {
+        return maxQueuedChars;
+    }
+
     /** Characters queued or in flight. */
     public long pendingChars() {
         lock.lock();
@@ -158,6 +184,7 @@ public final class Outbox {
         closed = true;
         queue.clear();
         queuedChars = 0;
+        written.signalAll();
     }
 
     private void drain() {
@@ -203,6 +230,7 @@ public final class Outbox {
             inFlightSince.poll();
             if (!closed) {
                 queuedChars -= size;
+                written.signalAll();
                 if (failure != null) {
                     closeLocked();
                     giveUp = true;

@@ -11,6 +11,7 @@ public final class WireNames {
     public static final String STREAM_ERROR = "stream_error";
     public static final String STREAM_FALLBACK = "stream_fallback";
     public static final String STREAM_HEARTBEAT = "stream_heartbeat";
+    public static final String STREAM_RESYNC = "stream_resync";
 
     private WireNames() {
     }

@@ -18,10 +18,13 @@ import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
+import dev.vctt.stream.application.service.ResumeSettings;
+import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
+import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.NoTokenizer;
 import dev.vctt.stream.application.testing.SequentialIds;
@@ -44,26 +47,48 @@ public final class TestWebServer {
     private TestWebServer() {
     }
 
-    /** Builds and starts the server; it listens on {@link WebServer#port()} when this returns. */
+    /**
+     * Builds and starts the server; it listens on {@link WebServer#port()} when this returns. A client
+     * that leaves has its streams cancelled with no grace: these tests are about the adapter, and the
+     * grace is the application's (tested there and in {@code StreamResumeIT}).
+     */
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
                                   ActiveStreams active, AuthenticateClientUseCase authenticate, InMemorySessionStore sessions,
                                   MicrometerStreamMetrics metrics) {
-        return start(settings, limits, provider, active, authenticate,
-                new LiveKeys(new InMemoryApiKeyStore(), new SleepingScheduler(), Duration.ofSeconds(5)), sessions, metrics);
+        return start(settings, limits, provider, active, authenticate, sessions, metrics,
+                ResumeSettings.DEFAULTS.withGrace(Duration.ZERO));
     }
 
     /** The same, with the revocations the stream use case heeds (those of {@code authenticate}'s keys). */
     public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
                                   ActiveStreams active, AuthenticateClientUseCase authenticate, LiveKeys liveKeys,
                                   InMemorySessionStore sessions, MicrometerStreamMetrics metrics) {
+        return start(settings, limits, provider, active, authenticate, liveKeys, sessions, metrics,
+                ResumeSettings.DEFAULTS.withGrace(Duration.ZERO));
+    }
+
+    /** The same, with the given resume settings. */
+    public static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
+                                  ActiveStreams active, AuthenticateClientUseCase authenticate,
+                                  InMemorySessionStore sessions, MicrometerStreamMetrics metrics, ResumeSettings resume) {
+        return start(settings, limits, provider, active, authenticate,
+                new LiveKeys(new InMemoryApiKeyStore(), new SleepingScheduler(), Duration.ofSeconds(5)), sessions, metrics,
+                resume);
+    }
+
+    private static WebServer start(WebServerSettings settings, RequestLimits limits, LlmProvider provider,
+                                   ActiveStreams active, AuthenticateClientUseCase authenticate, LiveKeys liveKeys,
+                                   InMemorySessionStore sessions, MicrometerStreamMetrics metrics, ResumeSettings resume) {
+        var chunkLog = new InMemoryChunkLog(Clock.systemUTC());
         var start = new StartStreamService(new RequestPolicy(limits), TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
                 new StreamDependencies(Map.<ProviderId, LlmProvider>of(ProviderId.OPENAI, provider), TestCatalog.prices(),
                         new NoTokenizer(), new FallbackRule(Duration.ZERO), new SleepingScheduler(), sessions,
-                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active),
+                        new InMemorySpendLedger(), metrics, Clock.systemUTC(), active, chunkLog, resume),
                 new SequentialIds(), liveKeys);
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
-                new StreamingUseCases(authenticate, start, new CancelStreamService(active), streams,
+                new StreamingUseCases(authenticate, start, new CancelStreamService(active),
+                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), resume), streams,
                         new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());

@@ -1,0 +1,108 @@
+package dev.vctt.stream.adapters.persistence.chunk;
+
+import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.adapters.persistence.StoredText;
+import dev.vctt.stream.application.port.out.ChunkBatch;
+import dev.vctt.stream.application.port.out.ChunkLog;
+import dev.vctt.stream.application.port.out.LoggedChunk;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.session.SessionId;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The chunk log in PostgreSQL: a row per batch (the chunks one stream sent since its last flush, as
+ * two text arrays), written through the {@link JdbcWriter} in the background, so a flush of a
+ * thousand streams is one JDBC batch in one transaction.
+ */
+public final class JdbcChunkLog implements ChunkLog {
+
+    private final DataSource dataSource;
+    private final JdbcWriter writer;
+
+    public JdbcChunkLog(DataSource dataSource, JdbcWriter writer) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+    }
+
+    @Override
+    public void append(List<ChunkBatch> batches) {
+        if (batches.isEmpty()) {
+            return;
+        }
+        List<ChunkBatch> copy = List.copyOf(batches);
+        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy));
+    }
+
+    private static void insert(Connection connection, List<ChunkBatch> batches) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into chunk_batches (session_id, first_index, texts, models, texts_escaped) values (?, ?, ?, ?, ?)
+                on conflict (session_id, first_index) do nothing""")) {
+            for (ChunkBatch batch : batches) {
+                insert.setString(1, batch.sessionId().value());
+                insert.setInt(2, batch.firstIndex());
+                boolean escaped = batch.texts().stream().anyMatch(StoredText::needsEscape);
+                insert.setArray(3, connection.createArrayOf("text",
+                        escaped ? batch.texts().stream().map(StoredText::escape).toArray() : batch.texts().toArray()));
+                insert.setArray(4, connection.createArrayOf("text", batch.models().stream().map(ModelId::value).toArray()));
+                insert.setBoolean(5, escaped);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    @Override
+    public List<LoggedChunk> read(SessionId sessionId, int fromIndex) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     select first_index, texts, models, texts_escaped from chunk_batches
+                     where session_id = ? and first_index + cardinality(texts) > ? order by first_index""")) {
+            select.setString(1, sessionId.value());
+            select.setInt(2, fromIndex);
+            var chunks = new ArrayList<LoggedChunk>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int first = rows.getInt(1);
+                    String[] texts = strings(rows.getArray(2));
+                    String[] models = strings(rows.getArray(3));
+                    boolean escaped = rows.getBoolean(4);
+                    for (int i = Math.max(0, fromIndex - first); i < texts.length; i++) {
+                        chunks.add(new LoggedChunk(first + i, StoredText.Column.read(texts[i], escaped), ModelId.of(models[i])));
+                    }
+                }
+            }
+            return chunks;
+        } catch (SQLException e) {
+            throw new StoreUnavailable("cannot read the chunk log of " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int forgetBefore(Instant before) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("delete from chunk_batches where written_at < ?")) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailable("cannot drop old chunks: " + e.getMessage(), e);
+        }
+    }
+
+    private static String[] strings(Array array) throws SQLException {
+        try {
+            return (String[]) array.getArray();
+        } finally {
+            array.free();
+        }
+    }
+}
