@@ -1,20 +1,17 @@
 package dev.vctt.stream.adapters.llm.openai;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.sse.UpstreamHttp;
+import dev.vctt.stream.adapters.llm.sse.chatcompletions.ChatCompletionsBody;
+import dev.vctt.stream.adapters.llm.sse.chatcompletions.ChatCompletionsMapper;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.StreamHandle;
-import dev.vctt.stream.domain.request.ChatTurn;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,39 +57,12 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
         apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect), listener, timeouts,
+        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect.reasoningOutsideCompletion()), listener, timeouts,
                 limits, watchdog, threads);
     }
 
     byte[] body(CompletionRequest request) {
-        var bytes = new ByteArrayOutputStream(256);
-        try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-            out.writeStartObject();
-            out.writeStringField("model", request.model().value());
-            out.writeArrayFieldStart("messages");
-            for (ChatTurn turn : request.conversation()) {
-                out.writeStartObject();
-                out.writeStringField("role", turn.role().wireName());
-                out.writeStringField("content", turn.content());
-                out.writeEndObject();
-            }
-            out.writeEndArray();
-            out.writeNumberField("temperature", request.temperature().value());
-            if (request.maxOutputTokens().isPresent()) {
-                out.writeNumberField(dialect.maxTokensField(), request.maxOutputTokens().getAsInt());
-            }
-            out.writeBooleanField("stream", true);
-            out.writeObjectFieldStart("stream_options");
-            out.writeBooleanField("include_usage", true);
-            if (dialect.disableObfuscation()) {
-                out.writeBooleanField("include_obfuscation", false);
-            }
-            out.writeEndObject();
-            out.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new ChatCompletionsBody(dialect.maxTokensField(), dialect.disableObfuscation()).write(json.getFactory(), request);
     }
 
     @Override
