@@ -15,6 +15,7 @@ import dev.vctt.stream.application.port.out.StreamHandle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
@@ -28,6 +29,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     private final ChatCompletionsDialect dialect;
     private final URI endpoint;
     private final Optional<String> apiKey;
+    private final Map<String, String> extraHeaders;
     private final ProviderTimeouts timeouts;
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
@@ -39,7 +41,15 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
                                          Optional<String> apiKey, ProviderTimeouts timeouts, SseLimits limits,
                                          StreamWatchdog watchdog) {
+        this(name, dialect, baseUrl, apiKey, Map.of(), timeouts, limits, watchdog);
+    }
+
+    /** @param extraHeaders sent with every request (a gateway's header, {@code OpenAI-Organization}); not {@code Authorization} */
+    public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
+                                         Optional<String> apiKey, Map<String, String> extraHeaders,
+                                         ProviderTimeouts timeouts, SseLimits limits, StreamWatchdog watchdog) {
         this.name = name;
+        this.extraHeaders = UpstreamHttp.extraHeaders(extraHeaders, "authorization");
         this.dialect = dialect;
         this.endpoint = UpstreamHttp.endpoint(baseUrl, "/chat/completions");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
@@ -52,10 +62,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
 
     @Override
     public StreamHandle stream(CompletionRequest request, CompletionListener listener) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        HttpRequest.Builder http = UpstreamHttp.post(endpoint, body(request), extraHeaders);
         apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
         return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect.reasoningOutsideCompletion()), listener, timeouts,
                 limits, watchdog, threads);

@@ -59,6 +59,8 @@ final class ResponsesEventMapper implements SseEventMapper {
                     out.progress();
                 }
             }
+            // the model is thinking: not answer text, but a sign of life that ends the wait for a first token
+            case "response.reasoning_summary_text.delta", "response.reasoning_text.delta" -> out.progress();
             case "response.function_call_arguments.delta" -> {
                 toolCalls.append(data.path("output_index").asInt(0), data.path("delta").asText(""));
                 out.progress();

@@ -203,6 +203,25 @@ class OpenAiResponsesProviderIT extends LlmProviderContract {
     }
 
     @Test
+    void reasoning_summary_deltas_are_not_answer_text() {
+        String[] events = new String(happyTranscript(), StandardCharsets.UTF_8).split("\n\n");
+        String summary = "event: response.reasoning_summary_text.delta\ndata: {\"type\":\"response.reasoning_summary_text.delta\","
+                + "\"sequence_number\":3,\"item_id\":\"rs_1\",\"output_index\":0,\"summary_index\":0,\"delta\":\"**Thinking**\"}";
+        var body = new StringBuilder();
+        for (int i = 0; i < events.length; i++) {
+            body.append(events[i]).append("\n\n");
+            if (i == 2) {
+                body.append(summary).append("\n\n");
+            }
+        }
+
+        RecordingCompletionListener listener = stream(Reply.sse(body.toString()), request());
+
+        assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Completed(FinishReason.STOP));
+        assertThat(listener.text()).isEqualTo(happyText());
+    }
+
+    @Test
     void system_turns_become_instructions_and_the_rest_keeps_its_order_and_roles() {
         CompletionRequest request = new CompletionRequest(ModelId.of("gpt-5-mini"), List.of(
                 new ChatTurn(ChatRole.SYSTEM, "Be brief."),
