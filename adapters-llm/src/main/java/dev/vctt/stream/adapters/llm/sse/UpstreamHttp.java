@@ -49,6 +49,9 @@ public final class UpstreamHttp {
         Objects.requireNonNull(headers, "headers");
         var probe = HttpRequest.newBuilder(URI.create("http://localhost/"));
         headers.forEach((name, value) -> {
+            if (name.equalsIgnoreCase("content-type") || name.equalsIgnoreCase("accept")) {
+                throw new IllegalArgumentException("the header " + name + " is set by the adapter itself");
+            }
             for (String own : reserved) {
                 if (own.equalsIgnoreCase(name)) {
                     throw new IllegalArgumentException("the header " + name + " is set by the adapter itself");
