@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  */
 public final class AzureOpenAiChatProvider implements LlmProvider, AutoCloseable {
 
+    /** The family's name in the configuration file. */
+    public static final String FAMILY = "azure-openai";
+
     /** The GA data-plane version the transcripts follow; any later version may be configured. */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
     private static final Pattern API_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
@@ -101,7 +104,7 @@ public final class AzureOpenAiChatProvider implements LlmProvider, AutoCloseable
 
     @Override
     public String toString() {
-        return name + " (azure-openai, api-version " + apiVersion + ") at " + endpoint;
+        return name + " (" + FAMILY + ", api-version " + apiVersion + ") at " + endpoint;
     }
 
     @Override

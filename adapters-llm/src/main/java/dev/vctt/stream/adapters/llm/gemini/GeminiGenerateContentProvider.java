@@ -45,6 +45,9 @@ import java.util.stream.Collectors;
  */
 public final class GeminiGenerateContentProvider implements LlmProvider, AutoCloseable {
 
+    /** The family's name in the configuration file. */
+    public static final String FAMILY = "gemini";
+
     /** Google AI Studio's endpoint; Vertex AI's differs in host, path and authentication. */
     public static final URI DEFAULT_BASE_URL = URI.create("https://generativelanguage.googleapis.com/v1beta");
     private static final String KEY_HEADER = "x-goog-api-key";
@@ -153,7 +156,7 @@ public final class GeminiGenerateContentProvider implements LlmProvider, AutoClo
 
     @Override
     public String toString() {
-        return name + " (gemini) at " + base;
+        return name + " (" + FAMILY + ") at " + base;
     }
 
     @Override

@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  */
 public final class OpenAiResponsesProvider implements LlmProvider, AutoCloseable {
 
+    /** The family's name in the configuration file. */
+    public static final String FAMILY = "openai-responses";
+
     private final String name;
     private final URI endpoint;
     private final Optional<String> apiKey;
@@ -108,7 +111,7 @@ public final class OpenAiResponsesProvider implements LlmProvider, AutoCloseable
 
     @Override
     public String toString() {
-        return name + " (openai-responses) at " + endpoint;
+        return name + " (" + FAMILY + ") at " + endpoint;
     }
 
     @Override
