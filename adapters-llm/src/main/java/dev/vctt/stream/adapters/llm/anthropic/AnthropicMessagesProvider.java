@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
@@ -48,6 +49,7 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
     private final String name;
     private final URI endpoint;
     private final Optional<String> apiKey;
+    private final Map<String, String> extraHeaders;
     private final ProviderTimeouts timeouts;
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
@@ -58,7 +60,15 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
 
     public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,
                                      SseLimits limits, StreamWatchdog watchdog, int defaultMaxTokens) {
+        this(name, baseUrl, apiKey, Map.of(), timeouts, limits, watchdog, defaultMaxTokens);
+    }
+
+    /** @param extraHeaders sent with every request (e.g. {@code anthropic-beta}); not the key or the API version */
+    public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, Map<String, String> extraHeaders,
+                                     ProviderTimeouts timeouts, SseLimits limits, StreamWatchdog watchdog,
+                                     int defaultMaxTokens) {
         this.name = name;
+        this.extraHeaders = UpstreamHttp.extraHeaders(extraHeaders, "x-api-key", "anthropic-version", "authorization");
         this.endpoint = UpstreamHttp.endpoint(baseUrl, "/messages");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
         this.timeouts = timeouts;
@@ -76,11 +86,8 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
 
     @Override
     public StreamHandle stream(CompletionRequest request, CompletionListener listener) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .header("anthropic-version", API_VERSION)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        HttpRequest.Builder http = UpstreamHttp.post(endpoint, body(request), extraHeaders)
+                .header("anthropic-version", API_VERSION);
         apiKey.ifPresent(key -> http.header("x-api-key", key));
         return SseStreamCall.start(client, http.build(), new MessagesStreamMapper(json), listener, timeouts, limits,
                 watchdog, threads);

@@ -1,23 +1,21 @@
 package dev.vctt.stream.adapters.llm.openai;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.sse.UpstreamHttp;
+import dev.vctt.stream.adapters.llm.sse.chatcompletions.ChatCompletionsBody;
+import dev.vctt.stream.adapters.llm.sse.chatcompletions.ChatCompletionsMapper;
 import dev.vctt.stream.application.port.out.CompletionListener;
 import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.StreamHandle;
-import dev.vctt.stream.domain.request.ChatTurn;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
@@ -31,6 +29,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     private final ChatCompletionsDialect dialect;
     private final URI endpoint;
     private final Optional<String> apiKey;
+    private final Map<String, String> extraHeaders;
     private final ProviderTimeouts timeouts;
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
@@ -42,7 +41,15 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
                                          Optional<String> apiKey, ProviderTimeouts timeouts, SseLimits limits,
                                          StreamWatchdog watchdog) {
+        this(name, dialect, baseUrl, apiKey, Map.of(), timeouts, limits, watchdog);
+    }
+
+    /** @param extraHeaders sent with every request (a gateway's header, {@code OpenAI-Organization}); not {@code Authorization} */
+    public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
+                                         Optional<String> apiKey, Map<String, String> extraHeaders,
+                                         ProviderTimeouts timeouts, SseLimits limits, StreamWatchdog watchdog) {
         this.name = name;
+        this.extraHeaders = UpstreamHttp.extraHeaders(extraHeaders, "authorization");
         this.dialect = dialect;
         this.endpoint = UpstreamHttp.endpoint(baseUrl, "/chat/completions");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
@@ -55,44 +62,14 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
 
     @Override
     public StreamHandle stream(CompletionRequest request, CompletionListener listener) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        HttpRequest.Builder http = UpstreamHttp.post(endpoint, body(request), extraHeaders);
         apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
-        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect), listener, timeouts,
+        return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect.reasoningOutsideCompletion()), listener, timeouts,
                 limits, watchdog, threads);
     }
 
     byte[] body(CompletionRequest request) {
-        var bytes = new ByteArrayOutputStream(256);
-        try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-            out.writeStartObject();
-            out.writeStringField("model", request.model().value());
-            out.writeArrayFieldStart("messages");
-            for (ChatTurn turn : request.conversation()) {
-                out.writeStartObject();
-                out.writeStringField("role", turn.role().wireName());
-                out.writeStringField("content", turn.content());
-                out.writeEndObject();
-            }
-            out.writeEndArray();
-            out.writeNumberField("temperature", request.temperature().value());
-            if (request.maxOutputTokens().isPresent()) {
-                out.writeNumberField(dialect.maxTokensField(), request.maxOutputTokens().getAsInt());
-            }
-            out.writeBooleanField("stream", true);
-            out.writeObjectFieldStart("stream_options");
-            out.writeBooleanField("include_usage", true);
-            if (dialect.disableObfuscation()) {
-                out.writeBooleanField("include_obfuscation", false);
-            }
-            out.writeEndObject();
-            out.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new ChatCompletionsBody(dialect.maxTokensField(), dialect.disableObfuscation()).write(json.getFactory(), request);
     }
 
     @Override

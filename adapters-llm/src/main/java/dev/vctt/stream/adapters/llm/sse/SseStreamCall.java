@@ -233,7 +233,7 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     private StreamOutcome httpFailure(HttpResponse<InputStream> response, InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(limits.maxErrorBodyBytes());
         String text = new String(bytes, StandardCharsets.UTF_8);
-        return stopped(new StreamOutcome.Failed(HttpFailures.of(response.statusCode(), response.headers(), text,
+        return stopped(new StreamOutcome.Failed(mapper.httpFailure(response.statusCode(), response.headers(), text,
                 Instant.now())));
     }
 

@@ -141,6 +141,27 @@ class AnthropicMessagesProviderIT extends LlmProviderContract {
     }
 
     @Test
+    void extra_headers_of_the_endpoint_are_sent_and_the_adapters_own_cannot_be_replaced() {
+        var beta = new AnthropicMessagesProvider("anthropic", server.baseUrl(), Optional.of("sk-ant-test"),
+                java.util.Map.of("anthropic-beta", "output-128k-2025-02-19"), ProviderTimeouts.DEFAULTS, SseLimits.DEFAULTS,
+                watchdog, 4096);
+        server.enqueue(Reply.sse(happyTranscript()));
+        var listener = new RecordingCompletionListener();
+
+        beta.stream(request(), listener);
+        listener.awaitEnd(WAIT);
+
+        RecordedRequest sent = server.takeRequest(WAIT);
+        assertThat(sent.header("anthropic-beta")).isEqualTo("output-128k-2025-02-19");
+        assertThat(sent.header("anthropic-version")).isEqualTo("2023-06-01");
+        beta.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AnthropicMessagesProvider("anthropic", server.baseUrl(),
+                        Optional.empty(), java.util.Map.of("Anthropic-Version", "2099-01-01"), ProviderTimeouts.DEFAULTS,
+                        SseLimits.DEFAULTS, watchdog, 4096))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Anthropic-Version");
+    }
+
+    @Test
     void a_tool_use_block_becomes_one_complete_tool_call_after_the_text() {
         RecordingCompletionListener listener = stream(Reply.sse(Transcripts.bytes("anthropic-tool-use.sse")), request());
 

@@ -115,6 +115,24 @@ class OpenAiChatCompletionsProviderIT extends ChatCompletionsContract {
     }
 
     @Test
+    void extra_headers_of_the_endpoint_are_sent_beside_the_key() {
+        var gateway = new OpenAiChatCompletionsProvider("gateway", ChatCompletionsDialect.OPENAI, server.baseUrl(),
+                Optional.of("sk-test"), java.util.Map.of("OpenAI-Organization", "org-vctt", "X-Gateway-Route", "eu"),
+                ProviderTimeouts.DEFAULTS, SseLimits.DEFAULTS, watchdog);
+        server.enqueue(Reply.sse(happyTranscript()));
+        var listener = new RecordingCompletionListener();
+
+        gateway.stream(request(), listener);
+        listener.awaitEnd(WAIT);
+
+        RecordedRequest sent = server.takeRequest(WAIT);
+        assertThat(sent.header("openai-organization")).isEqualTo("org-vctt");
+        assertThat(sent.header("x-gateway-route")).isEqualTo("eu");
+        assertThat(sent.header("authorization")).isEqualTo("Bearer sk-test");
+        gateway.close();
+    }
+
+    @Test
     void xai_reasoning_tokens_are_billed_as_output() {
         var xai = new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI, server.baseUrl(),
                 Optional.of("xai-key"), ProviderTimeouts.DEFAULTS, SseLimits.DEFAULTS, watchdog);

@@ -254,10 +254,14 @@ public final class SseReplayServer implements AutoCloseable {
         return pieces;
     }
 
+    /** Just past the next blank line, LF (most providers) or CRLF (Gemini) alike. */
     private static int nextEventEnd(byte[] body, int from, int limit) {
         for (int i = from; i + 1 < limit; i++) {
             if (body[i] == '\n' && body[i + 1] == '\n') {
                 return i + 2;
+            }
+            if (i + 3 < limit && body[i] == '\r' && body[i + 1] == '\n' && body[i + 2] == '\r' && body[i + 3] == '\n') {
+                return i + 4;
             }
         }
         return limit;

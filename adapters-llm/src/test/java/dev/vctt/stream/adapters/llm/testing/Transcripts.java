@@ -27,6 +27,11 @@ public final class Transcripts {
     }
 
     public static byte[] bytes(String name) {
+        return bytesOf(name);
+    }
+
+    /** Any file of the folder, the README included. */
+    static byte[] bytesOf(String name) {
         try (InputStream in = Transcripts.class.getClassLoader().getResourceAsStream(FOLDER + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no transcript " + FOLDER + name + " on the test classpath");

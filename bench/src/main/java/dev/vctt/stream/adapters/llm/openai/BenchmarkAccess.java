@@ -2,9 +2,10 @@ package dev.vctt.stream.adapters.llm.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.vctt.stream.adapters.llm.sse.SseEventMapper;
+import dev.vctt.stream.adapters.llm.sse.chatcompletions.ChatCompletionsMapper;
 
 /**
- * Lets the JMH benchmarks build the package-private Chat Completions mapper as the provider does.
+ * Lets the JMH benchmarks build the Chat Completions mapper as the OpenAI provider does.
  * It lives in the bench module (same package name, another jar), so the adapter gains no public
  * surface for its benchmarks; nothing but the bench module sees it.
  */
@@ -14,6 +15,6 @@ public final class BenchmarkAccess {
     }
 
     public static SseEventMapper chatCompletionsMapper(JsonFactory json, ChatCompletionsDialect dialect) {
-        return new ChatCompletionsMapper(json, dialect);
+        return new ChatCompletionsMapper(json, dialect.reasoningOutsideCompletion());
     }
 }

@@ -1,4 +1,4 @@
-package dev.vctt.stream.adapters.llm.openai;
+package dev.vctt.stream.adapters.llm.sse.chatcompletions;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -24,21 +24,29 @@ import java.io.IOException;
  * by index and handed over whole when the choice finishes; they never reach the client as text.
  *
  * <p>Chunks are read with Jackson's streaming parser, field by field, skipping what is not needed
- * ({@code obfuscation}, logprobs, ids): this runs once per token, and a tree per chunk cost more
- * than everything else the mapper does.
+ * ({@code obfuscation}, logprobs, ids, Azure's {@code prompt_filter_results} and
+ * {@code content_filter_results}): this runs once per token, and a tree per chunk cost more than
+ * everything else the mapper does.
+ *
+ * <p>Shared by the families that speak Chat Completions (OpenAI and compatible servers, xAI, Azure
+ * OpenAI); it lives beside the SSE call because family packages may only share what is here.
  */
-final class ChatCompletionsMapper implements SseEventMapper {
+public final class ChatCompletionsMapper implements SseEventMapper {
 
     private static final String DONE = "[DONE]";
 
     private final JsonFactory json;
-    private final ChatCompletionsDialect dialect;
+    private final boolean reasoningOutsideCompletion;
     private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     private FinishReason finishReason = FinishReason.STOP;
 
-    ChatCompletionsMapper(JsonFactory json, ChatCompletionsDialect dialect) {
+    /**
+     * @param reasoningOutsideCompletion the server reports reasoning tokens outside
+     *        {@code completion_tokens} (xAI) and bills them as output, so they are added to it
+     */
+    public ChatCompletionsMapper(JsonFactory json, boolean reasoningOutsideCompletion) {
         this.json = json;
-        this.dialect = dialect;
+        this.reasoningOutsideCompletion = reasoningOutsideCompletion;
     }
 
     @Override
@@ -199,7 +207,7 @@ final class ChatCompletionsMapper implements SseEventMapper {
                 default -> chunk.skipChildren();
             }
         }
-        return ReportedUsage.of(input, dialect.reasoningOutsideCompletion() ? output + reasoning : output);
+        return ReportedUsage.of(input, reasoningOutsideCompletion ? output + reasoning : output);
     }
 
     private static FinishReason finishReasonOf(String reason) {
