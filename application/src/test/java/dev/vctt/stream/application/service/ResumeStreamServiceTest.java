@@ -124,6 +124,7 @@ class ResumeStreamServiceTest {
     void a_socket_cut_after_any_chunk_and_a_resume_on_a_new_connection_give_the_full_text_with_no_index_twice() {
         for (int k = 0; k < CHUNKS; k++) {
             // given a stream whose first connection saw chunks 0..k and then dropped
+            clients.connect(FIRST);
             var first = new RecordingStreamEvents();
             SessionId id = start(first);
             ScriptedStream call = openai.nextCall();
@@ -356,6 +357,44 @@ class ResumeStreamServiceTest {
         cancels.cancel(new dev.vctt.stream.application.port.in.CancelStreamCommand(SECOND, id));
         assertThat(second.await(StreamCompleted.class).finishReason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(call.isCancelled()).isTrue();
+    }
+
+    @Test
+    void a_resume_on_the_connection_that_started_the_stream_replaces_its_subscription_and_no_index_comes_twice() {
+        // given a stream whose own connection holds chunks 0..4
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 5);
+
+        // when the same connection resumes it from 3, and later again from the head
+        resume(FIRST, ALICE, id, 3, first);
+        play(call, 5, 8);
+        resume(FIRST, ALICE, id, 8, first);
+        play(call, 8, 10);
+        call.usage(4, 10).complete(FinishReason.STOP);
+
+        // then each index reaches it once per asking, and the end once
+        assertThat(indexes(first.of(StreamChunk.class))).isEqualTo(List.of(0, 1, 2, 3, 4, 3, 4, 5, 6, 7, 8, 9));
+        assertThat(first.of(StreamCompleted.class)).hasSize(1);
+    }
+
+    @Test
+    void a_connection_that_resumes_a_stream_twice_holds_one_subscription() {
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 2);
+        var second = new RecordingStreamEvents();
+
+        resume(SECOND, ALICE, id, 2, second);
+        resume(SECOND, ALICE, id, 2, second);
+        play(call, 2, 6);
+        call.usage(4, 6).complete(FinishReason.STOP);
+
+        assertThat(indexes(second.of(StreamChunk.class))).isEqualTo(List.of(2, 3, 4, 5));
+        assertThat(second.of(StreamCompleted.class)).hasSize(1);
+        assertThat(indexes(first.of(StreamChunk.class))).isEqualTo(List.of(0, 1, 2, 3, 4, 5));
     }
 
     @Test
