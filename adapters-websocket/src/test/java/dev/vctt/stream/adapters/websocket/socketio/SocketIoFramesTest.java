@@ -36,7 +36,7 @@ class SocketIoFramesTest {
 
         assertThat(frames.open("abc", settings, 4096))
                 .isEqualTo("0{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":4096}");
-        assertThat(frames.connected("xyz")).isEqualTo("40/stream,{\"sid\":\"xyz\"}");
+        assertThat(frames.connected("xyz", java.util.Optional.empty())).isEqualTo("40/stream,{\"sid\":\"xyz\"}");
         assertThat(frames.unauthorized()).isEqualTo("44/stream,{\"message\":\"unauthorized\",\"data\":{\"code\":\"UNAUTHORIZED\"}}");
         assertThat(frames.invalidNamespace("/random")).isEqualTo("44/random,{\"message\":\"Invalid namespace\"}");
         assertThat(frames.invalidNamespace("/")).isEqualTo("44{\"message\":\"Invalid namespace\"}");
