@@ -188,11 +188,12 @@ final class SocketIoConnection {
             numbered = numberedFrames;
             cancel(connectDeadline);
             protocol.connections().opened(session, connection);
+            if (newPid != null) {
+                // under the lock, so that a close racing the join always finds the entry to remove
+                protocol.parked().joined(newPid, this);
+            }
         } finally {
             lock.unlock();
-        }
-        if (newPid != null) {
-            protocol.parked().joined(newPid, this);
         }
         outbox.offer(frames.connected(newSid, Optional.ofNullable(newPid)));
         plan.ifPresent(recovered -> {
