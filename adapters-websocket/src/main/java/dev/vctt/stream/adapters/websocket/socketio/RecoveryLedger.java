@@ -49,39 +49,39 @@ final class RecoveryLedger {
     record Plan(List<Step> steps, RecoveryLedger ledger) {
     }
 
-    private record Entry(long offset, SentEvent what) {
-    }
-
     private final int capacity;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /** The events sent since the baseline; the first has offset {@link #firstOffset}, the next one more. */
+    private final ArrayDeque<SentEvent> entries = new ArrayDeque<>();
     private final Map<SessionId, Held> baseline;
     private long baselineOffset;
-    private long lastOffset;
+    private long firstOffset;
 
     RecoveryLedger(int capacity) {
-        this(capacity, 0, 0, new LinkedHashMap<>());
+        this(capacity, 0, 1, new LinkedHashMap<>());
     }
 
-    private RecoveryLedger(int capacity, long baselineOffset, long lastOffset, Map<SessionId, Held> baseline) {
+    private RecoveryLedger(int capacity, long baselineOffset, long firstOffset, Map<SessionId, Held> baseline) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
         this.capacity = capacity;
         this.baselineOffset = baselineOffset;
-        this.lastOffset = lastOffset;
+        this.firstOffset = firstOffset;
         this.baseline = baseline;
+    }
+
+    private long lastOffset() {
+        return firstOffset + entries.size() - 1;
     }
 
     /** Records one event sent and returns its offset. */
     long record(SentEvent what) {
-        long offset = ++lastOffset;
         if (entries.size() == capacity) {
-            Entry oldest = entries.removeFirst();
-            apply(baseline, oldest.what(), true);
-            baselineOffset = oldest.offset();
+            apply(baseline, entries.removeFirst(), true);
+            baselineOffset = firstOffset++;
         }
-        entries.addLast(new Entry(offset, what));
-        return offset;
+        entries.addLast(what);
+        return lastOffset();
     }
 
     /**
@@ -90,16 +90,18 @@ final class RecoveryLedger {
      */
     Optional<Plan> recover(OptionalLong offset) {
         long at = offset.orElse(0);
-        if (offset.isEmpty() && baselineOffset != 0 || at < baselineOffset || at > lastOffset) {
+        boolean known = offset.isEmpty() ? baselineOffset == 0 : at == baselineOffset || at >= firstOffset && at <= lastOffset();
+        if (!known) {
             return Optional.empty();
         }
         Map<SessionId, Held> held = copy(baseline);
         Map<SessionId, Held> sent = copy(baseline);
-        for (Entry entry : entries) {
-            if (entry.offset() <= at) {
-                apply(held, entry.what(), false);
+        long next = firstOffset;
+        for (SentEvent entry : entries) {
+            if (next++ <= at) {
+                apply(held, entry, false);
             }
-            apply(sent, entry.what(), false);
+            apply(sent, entry, false);
         }
         var steps = new ArrayList<Step>();
         for (Map.Entry<SessionId, Held> stream : sent.entrySet()) {
@@ -121,7 +123,8 @@ final class RecoveryLedger {
             }
         }
         held.values().removeIf(h -> h.ended);
-        return Optional.of(new Plan(steps, new RecoveryLedger(capacity, at, lastOffset, held)));
+        // the recovered connection goes on numbering after every offset the old one gave out
+        return Optional.of(new Plan(steps, new RecoveryLedger(capacity, at, lastOffset() + 1, held)));
     }
 
     private static Map<SessionId, Held> copy(Map<SessionId, Held> streams) {

@@ -26,8 +26,8 @@ public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Dura
      */
     public record Recovery(boolean enabled, Duration window, int eventsKept, int maxParked) {
 
-        public static final Recovery DEFAULTS = new Recovery(true, Duration.ofSeconds(30), 4096, 10_000);
-        public static final Recovery OFF = new Recovery(false, Duration.ofSeconds(30), 4096, 10_000);
+        public static final Recovery DEFAULTS = new Recovery(true, Duration.ofSeconds(30), 1024, 10_000);
+        public static final Recovery OFF = new Recovery(false, Duration.ofSeconds(30), 1024, 10_000);
 
         public Recovery {
             Objects.requireNonNull(window, "window");

@@ -97,6 +97,7 @@ class RecoveryLedgerTest {
                 new RecoveryLedger.Step(A, Optional.empty(), 1));
         assertThat(steps(next, 4)).containsExactly(new RecoveryLedger.Step(A, Optional.empty(), 2));
         assertThat(next.recover(OptionalLong.of(1))).isEmpty();
+        assertThat(next.recover(OptionalLong.of(3))).as("sent by the old connection, never received").isEmpty();
     }
 
     @Test
