@@ -2,9 +2,12 @@
 // Drives the test client page in headless Chromium (Debian's; never a downloaded browser):
 //   node browser-page.js PORT SCREENSHOT.png
 // It types messages, watches the answer grow token by token, stops a stream, runs both panes at
-// once, saves a screenshot mid-stream, and runs the Socket.IO snippet inside the page's origin.
+// once, saves a screenshot mid-stream, runs the Socket.IO snippet inside the page's origin, and
+// cuts the page's TCP connection mid-stream (the page is loaded through a proxy the script owns)
+// to see it reconnect and resume by itself.
 // Prints one JSON line per step; the Java test asserts on them.
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
 const { port, print, deadline } = require('./lib');
 const { STEP, within, paneState, send, waitForEnd, withChromium } = require('./chromium');
@@ -15,6 +18,37 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SOCKET_IO_BUNDLE = path.join(__dirname, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js');
 
 deadline(240000, 'the browser run');
+
+/** A TCP proxy to the server whose connections the script can cut, as a network change does. */
+function cuttableProxy(target) {
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const socket of [client, upstream]) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    port: server.address().port,
+    cut() {
+      const cut = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      return cut;
+    },
+  })));
+}
 
 async function run(context) {
   const pageErrors = [];
@@ -118,6 +152,36 @@ async function run(context) {
     setTimeout(() => reject(new Error('no stream_complete within 45 s')), 45000);
   }), `127.0.0.1:${PORT}`);
   print({ step: 'socketio', ...socketIo });
+
+  // 7. the page's connection is cut mid-stream; the page reconnects by itself and resumes the pane
+  const proxy = await cuttableProxy(PORT);
+  const cutPage = await context.newPage();
+  cutPage.on('pageerror', (error) => pageErrors.push(String(error)));
+  await cutPage.goto(`http://127.0.0.1:${proxy.port}/`);
+  await cutPage.waitForSelector('#connection-state[data-state="connected"]', { timeout: STEP });
+  await send(cutPage, 'a', 'Explain quantum computing', 'analyst');
+  const beforeCut = await within(STEP, 'some tokens before the cut', async () => {
+    const state = await paneState(cutPage, 'a');
+    return state.state === 'streaming' && state.text.length > 40 ? state : null;
+  });
+  const socketsCut = proxy.cut();
+  let sawReconnecting = false;
+  const resumed = await within(STEP, 'the cut pane finishing', async () => {
+    sawReconnecting = sawReconnecting || (await cutPage.getAttribute('body', 'data-connection')) === 'reconnecting';
+    const state = await paneState(cutPage, 'a');
+    return ['done', 'cancelled', 'error'].includes(state.state) ? state : null;
+  });
+  const details = await cutPage.evaluate(() => {
+    const root = document.querySelector('.pane[data-pane="a"]');
+    const answer = root.querySelector('.answer');
+    return {
+      notes: [...root.querySelectorAll('.note')].map((note) => note.textContent),
+      duplicates: Number(answer.dataset.duplicates || 0),
+      connection: document.querySelector('#connection-state').textContent,
+    };
+  });
+  print({ step: 'cut', socketsCut, lengthBeforeCut: beforeCut.text.length, sawReconnecting, endState: resumed.state,
+    text: resumed.text, meta: resumed.meta, error: resumed.error, ...details });
 
   print({ step: 'end', pageErrors, done: true });
 }

@@ -133,7 +133,8 @@ public record AppConfig(
                 env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(5)),
                 env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000),
                 socketIo.withPing(env.millis("VCTT_SOCKETIO_PING_INTERVAL_MS", socketIo.pingInterval()),
-                        env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout())),
+                        env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout()))
+                        .withRecovery(socketIoRecovery(env)),
                 env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000),
                 new ResumeSettings(
                         Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
@@ -141,6 +142,17 @@ public record AppConfig(
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)));
+    }
+
+    /** Switch for Socket.IO connection state recovery. */
+    enum Toggle { ON, OFF }
+
+    /** Socket.IO clients recover for as long as their streams wait for a resume: the resume grace. */
+    private static SocketIoSettings.Recovery socketIoRecovery(Env env) {
+        SocketIoSettings.Recovery defaults = SocketIoSettings.Recovery.DEFAULTS;
+        return new SocketIoSettings.Recovery(env.choice("VCTT_SOCKETIO_RECOVERY", Toggle.class, Toggle.ON) == Toggle.ON,
+                Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
+                defaults.eventsKept(), defaults.maxParked());
     }
 
     private static Optional<ExternalDatabase> database(Env env) {

@@ -1,5 +1,6 @@
 package dev.vctt.stream.bootstrap;
 
+import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,6 +68,7 @@ class AppConfigTest {
             "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
             "VCTT_SOCKETIO_PING_INTERVAL_MS, soon, VCTT_SOCKETIO_PING_INTERVAL_MS must be a whole number from 1",
             "VCTT_RESUME_GRACE_MS, -1, VCTT_RESUME_GRACE_MS must be a whole number from 0",
+            "VCTT_SOCKETIO_RECOVERY, maybe, 'VCTT_SOCKETIO_RECOVERY must be one of on, off'",
             "VCTT_RESUME_RETENTION, forever, VCTT_RESUME_RETENTION must be a positive duration such as 24h",
             "VCTT_RESUME_RETENTION, 0h, VCTT_RESUME_RETENTION must be a positive duration",
             "VCTT_CHUNK_LOG_FLUSH_MS, 0, VCTT_CHUNK_LOG_FLUSH_MS must be a whole number from 1",
@@ -158,6 +160,20 @@ class AppConfigTest {
 
         assertThat(config.offlineDemo()).isFalse();
         assertThat(config.catalog().rolesUsing(ModelId.of("demo"))).containsExactly(AgentRole.values());
+    }
+
+    @Test
+    void socket_io_recovery_is_on_by_default_for_the_resume_grace_and_may_be_turned_off() {
+        SocketIoSettings.Recovery byDefault = AppConfig.fromEnv(Map.of()).socketIo().recovery();
+        SocketIoSettings.Recovery off = AppConfig.fromEnv(Map.of("VCTT_SOCKETIO_RECOVERY", "off")).socketIo().recovery();
+        SocketIoSettings.Recovery graceful = AppConfig.fromEnv(Map.of("VCTT_SOCKETIO_RECOVERY", "ON",
+                "VCTT_RESUME_GRACE_MS", "5000")).socketIo().recovery();
+
+        assertThat(byDefault.enabled()).isTrue();
+        assertThat(byDefault.window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(off.enabled()).isFalse();
+        assertThat(graceful.enabled()).isTrue();
+        assertThat(graceful.window()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

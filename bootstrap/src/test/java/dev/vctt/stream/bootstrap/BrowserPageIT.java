@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * The test client page in headless Chromium (Debian's, driven by playwright-core), against the
  * whole server on the offline demo model: the answer appears token by token, a stop button stops it,
  * the conversation is sent back as history, two panes stream side by side, and the issue's
- * Socket.IO snippet runs in the page's origin with the official browser bundle; on a server that asks
+ * Socket.IO snippet runs in the page's origin with the official browser bundle; a page whose TCP
+ * connection is cut mid-stream reconnects and resumes by itself; on a server that asks
  * for keys, the page takes one. A screenshot taken mid-stream is kept as a build artifact. Skipped without node or Chromium (failed with CI=true).
  */
 class BrowserPageIT {
@@ -118,6 +119,18 @@ class BrowserPageIT {
             assertThat(events.getLast()).isEqualTo("stream_complete");
             assertThat(events).filteredOn("stream_chunk"::equals).hasSizeGreaterThan(10);
             assertThat(socketIo.path("model").asText()).isEqualTo("demo");
+
+            JsonNode cut = step(script, "cut");
+            assertThat(cut.path("socketsCut").asInt()).as("the page's connections cut").isPositive();
+            assertThat(cut.path("sawReconnecting").asBoolean()).isTrue();
+            assertThat(cut.path("endState").asText()).isEqualTo("done");
+            assertThat(cut.path("error").isNull()).as("the streamed text equals fullText, or the pane says so").isTrue();
+            assertThat(cut.path("text").asText()).isEqualTo(answer);
+            assertThat(cut.path("duplicates").asInt()).isZero();
+            assertThat(cut.path("notes")).hasSize(1);
+            assertThat(cut.path("notes").get(0).asText()).matches("resumed at chunk [1-9]\\d*");
+            assertThat(cut.path("connection").asText()).isEqualTo("connected");
+            assertThat(cut.path("meta").path("finish").asText()).isEqualTo("stop");
 
             assertThat(step(script, "end").path("pageErrors")).as("errors in the page").isEmpty();
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The whole server driven by the real socket.io-client 4.8 from npm, run by node: the issue's
  * browser snippet unchanged, two streams on one socket, cancel, invalid requests, the server's
- * heartbeat during a long stream, and a server restart. Skipped without node (failed with CI=true).
+ * heartbeat during a long stream, a server restart, and connection state recovery after the TCP
+ * connection is cut mid-stream. Skipped without node (failed with CI=true).
  */
 class SocketIoClientIT {
 
@@ -167,6 +168,30 @@ class SocketIoClientIT {
             assertThat(summary.path("complete").path("latencyMs").asLong()).isGreaterThan(1750);
             assertThat(summary.path("complete").path("finishReason").asText()).isEqualTo("stop");
             assertThat(summary.path("pings").asInt()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void the_snippet_client_cut_mid_stream_twice_recovers_by_itself_and_gets_every_chunk_exactly_once() {
+        // about 3 s of answer; each cut leaves the client out for its reconnection delay (0.5 to 1.5 s)
+        demoServer(Map.of("VCTT_DEMO_TOKENS_PER_SECOND", "30"));
+
+        try (NodeScript script = NodeScript.start("sio-recovery.js", Integer.toString(app.port()), "4,40")) {
+            script.awaitSuccess(SCRIPT);
+
+            JsonNode summary = script.awaitJson(j -> j.path("done").asBoolean(), Duration.ofSeconds(5));
+            List<JsonNode> chunks = StreamSupport.stream(summary.path("chunks").spliterator(), false).toList();
+            String fullText = summary.path("complete").path("fullText").asText();
+            assertThat(summary.path("cuts")).extracting(JsonNode::asInt).containsExactly(4, 40);
+            assertThat(summary.path("connects")).extracting(c -> c.path("recovered").asBoolean())
+                    .containsExactly(false, true, true);
+            assertThat(chunks).extracting(c -> c.path("index").asInt())
+                    .isEqualTo(java.util.stream.IntStream.range(0, chunks.size()).boxed().toList());
+            assertThat(chunks.stream().map(c -> c.path("chunk").asText()).reduce("", String::concat)).isEqualTo(fullText);
+            assertThat(chunks).extracting(c -> c.path("offset").asText()).doesNotHaveDuplicates();
+            assertThat(fullText).contains("dropped connection is recovered");
+            assertThat(summary.path("complete").path("finishReason").asText()).isEqualTo("stop");
+            assertThat(summary.path("errors")).isEmpty();
         }
     }
 

@@ -197,7 +197,9 @@ final class StreamRun {
 
     /**
      * Subscribes a resumer and reads the log from {@code fromIndex} in one step under the stream's
-     * lock, so every chunk is either in the replay or reaches the tail. A stream that has ended hands
+     * lock, so every chunk is either in the replay or reaches the tail. A connection that already
+     * listens (it started the stream or resumed it before) gets the new subscription instead of its
+     * old one, so it never receives an index twice. A stream that has ended hands
      * over its replay and terminal event instead.
      */
     synchronized Replay resume(ClientId resumer, int fromIndex, StreamEvents events) {
@@ -217,6 +219,8 @@ final class StreamRun {
         if (ended != null) {
             terminal.accept(tail);
         } else {
+            // a resume on a connection that already listens replaces its subscription: one per connection
+            subscribers.removeAllOf(resumer);
             subscribers.add(resumer, tail);
             orphanings++;
         }

@@ -360,6 +360,44 @@ class ResumeStreamServiceTest {
     }
 
     @Test
+    void a_resume_on_the_connection_that_started_the_stream_replaces_its_subscription_and_no_index_comes_twice() {
+        // given a stream whose own connection holds chunks 0..4
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 5);
+
+        // when the same connection resumes it from 3, and later again from the head
+        resume(FIRST, ALICE, id, 3, first);
+        play(call, 5, 8);
+        resume(FIRST, ALICE, id, 8, first);
+        play(call, 8, 10);
+        call.usage(4, 10).complete(FinishReason.STOP);
+
+        // then each index reaches it once per asking, and the end once
+        assertThat(indexes(first.of(StreamChunk.class))).isEqualTo(List.of(0, 1, 2, 3, 4, 3, 4, 5, 6, 7, 8, 9));
+        assertThat(first.of(StreamCompleted.class)).hasSize(1);
+    }
+
+    @Test
+    void a_connection_that_resumes_a_stream_twice_holds_one_subscription() {
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 2);
+        var second = new RecordingStreamEvents();
+
+        resume(SECOND, ALICE, id, 2, second);
+        resume(SECOND, ALICE, id, 2, second);
+        play(call, 2, 6);
+        call.usage(4, 6).complete(FinishReason.STOP);
+
+        assertThat(indexes(second.of(StreamChunk.class))).isEqualTo(List.of(2, 3, 4, 5));
+        assertThat(second.of(StreamCompleted.class)).hasSize(1);
+        assertThat(indexes(first.of(StreamChunk.class))).isEqualTo(List.of(0, 1, 2, 3, 4, 5));
+    }
+
+    @Test
     void a_stream_that_asked_to_be_cancelled_on_disconnect_stops_at_once() {
         var first = new RecordingStreamEvents();
         start(FIRST, ALICE, StreamRequestDraft.ofMessage("hi").withOnDisconnect("cancel"), first);

@@ -157,7 +157,7 @@ public final class ClientConnection implements StreamEvents {
 
     /** A refusal or a protocol error the connection itself detects. */
     public void sendError(Optional<String> sessionId, ErrorCode code, String message, Optional<String> requestId) {
-        send(WireNames.STREAM_ERROR, out -> EventJson.error(out, sessionId, code, message, requestId, clock.instant()));
+        send(SentEvent.OTHER, WireNames.STREAM_ERROR, out -> EventJson.error(out, sessionId, code, message, requestId, clock.instant()));
     }
 
     /**
@@ -196,7 +196,7 @@ public final class ClientConnection implements StreamEvents {
         awaitingFirstChunk.forEach((sessionId, since) -> {
             Duration waiting = Duration.between(since, now);
             if (waiting.compareTo(every) >= 0) {
-                send(WireNames.STREAM_HEARTBEAT, out -> EventJson.heartbeat(out, sessionId, waiting, now));
+                send(SentEvent.OTHER, WireNames.STREAM_HEARTBEAT, out -> EventJson.heartbeat(out, sessionId, waiting, now));
             }
         });
     }
@@ -204,7 +204,7 @@ public final class ClientConnection implements StreamEvents {
     @Override
     public void started(StreamStarted event) {
         awaitingFirstChunk.put(event.sessionId(), event.at());
-        send(WireNames.STREAM_START, out -> EventJson.started(out, event));
+        send(new SentEvent.Started(event), WireNames.STREAM_START, out -> EventJson.started(out, event));
     }
 
     @Override
@@ -212,7 +212,7 @@ public final class ClientConnection implements StreamEvents {
         if (event.index() == 0) {
             awaitingFirstChunk.remove(event.sessionId());
         }
-        send(WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
+        send(new SentEvent.Chunk(event.sessionId(), event.index()), WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
     }
 
     /**
@@ -232,38 +232,36 @@ public final class ClientConnection implements StreamEvents {
     @Override
     public void completed(StreamCompleted event) {
         awaitingFirstChunk.remove(event.sessionId());
-        send(WireNames.STREAM_COMPLETE, out -> EventJson.completed(out, event));
+        send(new SentEvent.Ended(event.sessionId()), WireNames.STREAM_COMPLETE, out -> EventJson.completed(out, event));
     }
 
     @Override
     public void failed(StreamFailed event) {
         event.sessionId().ifPresent(awaitingFirstChunk::remove);
-        send(WireNames.STREAM_ERROR, out -> EventJson.failed(out, event));
+        send(event.sessionId().<SentEvent>map(SentEvent.Ended::new).orElse(SentEvent.OTHER),
+                WireNames.STREAM_ERROR, out -> EventJson.failed(out, event));
     }
 
     @Override
     public void fellBack(StreamFellBack event) {
-        send(WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
+        send(SentEvent.OTHER, WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
     }
 
     @Override
     public void resynced(StreamResync event) {
-        send(WireNames.STREAM_RESYNC, out -> EventJson.resynced(out, event));
+        send(SentEvent.OTHER, WireNames.STREAM_RESYNC, out -> EventJson.resynced(out, event));
     }
 
-    private void send(String event, FrameCodec.DataWriter data) {
+    private void send(SentEvent what, String event, FrameCodec.DataWriter data) {
         if (closed) {
             return;
         }
-        String frame;
         try {
-            frame = codec.frame(event, data);
+            codec.send(outbox, what, event, data);
         } catch (RuntimeException e) {
             // a frame that cannot be written must not leave the client waiting for it: close instead
             log.error("cannot write a {} frame on connection {}: {}", event, id, e.getClass().getName());
             outbox.giveUp(Outbox.GiveUp.SEND_FAILED);
-            return;
         }
-        outbox.offer(frame);
     }
 }

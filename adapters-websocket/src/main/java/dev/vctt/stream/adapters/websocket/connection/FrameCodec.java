@@ -13,4 +13,13 @@ public interface FrameCodec {
     }
 
     String frame(String event, DataWriter data);
+
+    /**
+     * Frames an event and offers it to the outbox. A codec that numbers what it sends (Socket.IO's
+     * connection state recovery) overrides this to number and offer in one step, so the numbers
+     * reach the client in order.
+     */
+    default void send(Outbox outbox, SentEvent what, String event, DataWriter data) {
+        outbox.offer(frame(event, data));
+    }
 }

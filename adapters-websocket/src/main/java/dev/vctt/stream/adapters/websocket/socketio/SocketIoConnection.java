@@ -1,18 +1,23 @@
 package dev.vctt.stream.adapters.websocket.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vctt.stream.adapters.websocket.connection.ClientCommand;
 import dev.vctt.stream.adapters.websocket.connection.ClientConnection;
 import dev.vctt.stream.adapters.websocket.connection.Connections;
+import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
 import dev.vctt.stream.adapters.websocket.connection.WellFormedText;
 import dev.vctt.stream.application.port.in.AuthOutcome;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * the namespace {@code /stream}, and the client's events, handed to the protocol-neutral
  * {@link ClientConnection} that the native protocol uses too. Every frame, pings and
  * acknowledgements included, goes through the connection's one bounded {@link Outbox}.
+ *
+ * <p>With connection state recovery on, the CONNECT reply carries a private session id ({@code pid})
+ * and every event an offset ({@link NumberedFrames}); a connection that drops is parked for the
+ * recovery window, and a client that comes back with its {@code pid} and last offset resumes each
+ * of its streams from the first chunk it does not hold ({@link RecoveryLedger}).
  *
  * <p>Frames arrive on the server's I/O workers, one at a time per connection; the heartbeat and the
  * connect deadline run on the protocol's timer thread; a slow client may be closed from any thread.
@@ -47,6 +57,10 @@ final class SocketIoConnection {
     private final ReentrantLock lock = new ReentrantLock();
     private Phase phase = Phase.AWAITING_CONNECT;
     private ClientConnection client;
+    private Caller caller;
+    private String sid;
+    private String pid;
+    private NumberedFrames numbered;
     private boolean awaitingPong;
     private ScheduledFuture<?> nextPing;
     private ScheduledFuture<?> pongDeadline;
@@ -63,7 +77,7 @@ final class SocketIoConnection {
                 protocol.limits().outboxChars(), protocol.limits().outboxWindow(),
                 giveUp -> {
                     CloseReason reason = Connections.reasonFor(giveUp);
-                    close(reason.getCloseCode(), reason.getReasonPhrase());
+                    close(reason.getCloseCode(), reason.getReasonPhrase(), true);
                 });
     }
 
@@ -127,13 +141,38 @@ final class SocketIoConnection {
                 log.info("refused a Socket.IO client at CONNECT: {}", refused.reason());
                 outbox.offer(frames.unauthorized());
             }
-            case AuthOutcome.Authenticated authenticated -> join(authenticated);
+            case AuthOutcome.Authenticated authenticated -> join(authenticated.caller(), connect.auth());
         }
     }
 
-    private void join(AuthOutcome.Authenticated authenticated) {
-        String sid = newId();
-        var connection = new ClientConnection(ClientId.of("sio-" + sid), authenticated.caller(), frames,
+    private void join(Caller who, Optional<ObjectNode> auth) {
+        SocketIoSettings.Recovery recovery = protocol.settings().recovery();
+        Optional<RecoveryLedger.Plan> plan = Optional.empty();
+        String newSid = newId();
+        String newPid = null;
+        if (recovery.enabled()) {
+            Optional<String> claimed = auth.map(a -> a.get("pid")).filter(JsonNode::isTextual).map(JsonNode::asText);
+            Optional<OptionalLong> offset = auth.flatMap(SocketIoConnection::offset);
+            if (claimed.isPresent() && offset.isPresent()) {
+                Optional<ParkedConnections.Parked> parked = protocol.parked().claim(claimed.get(), who);
+                plan = parked.flatMap(p -> p.ledger().recover(offset.get()));
+                if (plan.isPresent()) {
+                    newSid = parked.get().sid();
+                    newPid = claimed.get();
+                }
+            }
+            if (newPid == null) {
+                newPid = newId();
+            }
+        }
+        FrameCodec codec = frames;
+        NumberedFrames numberedFrames = null;
+        if (recovery.enabled()) {
+            numberedFrames = new NumberedFrames(frames,
+                    plan.map(RecoveryLedger.Plan::ledger).orElseGet(() -> new RecoveryLedger(recovery.eventsKept())));
+            codec = numberedFrames;
+        }
+        var connection = new ClientConnection(ClientId.of("sio-" + newId()), who, codec,
                 protocol.useCases(), protocol.work(), protocol.clock());
         connection.attach(outbox);
         lock.lock();
@@ -143,21 +182,69 @@ final class SocketIoConnection {
             }
             phase = Phase.JOINED;
             client = connection;
+            caller = who;
+            sid = newSid;
+            pid = newPid;
+            numbered = numberedFrames;
             cancel(connectDeadline);
             protocol.connections().opened(session, connection);
+            if (newPid != null) {
+                // under the lock, so that a close racing the join always finds the entry to remove
+                protocol.parked().joined(newPid, this);
+            }
         } finally {
             lock.unlock();
         }
-        outbox.offer(frames.connected(sid));
+        outbox.offer(frames.connected(newSid, Optional.ofNullable(newPid)));
+        plan.ifPresent(recovered -> {
+            log.debug("Socket.IO connection {} recovered {} stream(s)", session.getId(), recovered.steps().size());
+            for (RecoveryLedger.Step step : recovered.steps()) {
+                step.start().ifPresent(connection::started);
+                connection.receive(new ClientCommand.ResumeStream(step.sessionId(), step.fromIndex()));
+            }
+        });
+    }
+
+    /**
+     * The offset in a reconnecting client's CONNECT: empty inside when the client has received no
+     * event yet (it sends its pid alone), none at all when the offset is not one of ours.
+     */
+    private static Optional<OptionalLong> offset(ObjectNode auth) {
+        JsonNode offset = auth.get("offset");
+        if (offset == null || offset.isNull()) {
+            return Optional.of(OptionalLong.empty());
+        }
+        if (!offset.isTextual()) {
+            return Optional.empty();
+        }
+        OptionalLong parsed = Offsets.parse(offset.asText());
+        return parsed.isPresent() ? Optional.of(parsed) : Optional.empty();
+    }
+
+    /** Whether this connection's client is the caller's (the same API key). */
+    boolean belongsTo(Caller other) {
+        lock.lock();
+        try {
+            return caller != null && caller.apiKey().equals(other.apiKey());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client reconnected with this connection's pid: this one is dead, park it for the new one. */
+    void superseded() {
+        close(CloseReason.CloseCodes.GOING_AWAY, "the client reconnected", true);
     }
 
     private void disconnect(Inbound.Disconnect disconnect) {
         boolean left = false;
+        String leftPid = null;
         lock.lock();
         try {
             if (phase == Phase.JOINED && SocketIoFrames.NAMESPACE.equals(disconnect.namespace())) {
                 phase = Phase.AWAITING_CONNECT;
                 client = null;
+                leftPid = pid;
                 left = true;
             }
         } finally {
@@ -166,6 +253,9 @@ final class SocketIoConnection {
         if (!left) {
             violation("DISCONNECT from a namespace that is not joined");
             return;
+        }
+        if (leftPid != null) {
+            protocol.parked().left(leftPid, this);
         }
         protocol.connections().left(session);
     }
@@ -239,7 +329,7 @@ final class SocketIoConnection {
         } finally {
             lock.unlock();
         }
-        close(CloseReason.CloseCodes.VIOLATED_POLICY, "ping timeout");
+        close(CloseReason.CloseCodes.VIOLATED_POLICY, "ping timeout", true);
     }
 
     private void connectTimedOut() {
@@ -259,9 +349,17 @@ final class SocketIoConnection {
         close(CloseReason.CloseCodes.PROTOCOL_ERROR, reason);
     }
 
-    /** Stops the connection's streams at once and closes it, off the calling thread. */
+    /** Closes the connection, off the calling thread; its client may not recover it. */
     void close(CloseReason.CloseCode code, String reason) {
-        if (!stop()) {
+        close(code, reason, false);
+    }
+
+    /**
+     * Closes the connection, off the calling thread; {@code recoverable} when the client did not
+     * mean to leave (a dropped transport, a ping timeout, a slow read), as in the reference server.
+     */
+    private void close(CloseReason.CloseCode code, String reason, boolean recoverable) {
+        if (!stop(recoverable)) {
             return;
         }
         log.debug("closing Socket.IO connection {}: {} {}", session.getId(), code.getCode(), reason);
@@ -271,22 +369,24 @@ final class SocketIoConnection {
 
     /** Closes the connection on the calling thread, as a server that stops does. */
     void closeNow(CloseReason.CloseCode code, String reason) {
-        if (stop()) {
+        if (stop(false)) {
             closeSession(new CloseReason(code, shorten(reason)));
         }
     }
 
     /** The transport closed (whoever closed it): stop the streams and timers. */
     void transportClosed() {
-        stop();
+        stop(true);
     }
 
-    private boolean stop() {
+    private boolean stop(boolean recoverable) {
+        boolean park;
         lock.lock();
         try {
             if (phase == Phase.CLOSED) {
                 return false;
             }
+            park = recoverable && phase == Phase.JOINED && numbered != null;
             phase = Phase.CLOSED;
             client = null;
             cancel(nextPing);
@@ -297,6 +397,13 @@ final class SocketIoConnection {
         }
         protocol.connections().closed(session);
         outbox.close();
+        if (park) {
+            // after closed(): the streams no longer send to this connection, so its ledger is complete
+            protocol.parked().park(pid, new ParkedConnections.Parked(caller, sid, numbered.close()));
+        }
+        if (pid != null) {
+            protocol.parked().left(pid, this);
+        }
         protocol.forget(this);
         return true;
     }

@@ -53,6 +53,21 @@ final class SocketIoFrames implements FrameCodec {
         });
     }
 
+    /**
+     * An event with its connection state recovery offset as the last element of the array
+     * ({@code 42/stream,["stream_chunk",{...},"1k"]}): socket.io-client keeps the last such string as
+     * the offset it sends back when it reconnects.
+     */
+    String frame(String event, DataWriter data, String offset) {
+        return frames.write(EVENT_PREFIX, out -> {
+            out.writeStartArray();
+            out.writeString(event);
+            data.write(out);
+            out.writeString(offset);
+            out.writeEndArray();
+        });
+    }
+
     /** The Engine.IO open packet, the first frame of every connection. */
     String open(String sid, SocketIoSettings settings, int maxPayload) {
         return frames.write("0", out -> {
@@ -67,11 +82,19 @@ final class SocketIoFrames implements FrameCodec {
         });
     }
 
-    /** The CONNECT reply: the client needs the {@code sid}, or it takes the server for a Socket.IO 2 one. */
-    String connected(String sid) {
+    /**
+     * The CONNECT reply: the client needs the {@code sid}, or it takes the server for a Socket.IO 2
+     * one; with connection state recovery on, the private session id {@code pid} too, which the
+     * client sends back with its last offset when it reconnects (the same {@code pid} back means
+     * "recovered").
+     */
+    String connected(String sid, Optional<String> pid) {
         return frames.write("40" + NAMESPACE + ",", out -> {
             out.writeStartObject();
             out.writeStringField("sid", sid);
+            if (pid.isPresent()) {
+                out.writeStringField("pid", pid.get());
+            }
             out.writeEndObject();
         });
     }

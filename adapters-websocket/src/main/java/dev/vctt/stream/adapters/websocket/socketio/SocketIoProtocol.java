@@ -38,6 +38,7 @@ public final class SocketIoProtocol implements AutoCloseable {
     private final InstantSource clock;
     private final ScheduledThreadPoolExecutor timers;
     private final Set<SocketIoConnection> open = ConcurrentHashMap.newKeySet();
+    private final ParkedConnections parked;
 
     public SocketIoProtocol(ObjectMapper json, StreamingUseCases useCases, ConnectionLimits limits,
                             SocketIoSettings settings, Connections connections, Executor work, InstantSource clock) {
@@ -51,6 +52,7 @@ public final class SocketIoProtocol implements AutoCloseable {
         this.clock = clock;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("socketio-timer").daemon().factory());
         this.timers.setRemoveOnCancelPolicy(true);
+        this.parked = new ParkedConnections(settings.recovery(), timers);
     }
 
     /** Whether a request path belongs to this protocol. */
@@ -122,6 +124,10 @@ public final class SocketIoProtocol implements AutoCloseable {
 
     InstantSource clock() {
         return clock;
+    }
+
+    ParkedConnections parked() {
+        return parked;
     }
 
     ScheduledExecutorService timers() {

@@ -31,12 +31,29 @@ class SocketIoFramesTest {
     }
 
     @Test
+    void with_recovery_the_offset_is_the_last_element_of_the_array_and_round_trips() {
+        String frame = frames.frame("stream_heartbeat", out -> {
+            out.writeStartObject();
+            out.writeEndObject();
+        }, Offsets.format(1295));
+
+        assertThat(frame).isEqualTo("42/stream,[\"stream_heartbeat\",{},\"zz\"]");
+        assertThat(Offsets.parse("zz")).hasValue(1295);
+        assertThat(Offsets.parse("")).isEmpty();
+        assertThat(Offsets.parse("-1")).isEmpty();
+        assertThat(Offsets.parse("0")).isEmpty();
+        assertThat(Offsets.parse("not an offset")).isEmpty();
+        assertThat(Offsets.parse("z".repeat(14))).isEmpty();
+    }
+
+    @Test
     void the_open_packet_and_the_connect_replies_are_what_socket_io_client_expects() {
         SocketIoSettings settings = new SocketIoSettings(Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofSeconds(45));
 
         assertThat(frames.open("abc", settings, 4096))
                 .isEqualTo("0{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":4096}");
-        assertThat(frames.connected("xyz")).isEqualTo("40/stream,{\"sid\":\"xyz\"}");
+        assertThat(frames.connected("xyz", Optional.empty())).isEqualTo("40/stream,{\"sid\":\"xyz\"}");
+        assertThat(frames.connected("xyz", Optional.of("p1"))).isEqualTo("40/stream,{\"sid\":\"xyz\",\"pid\":\"p1\"}");
         assertThat(frames.unauthorized()).isEqualTo("44/stream,{\"message\":\"unauthorized\",\"data\":{\"code\":\"UNAUTHORIZED\"}}");
         assertThat(frames.invalidNamespace("/random")).isEqualTo("44/random,{\"message\":\"Invalid namespace\"}");
         assertThat(frames.invalidNamespace("/")).isEqualTo("44{\"message\":\"Invalid namespace\"}");

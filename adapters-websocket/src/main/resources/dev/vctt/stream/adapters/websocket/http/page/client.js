@@ -1,6 +1,8 @@
 // VCTT Stream test client: plain JavaScript, no build step, no library.
 // One WebSocket to /stream (the native protocol: {"event", "data"} JSON text frames) carries the
 // streams of every pane; stream_start echoes our requestId, after which sessionId routes events.
+// When the socket drops (not closed by us), the page reconnects by itself, with backoff, and resumes
+// every running pane from the chunk after the last one it shows (stream_resume).
 'use strict';
 
 (() => {
@@ -14,7 +16,14 @@
     opening: null,
     panesByRequest: new Map(),
     panesBySession: new Map(),
+    closingOnPurpose: false,
+    reconnectAttempt: 0,
+    reconnectTimer: null,
   };
+  // the server keeps a dropped connection's streams for its resume grace (30 s by default)
+  const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 8000, 8000];
+  // close codes after which trying again cannot help: protocol errors and refusals
+  const FINAL_CLOSE_CODES = [1002, 1003, 1007, 1008, 1009, 1010];
   let requestCounter = 0;
   let offlineDemo = false;
 
@@ -31,6 +40,7 @@
     label.dataset.state = state;
     label.textContent = state;
     $('#connect').textContent = state === 'disconnected' ? 'Connect' : 'Disconnect';
+    document.body.dataset.connection = state;
   }
 
   /** Opens the WebSocket if it is not open; resolves when it is. */
@@ -53,6 +63,12 @@
         setConnectionState('connected');
         showPageError('');
         resolve(socket);
+        if (connection.reconnectAttempt > 0) {
+          connection.reconnectAttempt = 0;
+          for (const pane of panes) {
+            pane.resume();
+          }
+        }
       });
       socket.addEventListener('close', (event) => {
         const wasOpening = connection.opening !== null;
@@ -60,13 +76,23 @@
         if (connection.socket === socket) {
           connection.socket = null;
         }
-        setConnectionState('disconnected');
+        const onPurpose = connection.closingOnPurpose;
+        connection.closingOnPurpose = false;
         const why = event.code === 1000 || event.code === 1005 ? '' : ` (close code ${event.code}${event.reason ? ': ' + event.reason : ''})`;
-        for (const pane of panes) {
-          pane.connectionLost('the connection closed' + why);
+        const reconnecting = !onPurpose && !FINAL_CLOSE_CODES.includes(event.code)
+          && (connection.reconnectAttempt > 0 || !wasOpening)
+          && connection.reconnectAttempt < RECONNECT_DELAYS_MS.length;
+        if (reconnecting) {
+          scheduleReconnect(why);
+        } else {
+          connection.reconnectAttempt = 0;
+          setConnectionState('disconnected');
+          for (const pane of panes) {
+            pane.connectionLost('the connection closed' + why);
+          }
+          connection.panesByRequest.clear();
+          connection.panesBySession.clear();
         }
-        connection.panesByRequest.clear();
-        connection.panesBySession.clear();
         if (wasOpening) {
           reject(new Error('cannot connect to ' + socket.url.split('?')[0] + why));
         }
@@ -77,9 +103,37 @@
   }
 
   function disconnect() {
+    if (connection.reconnectTimer) {
+      clearTimeout(connection.reconnectTimer);
+      connection.reconnectTimer = null;
+      connection.reconnectAttempt = 0;
+      setConnectionState('disconnected');
+      for (const pane of panes) {
+        pane.connectionLost('disconnected');
+      }
+    }
     if (connection.socket) {
+      connection.closingOnPurpose = true;
       connection.socket.close(1000, 'bye');
     }
+  }
+
+  /** The socket dropped: try again after a growing delay; running panes wait, then resume. */
+  function scheduleReconnect(why) {
+    const delay = RECONNECT_DELAYS_MS[connection.reconnectAttempt];
+    connection.reconnectAttempt += 1;
+    setConnectionState('reconnecting');
+    for (const pane of panes) {
+      pane.waitingForConnection(`connection lost${why}; reconnecting in ${delay} ms…`);
+    }
+    // requests without a session yet cannot be resumed; their panes fail in waitingForConnection
+    connection.panesByRequest.clear();
+    connection.reconnectTimer = setTimeout(() => {
+      connection.reconnectTimer = null;
+      connect().catch(() => {
+        // the close handler of the failed attempt schedules the next one, or gives up
+      });
+    }, delay);
   }
 
   function send(event, data) {
@@ -107,6 +161,9 @@
       }
       case 'stream_chunk':
         if (bySession) bySession.chunk(data);
+        break;
+      case 'stream_resync':
+        if (bySession) bySession.resynced(data);
         break;
       case 'stream_fallback':
         if (bySession) bySession.fallback(data);
@@ -216,7 +273,7 @@
       this.field('message').value = '';
       this.current = {
         requestId: data.requestId, message, sessionId: null, sentAt: performance.now(),
-        firstChunkAt: null, stopRequested: false,
+        firstChunkAt: null, stopRequested: false, lastIndex: -1, chunkEnds: [], duplicates: 0,
       };
       connection.panesByRequest.set(data.requestId, this);
       this.resetMeta();
@@ -283,6 +340,14 @@
     chunk(data) {
       const current = this.current;
       if (!current) return;
+      if (data.index <= current.lastIndex) {
+        // never expected (a resume starts after the last index shown); counted, not shown twice
+        current.duplicates += 1;
+        this.answer.dataset.duplicates = String(current.duplicates);
+        return;
+      }
+      current.lastIndex = data.index;
+      current.chunkEnds[data.index] = this.answerText.length + data.chunk.length;
       if (current.firstChunkAt === null) {
         current.firstChunkAt = performance.now();
         this.meta('ttft', `${Math.round(current.firstChunkAt - current.sentAt)} ms (measured here)`);
@@ -297,6 +362,43 @@
       this.meta('tokens', `${data.tokensUsed} output so far`);
       this.meta('cost', `${formatUsd(data.estimatedCost)} so far (estimate)`);
       this.scroll();
+    }
+
+    /** The server kept less than we show: our text from chunk fromIndex on is replaced by data.text. */
+    resynced(data) {
+      const current = this.current;
+      if (!current) return;
+      const keep = data.fromIndex > 0 ? current.chunkEnds[data.fromIndex - 1] || 0 : 0;
+      this.answerText.deleteData(keep, this.answerText.length - keep);
+      this.answerText.appendData(data.text);
+      current.chunkEnds.length = data.fromIndex;
+      current.lastIndex = data.fromIndex - 1;
+      this.note(`resynced at chunk ${data.fromIndex}: the server kept less than was shown`);
+    }
+
+    /** The socket dropped; a stream that has a session waits for the reconnection, one without fails. */
+    waitingForConnection(why) {
+      const current = this.current;
+      if (!current) return;
+      if (!current.sessionId) {
+        this.failed({ code: 'DISCONNECTED', error: why + ' (the stream had not started; send it again)' });
+        return;
+      }
+      this.meta('status', why);
+    }
+
+    /** Back on a new socket: ask for the stream from the chunk after the last one shown. */
+    resume() {
+      const current = this.current;
+      if (!current || !current.sessionId) return;
+      const fromIndex = current.lastIndex + 1;
+      connection.panesBySession.set(current.sessionId, this);
+      send('stream_resume', { sessionId: current.sessionId, fromIndex });
+      this.note(`resumed at chunk ${fromIndex}`);
+      this.meta('status', `resumed at chunk ${fromIndex}`);
+      if (current.stopRequested) {
+        send('stream_cancel', { sessionId: current.sessionId });
+      }
     }
 
     fallback(data) {
@@ -324,6 +426,9 @@
       this.meta('ttft', data.firstTokenMs === null ? 'no token' : `${data.firstTokenMs} ms`);
       this.meta('latency', `${data.latencyMs} ms`);
       this.meta('finish', data.finishReason);
+      if (data.fullText && this.answerText.data !== data.fullText && data.finishReason !== 'cancelled') {
+        this.showError('the streamed text differs from the full text the server reports');
+      }
       this.history.push({ role: 'user', content: current.message });
       if (data.fullText) {
         this.history.push({ role: 'assistant', content: data.fullText });
@@ -356,7 +461,7 @@
       current.stopRequested = true;
       this.meta('status', 'stopping…');
       this.stopButton.disabled = true;
-      if (current.sessionId) {
+      if (current.sessionId && connection.socket && connection.socket.readyState === WebSocket.OPEN) {
         send('stream_cancel', { sessionId: current.sessionId });
       }
     }
