@@ -325,7 +325,7 @@ class StartStreamServiceTest {
     }
 
     @Test
-    void a_client_that_leaves_as_its_stream_starts_has_it_cancelled_once_the_grace_is_over() {
+    void a_client_that_leaves_as_its_stream_starts_has_it_cancelled_at_once_when_it_asked_for_that() {
         // given: the client leaves between the stream's registration and its first provider call
         StreamEvents leavingOnStart = new StreamEvents() {
             @Override
