@@ -98,6 +98,7 @@ final class StreamRun {
     private final CompletionRequest request;
     private final StreamDependencies deps;
     private final StreamSubscribers subscribers = new StreamSubscribers();
+    private final StreamMeter meter = new StreamMeter();
 
     private final Answer answer = new Answer();
     private final List<AttemptFailure> failures = new ArrayList<>();
@@ -181,8 +182,10 @@ final class StreamRun {
             return;
         }
         if (gone.equals(client) && onDisconnect == DisconnectPolicy.CANCEL) {
+            meter.nobodyListening();
             cancel();
         } else if (subscribers.isEmpty()) {
+            meter.nobodyListening();
             int orphaning = ++orphanings;
             deps.scheduler().schedule(deps.resume().grace(), () -> cancelIfStillOrphaned(orphaning));
         }
@@ -218,6 +221,7 @@ final class StreamRun {
             terminal.accept(tail);
         } else {
             subscribers.add(resumer, tail);
+            meter.resumed();
             orphanings++;
         }
         return new Replay.From(chunks, tail);
@@ -256,8 +260,10 @@ final class StreamRun {
         }
         deps.metrics().chunk(model, lastChunkAt == null ? Duration.ZERO : Duration.between(lastChunkAt, now));
         lastChunkAt = now;
+        TokenCount produced = streaming.tokensUsed();
+        meter.chunk(now, delta.text(), produced.value(), !subscribers.isEmpty());
         Usd cost = streaming.estimatedCost();
-        subscribers.chunk(new StreamChunk(streaming.id(), index, delta.text(), model, streaming.tokensUsed(), cost, now));
+        subscribers.chunk(new StreamChunk(streaming.id(), index, delta.text(), model, produced, cost, now));
         if (answer.chunks() - flushedUpTo >= deps.resume().flushChunks()) {
             unflushed().ifPresent(batch -> deps.chunkLog().append(List.of(batch)));
         }
@@ -368,6 +374,9 @@ final class StreamRun {
         deps.active().ended(this);
         deps.scheduler().schedule(deps.resume().linger(), () -> deps.active().forget(this));
         String text = answer.text();
+        if (cancelRequested) {
+            meter.nobodyListening();
+        }
         Optional<StreamFailed> failure = switch (result) {
             case Failed failed -> Optional.of(new StreamFailed(Optional.of(failed.id()),
                     errorCode.orElse(ErrorCodes.forFailure(failed.kind())), failed.describe(), failed.attempts(),
@@ -420,7 +429,7 @@ final class StreamRun {
         }
         try {
             deps.sessions().closed(new SessionClosed(result, text, failure.map(StreamFailed::code),
-                    failure.map(StreamFailed::message)));
+                    failure.map(StreamFailed::message), meter.quality(result)));
         } catch (StoreUnavailable e) {
             log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
         }
