@@ -26,6 +26,7 @@ import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.Continuation;
 import dev.vctt.stream.domain.request.DisconnectPolicy;
@@ -417,6 +418,10 @@ final class StreamRun {
      * refuse anyway, the client still gets its answer and the fault is logged loudly.
      */
     private void record(Ended result, String text, Optional<StreamFailed> failure) {
+        StreamQuality quality = meter.quality(result);
+        if (quality.wasteTokens() > 0) {
+            deps.metrics().wasted(result.role(), result.lastRoute().model(), quality.wasteTokens());
+        }
         var entries = new ArrayList<LedgerEntry>(result.attempts().size());
         for (int i = 0; i < result.attempts().size(); i++) {
             AttemptResult attempt = result.attempts().get(i);
@@ -429,7 +434,7 @@ final class StreamRun {
         }
         try {
             deps.sessions().closed(new SessionClosed(result, text, failure.map(StreamFailed::code),
-                    failure.map(StreamFailed::message), meter.quality(result)));
+                    failure.map(StreamFailed::message), quality));
         } catch (StoreUnavailable e) {
             log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
         }
