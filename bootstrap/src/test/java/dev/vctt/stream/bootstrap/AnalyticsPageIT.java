@@ -141,12 +141,14 @@ class AnalyticsPageIT {
                          resumes, waste_tokens)
                      values (?, 'seed', ?, ?, 0.5, false, ?, ?, 'openai', ?, 'openai', 50, ?, ?, ?, 50, ?, ?, false, ?, ?,
                          ?, ?, ?, ?, 40, 300, 0, ?)""".formatted(env.get("VCTT_DB_SCHEMA")))) {
+            var random = new java.util.Random(15);
             for (int i = 0; i < count; i++) {
                 String model = models.get(i % models.size());
                 int m = i % models.size();
                 Instant started = now.minusSeconds((long) (20 * 3600.0 * i / count) + 60);
                 boolean failed = i % 12 == 5;
                 boolean cancelled = !failed && i % 7 == 3;
+                double jitter = random.nextGaussian();
                 insert.setString(1, "seed-" + (keyId == null ? "" : keyId + "-") + i);
                 insert.setString(2, keyId);
                 insert.setString(3, ROLES.get(i % ROLES.size()));
@@ -154,17 +156,18 @@ class AnalyticsPageIT {
                 insert.setString(5, models.getFirst());
                 insert.setString(6, model);
                 insert.setTimestamp(7, java.sql.Timestamp.from(started));
-                insert.setTimestamp(8, java.sql.Timestamp.from(started.plusMillis(180 + 150L * m + (i * 37L) % 400)));
+                insert.setTimestamp(8, java.sql.Timestamp.from(started.plusMillis(Math.max(40, 250 + 180L * m + Math.round(90 * jitter))
+                        + (random.nextInt(10) == 0 ? 600 : 0))));
                 insert.setTimestamp(9, java.sql.Timestamp.from(started.plusSeconds(4)));
-                insert.setLong(10, 120 + i % 200);
+                insert.setLong(10, 120 + random.nextInt(200));
                 insert.setBigDecimal(11, new java.math.BigDecimal("0.0004").multiply(java.math.BigDecimal.valueOf(1 + m)));
                 insert.setString(12, failed ? null : cancelled ? "cancelled" : "stop");
                 insert.setString(13, failed ? (i % 24 == 5 ? "PROVIDER_ERROR" : "PROVIDER_TIMEOUT") : null);
                 insert.setBoolean(14, i % 10 == 0);
-                insert.setDouble(15, 12 + m * 4 + i % 5);
-                insert.setDouble(16, 60 + m * 90 + (i * 13) % 250);
-                insert.setDouble(17, 35 + m * 15 + i % 20);
-                insert.setLong(18, cancelled ? 20 + i % 60 : 0);
+                insert.setDouble(15, 12 + m * 4 + random.nextInt(5));
+                insert.setDouble(16, 60 + m * 90 + random.nextInt(250));
+                insert.setDouble(17, Math.max(5, 45 + m * 15 + 8 * random.nextGaussian()));
+                insert.setLong(18, cancelled ? 20 + random.nextInt(60) : 0);
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -67,6 +67,15 @@
     return [xs, ...ys];
   }
 
+  // small dollar amounts keep their significant digits; big counts stay whole
+  function number(value) {
+    if (value === 0) return '0';
+    const magnitude = Math.abs(value);
+    if (magnitude >= 1000) return Math.round(value).toLocaleString('en');
+    if (magnitude >= 1) return String(Number(value.toFixed(1)));
+    return String(Number(value.toPrecision(2)));
+  }
+
   function frame(chart) {
     const section = document.createElement('section');
     section.className = 'chart';
@@ -104,10 +113,10 @@
       width: Math.max(360, body.clientWidth || section.clientWidth - 16),
       height: 200,
       series: [{}, ...lines.map((line, i) => ({
-        label: line.group, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: false,
-        points: { show: true, size: 5 },
+        label: line.group, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true,
+        points: { show: true, size: 4 }, value: (u, v) => (v == null ? '–' : number(v)),
       }))],
-      axes: [{}, { size: 60 }],
+      axes: [{}, { size: 64, values: (u, values) => values.map(number) }],
       legend: { live: false },
     };
     plots.set(chart.id, { groups, plot: new uPlot(options, data, body) });
