@@ -143,6 +143,44 @@ class MeteringEndToEndIT {
     }
 
     @Test
+    void a_stored_session_shows_how_its_stream_went_and_counts_in_the_series() throws Exception {
+        start(Map.of());
+        openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")));
+        String sessionId;
+        try (WsTestClient client = WsTestClient.connect(app.port())) {
+            client.send("stream_request", Map.of("message", QUESTION, "agentRole", "ethics"));
+            sessionId = client.await("stream_complete").path("sessionId").asText();
+        }
+
+        holds(() -> {
+            JsonNode quality = get("/api/sessions/" + sessionId, null).body().path("quality");
+            assertThat(quality.path("timeToFirstTokenMs").isNumber()).isTrue();
+            assertThat(quality.path("chunksSent").asInt()).isPositive();
+            assertThat(quality.path("bytesSent").asInt()).isEqualTo("The capital of France is Paris.".length());
+            assertThat(quality.path("resumes").asInt()).isZero();
+            assertThat(quality.path("wasteTokens").asInt()).isZero();
+            assertThat(quality.has("chunkGapP99Ms")).isTrue();
+            assertThat(quality.has("tokensPerSecond")).isTrue();
+        });
+        holds(() -> {
+            JsonNode series = get("/api/stats/series?metric=sessions&by=role&bucket=1h", null).body();
+            assertThat(series.path("lines").get(0).path("group").asText()).isEqualTo("ethics");
+            assertThat(series.path("lines").get(0).path("points").get(0).get(1).asInt()).isEqualTo(1);
+        });
+        JsonNode spend = get("/api/stats/series?metric=spend&by=model&bucket=1d", null).body();
+        assertThat(spend.path("lines").get(0).path("points").get(0).get(1).decimalValue())
+                .isEqualByComparingTo(REPORTED_COST);
+        for (String bad : List.of("metric=nope", "", "metric=spend&by=colour", "metric=spend&bucket=2m",
+                "metric=spend&from=yesterday", "metric=spend&from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z",
+                "metric=spend&bucket=5m&from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z")) {
+            var answer = get("/api/stats/series?" + bad, null);
+            assertThat(answer.status()).as(bad).isEqualTo(400);
+            assertThat(answer.body().path("code").asText()).as(bad).isEqualTo("BAD_REQUEST");
+            assertThat(answer.body().path("error").asText()).as(bad).isNotBlank();
+        }
+    }
+
+    @Test
     void a_message_postgresql_cannot_hold_as_text_is_recorded_and_read_back_exactly() throws Exception {
         start(Map.of());
         openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")));

@@ -111,6 +111,7 @@ public final class WebServer implements AutoCloseable {
         server.addHttpHandler(new MetricsHandler(metrics::scrape), "/metrics");
         server.addHttpHandler(socketIo.httpHandler(), "/socket.io/*");
         var documents = new ArrayList<ServedDocument>(DocumentHandler.page());
+        documents.addAll(DocumentHandler.analytics());
         documents.addAll(settings.documents());
         server.addHttpHandler(new DocumentHandler(documents), "/");
     }

@@ -2,6 +2,7 @@ package dev.vctt.stream.application.port;
 
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatTurn;
 import java.time.Instant;
 import java.util.List;
@@ -11,13 +12,24 @@ import java.util.Optional;
 /**
  * A stored session as the API shows it. {@code status} is {@code running}, {@code completed},
  * {@code cancelled}, {@code failed} or {@code interrupted}; {@code messages} are the turns sent
- * (system prompt, history, the question) and the answer as the last assistant turn.
+ * (system prompt, history, the question) and the answer as the last assistant turn; {@code quality} how the
+ * stream went (unknown while it runs).
  */
 public record SessionView(String id, String status, String agentRole, Optional<String> apiKeyId,
                           Optional<String> requestId, double temperature, Instant startedAt,
                           Optional<Instant> firstTokenAt, Optional<Instant> endedAt, TokenUsage usage, Usd cost,
                           boolean usageEstimated, Optional<String> finishReason, Optional<String> errorCode,
-                          Optional<String> errorMessage, List<ModelTried> modelsTried, List<ChatTurn> messages) {
+                          Optional<String> errorMessage, List<ModelTried> modelsTried, List<ChatTurn> messages,
+                          StreamQuality quality) {
+
+    public SessionView(String id, String status, String agentRole, Optional<String> apiKeyId,
+                       Optional<String> requestId, double temperature, Instant startedAt,
+                       Optional<Instant> firstTokenAt, Optional<Instant> endedAt, TokenUsage usage, Usd cost,
+                       boolean usageEstimated, Optional<String> finishReason, Optional<String> errorCode,
+                       Optional<String> errorMessage, List<ModelTried> modelsTried, List<ChatTurn> messages) {
+        this(id, status, agentRole, apiKeyId, requestId, temperature, startedAt, firstTokenAt, endedAt, usage, cost,
+                usageEstimated, finishReason, errorCode, errorMessage, modelsTried, messages, StreamQuality.unknown());
+    }
 
     /** One model the session asked, and how that ended. */
     public record ModelTried(String model, String outcome, Optional<String> reason) {
@@ -34,6 +46,7 @@ public record SessionView(String id, String status, String agentRole, Optional<S
         Objects.requireNonNull(agentRole, "agentRole");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(cost, "cost");
+        Objects.requireNonNull(quality, "quality");
         modelsTried = List.copyOf(modelsTried);
         messages = List.copyOf(messages);
     }

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.in.QueryStatsUseCase;
@@ -18,5 +20,10 @@ public final class QueryStatsService implements QueryStatsUseCase {
     @Override
     public StatsReport stats(Caller caller, StatsQuery query) {
         return sessions.stats(query, caller);
+    }
+
+    @Override
+    public Series series(Caller caller, SeriesQuery query) {
+        return sessions.series(query, caller);
     }
 }

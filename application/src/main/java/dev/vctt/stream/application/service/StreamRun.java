@@ -26,6 +26,7 @@ import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.Continuation;
 import dev.vctt.stream.domain.request.DisconnectPolicy;
@@ -98,6 +99,7 @@ final class StreamRun {
     private final CompletionRequest request;
     private final StreamDependencies deps;
     private final StreamSubscribers subscribers = new StreamSubscribers();
+    private final StreamMeter meter = new StreamMeter();
 
     private final Answer answer = new Answer();
     private final List<AttemptFailure> failures = new ArrayList<>();
@@ -181,8 +183,10 @@ final class StreamRun {
             return;
         }
         if (gone.equals(client) && onDisconnect == DisconnectPolicy.CANCEL) {
+            meter.nobodyListening();
             cancel();
         } else if (subscribers.isEmpty()) {
+            meter.nobodyListening();
             int orphaning = ++orphanings;
             deps.scheduler().schedule(deps.resume().grace(), () -> cancelIfStillOrphaned(orphaning));
         }
@@ -222,6 +226,7 @@ final class StreamRun {
             // a resume on a connection that already listens replaces its subscription: one per connection
             subscribers.removeAllOf(resumer);
             subscribers.add(resumer, tail);
+            meter.resumed();
             orphanings++;
         }
         return new Replay.From(chunks, tail);
@@ -260,8 +265,10 @@ final class StreamRun {
         }
         deps.metrics().chunk(model, lastChunkAt == null ? Duration.ZERO : Duration.between(lastChunkAt, now));
         lastChunkAt = now;
+        TokenCount produced = streaming.tokensUsed();
+        meter.chunk(now, delta.text(), produced.value(), !subscribers.isEmpty());
         Usd cost = streaming.estimatedCost();
-        subscribers.chunk(new StreamChunk(streaming.id(), index, delta.text(), model, streaming.tokensUsed(), cost, now));
+        subscribers.chunk(new StreamChunk(streaming.id(), index, delta.text(), model, produced, cost, now));
         if (answer.chunks() - flushedUpTo >= deps.resume().flushChunks()) {
             unflushed().ifPresent(batch -> deps.chunkLog().append(List.of(batch)));
         }
@@ -372,6 +379,9 @@ final class StreamRun {
         deps.active().ended(this);
         deps.scheduler().schedule(deps.resume().linger(), () -> deps.active().forget(this));
         String text = answer.text();
+        if (cancelRequested) {
+            meter.nobodyListening();
+        }
         Optional<StreamFailed> failure = switch (result) {
             case Failed failed -> Optional.of(new StreamFailed(Optional.of(failed.id()),
                     errorCode.orElse(ErrorCodes.forFailure(failed.kind())), failed.describe(), failed.attempts(),
@@ -412,6 +422,10 @@ final class StreamRun {
      * refuse anyway, the client still gets its answer and the fault is logged loudly.
      */
     private void record(Ended result, String text, Optional<StreamFailed> failure) {
+        StreamQuality quality = meter.quality(result);
+        if (quality.wasteTokens() > 0) {
+            deps.metrics().wasted(result.role(), result.lastRoute().model(), quality.wasteTokens());
+        }
         var entries = new ArrayList<LedgerEntry>(result.attempts().size());
         for (int i = 0; i < result.attempts().size(); i++) {
             AttemptResult attempt = result.attempts().get(i);
@@ -424,7 +438,7 @@ final class StreamRun {
         }
         try {
             deps.sessions().closed(new SessionClosed(result, text, failure.map(StreamFailed::code),
-                    failure.map(StreamFailed::message)));
+                    failure.map(StreamFailed::message), quality));
         } catch (StoreUnavailable e) {
             log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
         }

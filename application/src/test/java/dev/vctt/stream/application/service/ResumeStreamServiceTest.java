@@ -2,6 +2,7 @@ package dev.vctt.stream.application.service;
 
 import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
@@ -30,6 +31,7 @@ import dev.vctt.stream.application.testing.SequentialIds;
 import dev.vctt.stream.application.testing.SteppingClock;
 import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.domain.access.ApiKeyId;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
@@ -123,6 +125,7 @@ class ResumeStreamServiceTest {
     @Test
     void a_socket_cut_after_any_chunk_and_a_resume_on_a_new_connection_give_the_full_text_with_no_index_twice() {
         for (int k = 0; k < CHUNKS; k++) {
+            clients.connect(FIRST); // each round's first connection is a new one: a client that left starts no stream
             // given a stream whose first connection saw chunks 0..k and then dropped
             clients.connect(FIRST);
             var first = new RecordingStreamEvents();
@@ -407,6 +410,84 @@ class ResumeStreamServiceTest {
         clients.disconnect(FIRST);
 
         assertThat(call.isCancelled()).isTrue();
+    }
+
+    private long producedSoFar(RecordingStreamEvents events) {
+        return events.of(StreamChunk.class).getLast().tokensUsed().value();
+    }
+
+    private StreamQuality storedQuality(SessionId id) {
+        Eventually.becomes(() -> sessions.find(id, ALICE).filter(view -> !view.status().equals("running")).isPresent());
+        return sessions.find(id, ALICE).orElseThrow().quality();
+    }
+
+    @Test
+    void tokens_billed_after_the_client_left_and_nobody_resumed_are_waste() {
+        // given five chunks delivered, then the client is gone
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 5);
+        long delivered = producedSoFar(first);
+        clients.disconnect(FIRST);
+
+        // when the model goes on for the grace, reports 100 output tokens, and is cancelled
+        play(call, 5, 8);
+        call.usage(20, 100);
+        scheduler.runAll();
+
+        // then what was billed past the delivered tokens is waste, and only the delivered chunks were sent
+        StreamQuality quality = storedQuality(id);
+        assertThat(quality.wasteTokens()).isEqualTo(100 - delivered).isPositive();
+        assertThat(quality.chunksSent()).isEqualTo(5);
+        assertThat(quality.bytesSent()).isEqualTo(IntStream.range(0, 5).mapToObj(ResumeStreamServiceTest::piece)
+                .mapToInt(piece -> piece.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum());
+        assertThat(quality.resumes()).isZero();
+    }
+
+    @Test
+    void tokens_billed_after_a_cancel_until_the_upstream_stopped_are_waste() {
+        // given five chunks delivered and a provider whose running usage says 60 output tokens so far
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 5);
+        long delivered = producedSoFar(first);
+        call.usage(20, 60);
+
+        // when the client cancels
+        cancels.cancel(new dev.vctt.stream.application.port.in.CancelStreamCommand(FIRST, id));
+        first.await(StreamCompleted.class);
+
+        // then the tokens billed beyond those delivered are waste
+        assertThat(storedQuality(id).wasteTokens()).isEqualTo(60 - delivered).isPositive();
+    }
+
+    @Test
+    void a_stream_resumed_and_heard_to_the_end_counts_its_resume_and_wastes_nothing() {
+        // given chunks 10 ms apart, one stall of half a second, and a client that leaves and resumes
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(i == 3 ? 500 : 10));
+            call.delta(piece(i));
+        }
+        clients.disconnect(FIRST);
+        var second = new RecordingStreamEvents();
+        resume(SECOND, ALICE, id, 5, second);
+
+        // when it completes with the resumer listening
+        call.usage(20, 40);
+        call.complete(FinishReason.STOP);
+        second.await(StreamCompleted.class);
+
+        // then one resume, no waste, gaps p50 10 ms and p99 the stall
+        StreamQuality quality = storedQuality(id);
+        assertThat(quality.resumes()).isEqualTo(1);
+        assertThat(quality.wasteTokens()).isZero();
+        assertThat(quality.gapP50Ms().getAsDouble()).isCloseTo(10, within(10 / 16.0));
+        assertThat(quality.gapP99Ms().getAsDouble()).isCloseTo(500, within(500 / 16.0));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.testing;
 
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -76,6 +78,11 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
     @Override
     public synchronized StatsReport stats(StatsQuery query, Caller caller) {
         return StoredSessions.stats(query, sessions.values().stream().filter(e -> visible(e, caller)).toList());
+    }
+
+    @Override
+    public synchronized Series series(SeriesQuery query, Caller caller) {
+        return StoredSessions.series(query, sessions.values().stream().filter(e -> visible(e, caller)).toList());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.testing;
 
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -11,6 +13,7 @@ import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatRole;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.session.AttemptEnd;
@@ -18,6 +21,7 @@ import dev.vctt.stream.domain.session.Cancelled;
 import dev.vctt.stream.domain.session.Completed;
 import dev.vctt.stream.domain.session.Ended;
 import dev.vctt.stream.domain.session.Failed;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -116,7 +120,8 @@ final class StoredSessions {
                     ended != null ? Optional.of(ended.endedAt()) : Optional.ofNullable(interruptedAt), usage(), cost(),
                     ended == null || ended.metering().source() == UsageSource.ESTIMATED,
                     finishReason(), closed == null ? Optional.empty() : closed.errorCode().map(Enum::name),
-                    closed == null ? Optional.empty() : closed.errorMessage(), tried, messages);
+                    closed == null ? Optional.empty() : closed.errorMessage(), tried, messages,
+                    closed == null ? StreamQuality.unknown() : closed.quality());
         }
 
         private Optional<String> finishReason() {
@@ -178,6 +183,64 @@ final class StoredSessions {
         return new StatsReport.Row(key, entries.size(), entries.stream().filter(e -> e.status().equals("failed")).count(),
                 entries.stream().filter(Entry::fellBack).count(), input, output, spend,
                 percentile(firstTokenMs, 0.5), percentile(firstTokenMs, 0.95));
+    }
+
+    /** The series as {@code JdbcSessionStore} computes it in SQL, over ended sessions, by a plain walk. */
+    static Series series(SeriesQuery query, Collection<Entry> entries) {
+        Map<String, Map<Instant, List<Entry>>> groups = new TreeMap<>();
+        long width = query.bucket().width().toMillis();
+        for (Entry e : entries) {
+            Instant started = e.opened.startedAt();
+            if (e.closed == null || started.isBefore(query.from()) || !started.isBefore(query.to())) {
+                continue;
+            }
+            Instant bucket = Instant.ofEpochMilli(Math.floorDiv(started.toEpochMilli(), width) * width);
+            groups.computeIfAbsent(group(query.by(), e), g -> new TreeMap<>())
+                    .computeIfAbsent(bucket, b -> new ArrayList<>()).add(e);
+        }
+        var lines = new ArrayList<Series.Line>();
+        groups.forEach((group, buckets) -> {
+            var points = new ArrayList<Series.Point>();
+            buckets.forEach((bucket, inBucket) -> figure(query.metric(), inBucket)
+                    .ifPresent(value -> points.add(new Series.Point(bucket, value))));
+            if (!points.isEmpty()) {
+                lines.add(new Series.Line(group, points));
+            }
+        });
+        return new Series(query, lines);
+    }
+
+    private static String group(SeriesQuery.GroupBy by, Entry e) {
+        return switch (by) {
+            case MODEL -> e.model();
+            case ROLE -> e.opened.request().role().wireName();
+            case KEY -> e.opened.caller().apiKey().map(Object::toString).orElse("(none)");
+            case KIND -> e.closed.errorCode().map(Enum::name).orElse("none");
+        };
+    }
+
+    private static Optional<BigDecimal> figure(SeriesQuery.Metric metric, List<Entry> entries) {
+        return switch (metric) {
+            case SESSIONS -> Optional.of(BigDecimal.valueOf(entries.size()));
+            case ERRORS -> Optional.of(BigDecimal.valueOf(entries.stream().filter(e -> e.status().equals("failed")).count()));
+            case FALLBACKS -> Optional.of(BigDecimal.valueOf(entries.stream().filter(Entry::fellBack).count()));
+            case SPEND -> Optional.of(entries.stream().map(Entry::cost).reduce(Usd.ZERO, Usd::plus).amount());
+            case WASTE_TOKENS -> Optional.of(BigDecimal.valueOf(entries.stream()
+                    .mapToLong(e -> e.closed.quality().wasteTokens()).sum()));
+            case TTFT_P50, TTFT_P95 -> decimal(percentile(entries.stream().flatMap(e -> e.firstTokenAt()
+                    .map(first -> (double) Duration.between(e.opened.startedAt(), first).toNanos() / 1e6).stream()).toList(),
+                    metric == SeriesQuery.Metric.TTFT_P50 ? 0.5 : 0.95));
+            case TOKENS_PER_SECOND -> decimal(percentile(doubles(entries, e -> e.closed.quality().tokensPerSecond()), 0.5));
+            case GAP_P99 -> decimal(percentile(doubles(entries, e -> e.closed.quality().gapP99Ms()), 0.99));
+        };
+    }
+
+    private static List<Double> doubles(List<Entry> entries, Function<Entry, OptionalDouble> figure) {
+        return entries.stream().map(figure).filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).toList();
+    }
+
+    private static Optional<BigDecimal> decimal(OptionalDouble value) {
+        return value.isPresent() ? Optional.of(BigDecimal.valueOf(value.getAsDouble())) : Optional.empty();
     }
 
     /** Linear interpolation between the closest ranks, as PostgreSQL's percentile_cont computes it. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.adapters.persistence.StoredText.Column;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -23,6 +25,7 @@ import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatRole;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.routing.ModelRoute;
@@ -45,6 +48,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -217,7 +221,9 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 update sessions set status = ?, ended_at = ?, first_token_at = ?, attempts = ?, chunks = ?,
                     current_model = ?, current_provider = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
                     usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
-                    models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false
+                    models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false,
+                    gap_p50_ms = ?, gap_p99_ms = ?, tokens_per_second = ?, chunks_sent = ?, bytes_sent = ?, resumes = ?,
+                    waste_tokens = ?
                 where id = ? and status = 'running'""")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(session.endedAt()));
@@ -235,12 +241,42 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             update.setString(14, closed.errorMessage().map(StoredText::sanitized).orElse(null));
             update.setBoolean(15, session.fellBack());
             update.setString(16, modelsTried(session.attempts()));
-            update.setString(17, session.id().value());
+            StreamQuality quality = closed.quality();
+            setDouble(update, 17, quality.gapP50Ms());
+            setDouble(update, 18, quality.gapP99Ms());
+            setDouble(update, 19, quality.tokensPerSecond());
+            update.setLong(20, quality.chunksSent());
+            update.setLong(21, quality.bytesSent());
+            update.setInt(22, quality.resumes());
+            update.setLong(23, quality.wasteTokens());
+            update.setString(24, session.id().value());
             if (update.executeUpdate() == 0) {
                 return;
             }
         }
         appendAnswer(connection, session.id().value(), closed.answer(), true);
+    }
+
+    private static void setDouble(PreparedStatement statement, int index, OptionalDouble value) throws SQLException {
+        if (value.isPresent()) {
+            statement.setDouble(index, value.getAsDouble());
+        } else {
+            statement.setNull(index, Types.DOUBLE);
+        }
+    }
+
+    private static StreamQuality quality(ResultSet row) throws SQLException {
+        if (row.getObject("chunks_sent") == null) {
+            return StreamQuality.unknown();
+        }
+        return new StreamQuality(optionalDouble(row, "gap_p50_ms"), optionalDouble(row, "gap_p99_ms"),
+                optionalDouble(row, "tokens_per_second"), row.getLong("chunks_sent"), row.getLong("bytes_sent"),
+                row.getInt("resumes"), row.getLong("waste_tokens"));
+    }
+
+    private static OptionalDouble optionalDouble(ResultSet row, String column) throws SQLException {
+        double value = row.getDouble(column);
+        return row.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     private static void interrupt(Connection connection, RunningSession session, Instant at) throws SQLException {
@@ -363,7 +399,8 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 row.getDouble("temperature"), row.getTimestamp("started_at").toInstant(), instant(row, "first_token_at"),
                 instant(row, "ended_at"), usage, cost, running || row.getBoolean("usage_estimated"),
                 Optional.ofNullable(row.getString("finish_reason")), Optional.ofNullable(row.getString("error_code")),
-                Optional.ofNullable(row.getString("error_message")), modelsTried(row.getString("models_tried")), view);
+                Optional.ofNullable(row.getString("error_message")), modelsTried(row.getString("models_tried")), view,
+                quality(row));
     }
 
     private static List<ChatTurn> messages(Connection connection, String id) throws SQLException {
@@ -401,6 +438,11 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 Stats.rows(connection, query, caller, "agent_role"),
                 Stats.rows(connection, query, caller, "current_model"),
                 Stats.rows(connection, query, caller, "to_char((started_at at time zone 'UTC')::date, 'YYYY-MM-DD')")));
+    }
+
+    @Override
+    public Series series(SeriesQuery query, Caller caller) {
+        return query("a series", connection -> SeriesSql.run(connection, query, caller));
     }
 
     @Override

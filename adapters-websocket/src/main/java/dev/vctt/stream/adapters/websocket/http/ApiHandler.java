@@ -4,15 +4,19 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.CanonicalPath;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.Caller;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.session.SessionId;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -20,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -31,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/sessions/{id}} (a session with its messages) and {@code GET /api/stats?from=&to=}
- * (UTC days, default the last 30). With API keys required, a request presents its key like a
+ * {@code GET /api/sessions/{id}} (a session with its messages and stream quality figures),
+ * {@code GET /api/stats?from=&to=} (UTC days, default the last 30) and
+ * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=} (one figure over time, what {@code /analytics} draws). With API keys required, a request presents its key like a
  * WebSocket does ({@code Authorization: Bearer} or {@code ?token=}) and sees only its own sessions.
  * A path that is not {@linkplain CanonicalPath canonical} is not found, whatever it would decode to.
  */
@@ -76,6 +82,8 @@ public final class ApiHandler extends HttpHandler {
                 session(response, caller, path.substring("/api/sessions/".length()));
             } else if (path.equals("/api/stats")) {
                 stats(request, response, caller);
+            } else if (path.equals("/api/stats/series")) {
+                series(request, response, caller);
             } else {
                 error(response, 404, "NOT_FOUND", "no such endpoint: " + path);
             }
@@ -120,6 +128,7 @@ public final class ApiHandler extends HttpHandler {
                 out.writeEndObject();
             }
             out.writeEndArray();
+            quality(out, view);
             out.writeArrayFieldStart("messages");
             for (ChatTurn turn : view.messages()) {
                 out.writeStartObject();
@@ -155,6 +164,90 @@ public final class ApiHandler extends HttpHandler {
             rows(out, "byDay", "day", report.byDay());
             out.writeEndObject();
         });
+    }
+
+    private static void quality(JsonGenerator out, SessionView view) throws IOException {
+        StreamQuality quality = view.quality();
+        out.writeObjectFieldStart("quality");
+        millis(out, "timeToFirstTokenMs", view.firstTokenAt().map(first -> OptionalDouble.of(
+                Duration.between(view.startedAt(), first).toNanos() / 1e6)).orElse(OptionalDouble.empty()));
+        millis(out, "chunkGapP50Ms", quality.gapP50Ms());
+        millis(out, "chunkGapP99Ms", quality.gapP99Ms());
+        millis(out, "tokensPerSecond", quality.tokensPerSecond());
+        out.writeNumberField("chunksSent", quality.chunksSent());
+        out.writeNumberField("bytesSent", quality.bytesSent());
+        out.writeNumberField("resumes", quality.resumes());
+        out.writeNumberField("wasteTokens", quality.wasteTokens());
+        out.writeEndObject();
+    }
+
+    /**
+     * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=}: from and to are ISO instants (default
+     * the last 24 hours up to now), every parameter is checked and a bad one is a 400 naming it.
+     */
+    private void series(Request request, Response response, Caller caller) throws IOException {
+        Optional<SeriesQuery.Metric> metric = SeriesQuery.Metric.fromWireName(param(request, "metric", ""));
+        if (metric.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "metric is one of " + Arrays.stream(SeriesQuery.Metric.values())
+                    .map(SeriesQuery.Metric::wireName).toList());
+            return;
+        }
+        Optional<SeriesQuery.GroupBy> by = SeriesQuery.GroupBy.fromWireName(param(request, "by", "model"));
+        if (by.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "by is one of model, role, key, kind");
+            return;
+        }
+        Optional<SeriesQuery.Bucket> bucket = SeriesQuery.Bucket.fromWireName(param(request, "bucket", "5m"));
+        if (bucket.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "bucket is one of 5m, 1h, 1d");
+            return;
+        }
+        SeriesQuery query;
+        try {
+            Instant to = instant(request.getParameter("to")).orElse(clock.instant());
+            Instant from = instant(request.getParameter("from")).orElse(to.minus(Duration.ofDays(1)));
+            query = new SeriesQuery(metric.get(), by.get(), bucket.get(), from, to);
+        } catch (DateTimeParseException e) {
+            error(response, 400, "BAD_REQUEST", "from and to are instants like 2026-11-30T10:00:00Z");
+            return;
+        } catch (IllegalArgumentException e) {
+            error(response, 400, "BAD_REQUEST", e.getMessage());
+            return;
+        }
+        Series series = useCases.stats().series(caller, query);
+        write(response, 200, out -> {
+            out.writeStartObject();
+            out.writeStringField("metric", query.metric().wireName());
+            out.writeStringField("by", query.by().wireName());
+            out.writeStringField("bucket", query.bucket().wireName());
+            time(out, "from", Optional.of(query.from()));
+            time(out, "to", Optional.of(query.to()));
+            out.writeArrayFieldStart("lines");
+            for (Series.Line line : series.lines()) {
+                out.writeStartObject();
+                out.writeStringField("group", line.group());
+                out.writeArrayFieldStart("points");
+                for (Series.Point point : line.points()) {
+                    out.writeStartArray();
+                    out.writeNumber(point.bucket().getEpochSecond());
+                    out.writeNumber(point.value().stripTrailingZeros().toPlainString());
+                    out.writeEndArray();
+                }
+                out.writeEndArray();
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    private static String param(Request request, String name, String fallback) {
+        String value = request.getParameter(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static Optional<Instant> instant(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Instant.parse(value.strip()));
     }
 
     private static void rows(JsonGenerator out, String field, String keyName, List<StatsReport.Row> rows) throws IOException {

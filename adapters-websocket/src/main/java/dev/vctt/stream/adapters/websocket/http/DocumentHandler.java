@@ -42,6 +42,21 @@ public final class DocumentHandler extends HttpHandler {
                 ServedDocument.fromClasspath("/client.css", "text/css; charset=utf-8", loader, PAGE + "client.css"));
     }
 
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+
+    /** The analytics page, {@code GET /analytics}, its script and style, and uPlot from its WebJar. */
+    public static List<ServedDocument> analytics() {
+        ClassLoader loader = DocumentHandler.class.getClassLoader();
+        return List.of(
+                ServedDocument.fromClasspath("/analytics", "text/html; charset=utf-8", loader, PAGE + "analytics.html"),
+                ServedDocument.fromClasspath("/analytics.js", "text/javascript; charset=utf-8", loader, PAGE + "analytics.js"),
+                ServedDocument.fromClasspath("/analytics.css", "text/css; charset=utf-8", loader, PAGE + "analytics.css"),
+                ServedDocument.fromClasspath("/vendor/uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8", loader,
+                        UPLOT + "uPlot.iife.min.js"),
+                ServedDocument.fromClasspath("/vendor/uplot/uPlot.min.css", "text/css; charset=utf-8", loader,
+                        UPLOT + "uPlot.min.css"));
+    }
+
     @Override
     public void service(Request request, Response response) throws IOException {
         response.setHeader("X-Content-Type-Options", "nosniff");

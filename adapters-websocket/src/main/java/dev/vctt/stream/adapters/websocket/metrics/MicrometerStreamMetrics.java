@@ -75,6 +75,12 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
     }
 
     @Override
+    public void wasted(AgentRole role, ModelId model, long tokens) {
+        counter("vctt.tokens.wasted", "Output tokens billed after the client left or cancelled", "role", role.wireName(),
+                "model", model.value()).increment(tokens);
+    }
+
+    @Override
     public void providerFailed(ModelId model, FailureKind kind) {
         counter("vctt.provider.errors", "Provider calls that failed, by kind", "model", model.value(), "kind", kind(kind))
                 .increment();

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
 import dev.vctt.stream.domain.access.Caller;
@@ -8,4 +10,7 @@ import dev.vctt.stream.domain.access.Caller;
 public interface QueryStatsUseCase {
 
     StatsReport stats(Caller caller, StatsQuery query);
+
+    /** One figure over time, per model, role, key or error kind (what {@code /analytics} draws). */
+    Series series(Caller caller, SeriesQuery query);
 }

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.out;
 
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -19,6 +21,9 @@ public interface SessionQueries {
     Optional<SessionView> find(SessionId id, Caller caller);
 
     StatsReport stats(StatsQuery query, Caller caller);
+
+    /** One figure over time, per group; with an API key, over that key's sessions only. */
+    Series series(SeriesQuery query, Caller caller);
 
     /** Whether the database answers now (for the health check; never throws). */
     boolean reachable();

@@ -28,4 +28,8 @@ public interface StreamMetrics {
 
     void providerFailed(ModelId model, FailureKind kind);
 
+    /** Output tokens a stream was billed after its last client left or cancelled (once, at its end). */
+    default void wasted(AgentRole role, ModelId model, long tokens) {
+    }
+
 }

@@ -2,8 +2,11 @@ package dev.vctt.stream.application.port.out;
 
 import static dev.vctt.stream.application.testing.Eventually.holds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vctt.stream.application.port.ErrorCode;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
@@ -17,12 +20,15 @@ import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.ChatRole;
 import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.quality.StreamQuality;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.session.SessionId;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -315,6 +321,122 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
                     Caller.of(ApiKeyId.of("key_nobody")));
             assertThat(someoneElse.total().sessions()).isZero();
             assertThat(someoneElse.total().firstTokenMsP50()).isEmpty();
+        });
+    }
+
+    @Test
+    void a_closed_session_keeps_how_its_stream_went() {
+        SessionId id = newId();
+        var quality = new StreamQuality(OptionalDouble.of(12.5), OptionalDouble.of(480.0), OptionalDouble.of(41.25), 7, 93, 2,
+                15);
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 120), "Four.", Optional.empty(),
+                Optional.empty(), quality));
+
+        holds(() -> assertThat(found(id).quality()).isEqualTo(quality));
+    }
+
+    @Test
+    void a_running_session_has_no_stream_figures_yet() {
+        SessionId id = newId();
+
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        holds(() -> assertThat(found(id).quality()).isEqualTo(StreamQuality.unknown()));
+    }
+
+    private static StreamQuality quality(double gapP99, double tokensPerSecond, long waste) {
+        return new StreamQuality(OptionalDouble.of(gapP99 / 2), OptionalDouble.of(gapP99), OptionalDouble.of(tokensPerSecond),
+                2, 5, 0, waste);
+    }
+
+    private void seedSeries(Caller key, Instant hour) {
+        SessionId a = newId();
+        SessionId b = newId();
+        SessionId c = newId();
+        SessionId d = newId();
+        store.opened(TestSessions.opened(a, key, AgentRole.PRIMARY, hour.plusSeconds(5 * 60)));
+        store.closed(new SessionClosed(TestSessions.completed(a, AgentRole.PRIMARY, hour.plusSeconds(5 * 60), 100), "Four.",
+                Optional.empty(), Optional.empty(), quality(20, 50, 0)));
+        store.opened(TestSessions.opened(b, key, AgentRole.PRIMARY, hour.plusSeconds(20 * 60)));
+        store.closed(new SessionClosed(TestSessions.completed(b, AgentRole.PRIMARY, hour.plusSeconds(20 * 60), 300), "Four.",
+                Optional.empty(), Optional.empty(), quality(40, 30, 30)));
+        store.opened(TestSessions.opened(c, key, AgentRole.ANALYST, hour.plusSeconds(70 * 60)));
+        store.closed(new SessionClosed(TestSessions.completed(c, AgentRole.ANALYST, hour.plusSeconds(70 * 60), 200), "Four.",
+                Optional.empty(), Optional.empty(), quality(10, 20, 5)));
+        store.opened(TestSessions.opened(d, key, AgentRole.ANALYST, hour.plusSeconds(75 * 60)));
+        store.closed(new SessionClosed(TestSessions.failed(d, hour.plusSeconds(75 * 60)), "",
+                Optional.of(ErrorCode.PROVIDER_ERROR), Optional.of("no")));
+    }
+
+    private static SeriesQuery query(String metric, String by, String bucket, Instant from, Instant to) {
+        return new SeriesQuery(SeriesQuery.Metric.fromWireName(metric).orElseThrow(),
+                SeriesQuery.GroupBy.fromWireName(by).orElseThrow(), SeriesQuery.Bucket.fromWireName(bucket).orElseThrow(),
+                from, to);
+    }
+
+    private static double at(Series series, String group, Instant bucket) {
+        return series.lines().stream().filter(line -> line.group().equals(group)).flatMap(line -> line.points().stream())
+                .filter(point -> point.bucket().equals(bucket)).findFirst().orElseThrow(() -> new AssertionError(
+                        "no point for " + group + " at " + bucket + " in " + series)).value().doubleValue();
+    }
+
+    @Test
+    void series_put_known_sessions_into_time_buckets_with_known_percentiles() {
+        // given two primary sessions in the first hour (first tokens after 100 and 300 ms), an analyst
+        // session and a failed one in the second
+        Caller key = Caller.of(ApiKeyId.of("key_series_" + UUID.randomUUID()));
+        Instant hour = Instant.parse("2026-09-01T10:00:00Z");
+        Instant next = hour.plusSeconds(3600);
+        Instant end = hour.plusSeconds(7200);
+        seedSeries(key, hour);
+
+        holds(() -> {
+            // then time to first token is interpolated as percentile_cont does, per model and hour
+            Series p50 = store.series(query("ttft_p50", "model", "1h", hour, end), key);
+            assertThat(p50.lines()).extracting(Series.Line::group).containsExactly("gpt-4o");
+            assertThat(at(p50, "gpt-4o", hour)).isCloseTo(200.0, within(0.01));
+            assertThat(at(p50, "gpt-4o", next)).isCloseTo(200.0, within(0.01));
+            assertThat(at(store.series(query("ttft_p95", "model", "1h", hour, end), key), "gpt-4o", hour))
+                    .isCloseTo(290.0, within(0.01));
+            // and the per-stream figures aggregate over sessions
+            Series gap = store.series(query("gap_p99", "role", "1d", hour, end), key);
+            assertThat(at(gap, "primary", Instant.parse("2026-09-01T00:00:00Z"))).isCloseTo(39.8, within(0.001));
+            Series rate = store.series(query("tokens_per_second", "role", "1d", hour, end), key);
+            assertThat(at(rate, "primary", Instant.parse("2026-09-01T00:00:00Z"))).isCloseTo(40.0, within(0.001));
+            Series waste = store.series(query("waste_tokens", "role", "1h", hour, end), key);
+            assertThat(at(waste, "primary", hour)).isEqualTo(30.0);
+            assertThat(at(waste, "analyst", next)).isEqualTo(5.0);
+            // and counts, spend and errors by kind
+            Series sessions = store.series(query("sessions", "role", "1h", hour, end), key);
+            assertThat(at(sessions, "primary", hour)).isEqualTo(2.0);
+            assertThat(at(sessions, "analyst", next)).isEqualTo(2.0);
+            Series errors = store.series(query("errors", "kind", "1h", hour, end), key);
+            assertThat(at(errors, "PROVIDER_ERROR", next)).isEqualTo(1.0);
+            assertThat(at(errors, "none", hour)).isZero();
+            Series spend = store.series(query("spend", "key", "1d", hour, end), key);
+            // 3 × 0.00007 completed + 0.00005 estimated for the failed one
+            assertThat(spend.lines().getFirst().points().getFirst().value())
+                    .isEqualByComparingTo(new BigDecimal("0.00026"));
+        });
+    }
+
+    @Test
+    void series_leave_out_sessions_outside_the_window_and_other_keys() {
+        Caller key = Caller.of(ApiKeyId.of("key_series_" + UUID.randomUUID()));
+        Instant hour = Instant.parse("2026-09-02T10:00:00Z");
+        seedSeries(key, hour);
+
+        holds(() -> {
+            assertThat(at(store.series(query("sessions", "role", "1h", hour, hour.plusSeconds(7200)), key), "analyst",
+                    hour.plusSeconds(3600))).isEqualTo(2.0);
+            Series firstHour = store.series(query("sessions", "role", "5m", hour, hour.plusSeconds(3600)), key);
+            assertThat(firstHour.lines()).extracting(Series.Line::group).containsExactly("primary");
+            assertThat(firstHour.lines().getFirst().points()).extracting(Series.Point::bucket)
+                    .containsExactly(hour.plusSeconds(5 * 60), hour.plusSeconds(20 * 60));
+            assertThat(store.series(query("sessions", "role", "1h", hour, hour.plusSeconds(7200)),
+                    Caller.of(ApiKeyId.of("key_nobody"))).lines()).isEmpty();
         });
     }
 

@@ -1,0 +1,84 @@
+package dev.vctt.stream.application.port;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One figure of the ended sessions that started in {@code [from, to)}, per time bucket and per group.
+ * Percentiles are over sessions: {@code tokens_per_second} is the sessions' median rate,
+ * {@code gap_p99} the 99th percentile of the sessions' own chunk-gap p99.
+ */
+public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from, Instant to) {
+
+    /** The most buckets one query may ask for: a week of five-minute buckets. */
+    public static final long MAX_BUCKETS = 2016;
+
+    public enum Metric {
+        TTFT_P50, TTFT_P95, TOKENS_PER_SECOND, GAP_P99, SPEND, SESSIONS, ERRORS, FALLBACKS, WASTE_TOKENS;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Metric> fromWireName(String name) {
+            return Arrays.stream(values()).filter(m -> m.wireName().equals(name)).findFirst();
+        }
+    }
+
+    /** What the lines are: the model that answered last, the agent role, the API key, or the error code. */
+    public enum GroupBy {
+        MODEL, ROLE, KEY, KIND;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<GroupBy> fromWireName(String name) {
+            return Arrays.stream(values()).filter(g -> g.wireName().equals(name)).findFirst();
+        }
+    }
+
+    public enum Bucket {
+        FIVE_MINUTES("5m", Duration.ofMinutes(5)), HOUR("1h", Duration.ofHours(1)), DAY("1d", Duration.ofDays(1));
+
+        private final String wireName;
+        private final Duration width;
+
+        Bucket(String wireName, Duration width) {
+            this.wireName = wireName;
+            this.width = width;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public Duration width() {
+            return width;
+        }
+
+        public static Optional<Bucket> fromWireName(String name) {
+            return Arrays.stream(values()).filter(b -> b.wireName.equals(name)).findFirst();
+        }
+    }
+
+    public SeriesQuery {
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(by, "by");
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        long buckets = Duration.between(from, to).dividedBy(bucket.width());
+        if (buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("at most " + MAX_BUCKETS + " buckets of " + bucket.wireName()
+                    + " per query; ask for a wider bucket or a shorter window");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.vctt.stream.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code /analytics} in headless Chromium against the whole server: the server streams through the
+ * test page (a completed answer and a stopped one, two roles, the offline demo model) and holds a
+ * day of earlier sessions of three models with fallbacks, errors, cancels and waste (inserted in its
+ * database, as a history would be); every chart draws points, nothing errs in the console, and a
+ * screenshot is kept. With keys, a key sees its own figures and none of another key's.
+ */
+class AnalyticsPageIT {
+
+    static final Path SCREENSHOT = Path.of("target", "screenshots", "analytics.png").toAbsolutePath();
+    private static final List<String> MODELS = List.of("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast");
+    private static final List<String> ROLES = List.of("primary", "analyst", "ethics", "verification");
+
+    private ServerApp app;
+
+    @BeforeEach
+    @Timeout(value = NodeTools.SETUP_MINUTES, unit = TimeUnit.MINUTES)
+    void browser_and_packages() {
+        NodeTools.requirePackages();
+        NodeTools.chromium();
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void every_chart_draws_points_from_streamed_and_earlier_sessions_without_errors() throws Exception {
+        Map<String, String> env = TestEnvironment.of(Map.of());
+        app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
+        seed(env, null, MODELS, 240);
+        Files.deleteIfExists(SCREENSHOT);
+
+        try (NodeScript script = NodeScript.start("analytics-page.js", Map.of("CHROMIUM_PATH",
+                NodeTools.chromium().toString()), Integer.toString(app.port()), SCREENSHOT.toString())) {
+            script.awaitSuccess(Duration.ofMinutes(4));
+
+            JsonNode streamed = step(script, "streamed");
+            assertThat(streamed.path("done").asText()).isEqualTo("done");
+            assertThat(streamed.path("stopped").asText()).isEqualTo("cancelled");
+            JsonNode charts = step(script, "charts");
+            assertThat(charts.path("title").asText()).isEqualTo("VCTT Stream — analytics");
+            assertThat(charts.path("charts")).hasSizeGreaterThanOrEqualTo(12);
+            charts.path("charts").forEach(chart -> {
+                assertThat(chart.path("points").asInt()).as("points of %s", chart.path("title").asText()).isPositive();
+                assertThat(chart.path("canvas").asBoolean()).as("canvas of %s", chart.path("title").asText()).isTrue();
+            });
+            assertThat(groups(charts, "chart-ttft-p50")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast", "demo");
+            assertThat(groups(charts, "chart-spend-role")).contains("analyst", "ethics");
+            assertThat(groups(charts, "chart-errors")).contains("PROVIDER_ERROR", "PROVIDER_TIMEOUT").doesNotContain("none");
+            JsonNode end = step(script, "end");
+            assertThat(end.path("pageErrors")).as("page errors").isEmpty();
+            assertThat(end.path("consoleErrors")).as("console errors").isEmpty();
+        }
+        assertThat(SCREENSHOT).exists();
+        assertThat(Files.size(SCREENSHOT)).isGreaterThan(30_000);
+    }
+
+    @Test
+    void with_keys_the_page_asks_for_a_key_and_shows_only_that_keys_figures() throws Exception {
+        Map<String, String> env = TestEnvironment.of(Map.of("VCTT_AUTH", "keys"));
+        Key alice = createKey(env, "alice");
+        Key bob = createKey(env, "bob");
+        app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
+        seed(env, alice.id(), List.of("model-of-alice"), 60);
+        seed(env, bob.id(), List.of("model-of-bob"), 60);
+        Path screenshot = SCREENSHOT.resolveSibling("analytics-key.png");
+
+        try (NodeScript script = NodeScript.start("analytics-page.js", Map.of("CHROMIUM_PATH",
+                NodeTools.chromium().toString()), Integer.toString(app.port()), screenshot.toString(), alice.secret())) {
+            script.awaitSuccess(Duration.ofMinutes(4));
+
+            assertThat(step(script, "asks").path("notice").asText()).contains("asks for an API key");
+            JsonNode charts = step(script, "charts");
+            assertThat(groups(charts, "chart-ttft-p50")).containsExactly("model-of-alice");
+            assertThat(groups(charts, "chart-budget-key")).containsExactly(alice.id());
+            assertThat(charts.path("text").asText()).doesNotContain("model-of-bob").doesNotContain(bob.id());
+            JsonNode end = step(script, "end");
+            assertThat(end.path("pageErrors")).isEmpty();
+            assertThat(end.path("consoleErrors")).isEmpty();
+        }
+    }
+
+    private record Key(String id, String secret) {
+    }
+
+    private static Key createKey(Map<String, String> env, String name) {
+        var out = new ByteArrayOutputStream();
+        assertThat(AdminCommand.run(new String[] {"keys", "create", name}, AppConfig.fromEnv(env),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        Matcher id = Pattern.compile("key (key_\\S+) created").matcher(printed);
+        assertThat(id.find()).as("key id in %s", printed).isTrue();
+        return new Key(id.group(1), printed.substring(printed.indexOf("vctt_")).strip());
+    }
+
+    /**
+     * {@code count} ended sessions over the last 20 hours, spread over the models and roles: every
+     * tenth fell back, every twelfth failed (two kinds), every seventh was cancelled with waste.
+     */
+    private static void seed(Map<String, String> env, String keyId, List<String> models, int count) throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try (Connection connection = DriverManager.getConnection(env.get("DATABASE_URL"), env.get("DATABASE_USER"),
+                env.get("DATABASE_PASSWORD"));
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into %s.sessions (id, client_id, api_key_id, agent_role, temperature, tools_enabled, status,
+                         first_model, first_provider, current_model, current_provider, input_estimate, started_at,
+                         first_token_at, ended_at, input_tokens, output_tokens, cost_usd, usage_estimated, finish_reason,
+                         error_code, fallback_used, gap_p50_ms, gap_p99_ms, tokens_per_second, chunks_sent, bytes_sent,
+                         resumes, waste_tokens)
+                     values (?, 'seed', ?, ?, 0.5, false, ?, ?, 'openai', ?, 'openai', 50, ?, ?, ?, 50, ?, ?, false, ?, ?,
+                         ?, ?, ?, ?, 40, 300, 0, ?)""".formatted(env.get("VCTT_DB_SCHEMA")))) {
+            var random = new java.util.Random(15);
+            for (int i = 0; i < count; i++) {
+                String model = models.get(i % models.size());
+                int m = i % models.size();
+                Instant started = now.minusSeconds((long) (20 * 3600.0 * i / count) + 60);
+                boolean failed = i % 12 == 5;
+                boolean cancelled = !failed && i % 7 == 3;
+                double jitter = random.nextGaussian();
+                insert.setString(1, "seed-" + (keyId == null ? "" : keyId + "-") + i);
+                insert.setString(2, keyId);
+                insert.setString(3, ROLES.get(i % ROLES.size()));
+                insert.setString(4, failed ? "failed" : cancelled ? "cancelled" : "completed");
+                insert.setString(5, models.getFirst());
+                insert.setString(6, model);
+                insert.setTimestamp(7, java.sql.Timestamp.from(started));
+                insert.setTimestamp(8, java.sql.Timestamp.from(started.plusMillis(Math.max(40, 250 + 180L * m + Math.round(90 * jitter))
+                        + (random.nextInt(10) == 0 ? 600 : 0))));
+                insert.setTimestamp(9, java.sql.Timestamp.from(started.plusSeconds(4)));
+                insert.setLong(10, 120 + random.nextInt(200));
+                insert.setBigDecimal(11, new java.math.BigDecimal("0.0004").multiply(java.math.BigDecimal.valueOf(1 + m)));
+                insert.setString(12, failed ? null : cancelled ? "cancelled" : "stop");
+                insert.setString(13, failed ? (i % 24 == 5 ? "PROVIDER_ERROR" : "PROVIDER_TIMEOUT") : null);
+                insert.setBoolean(14, i % 10 == 0);
+                insert.setDouble(15, 12 + m * 4 + random.nextInt(5));
+                insert.setDouble(16, 60 + m * 90 + random.nextInt(250));
+                insert.setDouble(17, Math.max(5, 45 + m * 15 + 8 * random.nextGaussian()));
+                insert.setLong(18, cancelled ? 20 + random.nextInt(60) : 0);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static List<String> groups(JsonNode charts, String id) {
+        var groups = new ArrayList<String>();
+        charts.path("charts").forEach(chart -> {
+            if (chart.path("id").asText().equals(id)) {
+                chart.path("groups").forEach(group -> groups.add(group.asText()));
+            }
+        });
+        return groups;
+    }
+
+    private static JsonNode step(NodeScript script, String name) {
+        return script.awaitJson(line -> line.path("step").asText().equals(name), Duration.ofSeconds(5));
+    }
+}
