@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
@@ -55,9 +56,18 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
     private final HttpClient client;
     private final ObjectMapper json = UpstreamHttp.json();
     private final ThreadFactory threads;
+    private final Map<String, String> headers;
 
     public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,
                                      SseLimits limits, StreamWatchdog watchdog, int defaultMaxTokens) {
+        this(name, baseUrl, apiKey, timeouts, limits, watchdog, defaultMaxTokens, Map.of());
+    }
+
+    /** @param headers sent on every request besides the ones the format needs */
+    public AnthropicMessagesProvider(String name, URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts,
+                                     SseLimits limits, StreamWatchdog watchdog, int defaultMaxTokens,
+                                     Map<String, String> headers) {
+        this.headers = Map.copyOf(headers);
         this.name = name;
         this.endpoint = UpstreamHttp.endpoint(baseUrl, "/messages");
         this.apiKey = apiKey.filter(key -> !key.isBlank());
@@ -81,6 +91,7 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
                 .header("Accept", "text/event-stream")
                 .header("anthropic-version", API_VERSION)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        headers.forEach(http::header);
         apiKey.ifPresent(key -> http.header("x-api-key", key));
         return SseStreamCall.start(client, http.build(), new MessagesStreamMapper(json), listener, timeouts, limits,
                 watchdog, threads);

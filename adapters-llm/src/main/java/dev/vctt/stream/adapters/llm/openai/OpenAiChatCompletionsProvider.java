@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
@@ -38,10 +39,19 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
     // a shared lock-free buffer pool: the default per-thread pool is wasted on short-lived virtual threads
     private final ObjectMapper json = UpstreamHttp.json();
     private final ThreadFactory threads;
+    private final Map<String, String> headers;
 
     public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
                                          Optional<String> apiKey, ProviderTimeouts timeouts, SseLimits limits,
                                          StreamWatchdog watchdog) {
+        this(name, dialect, baseUrl, apiKey, timeouts, limits, watchdog, Map.of());
+    }
+
+    /** @param headers sent on every request besides the ones the format needs (e.g. an organisation id) */
+    public OpenAiChatCompletionsProvider(String name, ChatCompletionsDialect dialect, URI baseUrl,
+                                         Optional<String> apiKey, ProviderTimeouts timeouts, SseLimits limits,
+                                         StreamWatchdog watchdog, Map<String, String> headers) {
+        this.headers = Map.copyOf(headers);
         this.name = name;
         this.dialect = dialect;
         this.endpoint = UpstreamHttp.endpoint(baseUrl, "/chat/completions");
@@ -59,6 +69,7 @@ public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoClo
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        headers.forEach(http::header);
         apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
         return SseStreamCall.start(client, http.build(), new ChatCompletionsMapper(json.getFactory(), dialect), listener, timeouts,
                 limits, watchdog, threads);
