@@ -31,6 +31,7 @@ import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.service.SwitchableStartService;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
@@ -71,7 +72,7 @@ public final class ServerApp implements AutoCloseable {
     private final LiveKeys liveKeys;
     private final EndpointHealth health;
     private final java.util.function.Function<AppConfig, StartStreamService> startFor;
-    private final SwitchableStart start;
+    private final SwitchableStartService start;
     /** The settings new streams start with; a reload replaces it, streams in flight keep theirs. */
     private final AtomicReference<AppConfig> inForce;
 
@@ -112,7 +113,7 @@ public final class ServerApp implements AutoCloseable {
                             new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active),
                     ids, liveKeys);
         };
-        var start = new SwitchableStart(startFor.apply(config));
+        var start = new SwitchableStartService(startFor.apply(config));
         this.start = start;
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);

@@ -1,4 +1,4 @@
-package dev.vctt.stream.bootstrap;
+package dev.vctt.stream.application.service;
 
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
@@ -10,15 +10,16 @@ import java.util.Objects;
  * Starts streams with the settings in force: a reload swaps the service underneath, and a stream
  * keeps the chain, prices and providers of the service that started it.
  */
-final class SwitchableStart implements StartStreamUseCase {
+public final class SwitchableStartService implements StartStreamUseCase {
 
     private volatile StartStreamUseCase current;
 
-    SwitchableStart(StartStreamUseCase first) {
+    public SwitchableStartService(StartStreamUseCase first) {
         this.current = Objects.requireNonNull(first, "first");
     }
 
-    void use(StartStreamUseCase next) {
+    /** New streams start on {@code next} from now on; streams already started are not touched. */
+    public void use(StartStreamUseCase next) {
         current = Objects.requireNonNull(next, "next");
     }
 
