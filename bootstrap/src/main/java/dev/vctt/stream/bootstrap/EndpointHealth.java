@@ -1,6 +1,7 @@
 package dev.vctt.stream.bootstrap;
 
 import dev.vctt.stream.application.port.out.ProviderFailure;
+import dev.vctt.stream.application.port.out.ProviderHealth;
 import dev.vctt.stream.domain.routing.ProviderId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * until one of its streams completes; the failure is logged at most once per {@code logEvery}
  * and endpoint, not once per request, since every request would hit it.
  */
-final class EndpointHealth {
+final class EndpointHealth implements ProviderHealth {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointHealth.class);
 
@@ -52,7 +53,14 @@ final class EndpointHealth {
         return state == null || state.get().healthy();
     }
 
-    /** Every endpoint and whether it is healthy, for {@code /health}. */
+    @Override
+    public Map<ProviderId, Boolean> healthyByEndpoint() {
+        var out = new java.util.LinkedHashMap<ProviderId, Boolean>();
+        states.forEach((id, state) -> out.put(id, state.get().healthy()));
+        return out;
+    }
+
+    /** Every endpoint by name and whether it is healthy. */
     Map<String, Boolean> snapshot() {
         var out = new java.util.TreeMap<String, Boolean>();
         states.forEach((id, state) -> out.put(id.value(), state.get().healthy()));

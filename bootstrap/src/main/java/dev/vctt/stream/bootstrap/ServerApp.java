@@ -127,7 +127,7 @@ public final class ServerApp implements AutoCloseable {
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels, streams, new ConnectClientService(active)),
-                new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, health), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);

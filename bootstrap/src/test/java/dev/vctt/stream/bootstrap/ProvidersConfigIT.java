@@ -141,6 +141,9 @@ class ProvidersConfigIT {
             assertThat(metric("vctt_provider_endpoint_healthy{endpoint=\"local-b\"}")).isEqualTo(1.0);
         });
         assertThat(app.endpointHealth()).containsEntry("local-a", false).containsEntry("local-b", true);
+        JsonNode health = get("/health");
+        assertThat(health.path("endpoints").path("local-a").asText()).isEqualTo("unhealthy");
+        assertThat(health.path("endpoints").path("local-b").asText()).isEqualTo("up");
     }
 
     @Test
@@ -190,6 +193,15 @@ class ProvidersConfigIT {
         write(config("[llama-a]", "{input: 0, output: 0}").replace(c.baseUrl().toString(), "http://127.0.0.1:1/v1"));
 
         assertThat(app.reload()).isFalse();
+    }
+
+    private JsonNode get(String path) {
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.port() + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("cannot GET " + path, e);
+        }
     }
 
     private double metric(String series) {
