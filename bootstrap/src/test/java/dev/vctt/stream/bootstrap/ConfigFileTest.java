@@ -101,6 +101,26 @@ class ConfigFileTest {
         }
     }
 
+    private static java.util.Set<com.networknt.schema.ValidationMessage> validateAgainstSchema(String yaml) throws IOException {
+        var schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                .getSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(docs("vctt-config.schema.json"))));
+        return schema.validate(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml));
+    }
+
+    @Test
+    void the_documented_example_validates_against_the_json_schema_and_a_broken_one_does_not() throws IOException {
+        assertThat(validateAgainstSchema(documentedExample())).isEmpty();
+        assertThat(validateAgainstSchema("""
+                endpoints:
+                  a: {family: cohere, baseurl: "http://h/v1"}
+                models:
+                  m: {endpoint: a, price: {input: -1, output: 1}}
+                routes:
+                  analyst: []
+                """)).extracting(message -> message.getInstanceLocation().toString())
+                .contains("$.endpoints.a.family", "$.models.m.price.input", "$.routes.analyst");
+    }
+
     @Test
     void the_environment_wins_over_the_file_where_both_speak() {
         AppConfig config = load("""
