@@ -42,8 +42,20 @@ class HangUpIT {
         }
     }
 
+    /** A process started under nohup passes SIGHUP on ignored, and the JVM then never sees it. */
+    private static boolean hangUpIgnoredHere() throws java.io.IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:")).findFirst()
+                .map(line -> (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1L) != 0).orElse(false);
+    }
+
     @Test
     void sighup_reloads_the_configuration_file_and_refuses_a_broken_one() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(hangUpIgnoredHere(),
+                "SIGHUP is ignored in this process tree (a build under nohup): the server could not receive it");
         Path file = dir.resolve("vctt.yaml");
         try (var a = SseReplayServer.start(); var b = SseReplayServer.start()) {
             a.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")));
