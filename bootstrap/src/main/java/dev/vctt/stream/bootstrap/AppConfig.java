@@ -6,11 +6,14 @@ import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
 import dev.vctt.stream.application.service.ResumeSettings;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
+import dev.vctt.stream.domain.routing.ProviderId;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,9 +27,7 @@ import java.util.Optional;
 public record AppConfig(
         String host,
         int port,
-        ProviderSettings openai,
-        ProviderSettings anthropic,
-        ProviderSettings xai,
+        Map<ProviderId, Endpoint> endpoints,
         Path dataDir,
         List<String> allowedOrigins,
         AuthMode auth,
@@ -47,11 +48,35 @@ public record AppConfig(
         int writeBacklog,
         SocketIoSettings socketIo,
         int demoTokensPerSecond,
-        ResumeSettings resume) {
+        ResumeSettings resume,
+        Source source) {
 
-    static final URI OPENAI_PUBLIC_URL = URI.create("https://api.openai.com/v1");
-    static final URI ANTHROPIC_PUBLIC_URL = URI.create("https://api.anthropic.com/v1");
-    static final URI XAI_PUBLIC_URL = URI.create("https://api.x.ai/v1");
+    /**
+     * The endpoints known without a configuration file, with the prefix of their environment
+     * variables ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEY}, {@code OPENAI_CONNECT_TIMEOUT_MS}, …),
+     * which win over the file for the endpoint of that name.
+     */
+    static final Map<ProviderId, String> BUILT_IN_ENDPOINTS = builtIns();
+
+    private static Map<ProviderId, String> builtIns() {
+        var endpoints = new LinkedHashMap<ProviderId, String>();
+        endpoints.put(ProviderId.OPENAI, "OPENAI");
+        endpoints.put(ProviderId.ANTHROPIC, "ANTHROPIC");
+        endpoints.put(ProviderId.XAI, "XAI");
+        return Collections.unmodifiableMap(endpoints);
+    }
+
+    /** Where the settings came from, to read them again on reload; its toString names no value (keys are in it). */
+    public record Source(Map<String, String> environment) {
+        public Source {
+            environment = Map.copyOf(environment);
+        }
+
+        @Override
+        public String toString() {
+            return "Source[" + environment.size() + " variables]";
+        }
+    }
 
     /** A PostgreSQL server given by {@code DATABASE_URL}; without one the server embeds its own. */
     public record ExternalDatabase(String url, String user, String password) {
@@ -70,22 +95,25 @@ public record AppConfig(
     /** Whether clients must present an API key. */
     public enum AuthMode { OFF, KEYS }
 
-    /** One provider's endpoint, key and timeouts. */
-    public record ProviderSettings(URI baseUrl, Optional<String> apiKey, ProviderTimeouts timeouts) {
-        public ProviderSettings {
-            Objects.requireNonNull(baseUrl, "baseUrl");
-            Objects.requireNonNull(apiKey, "apiKey");
-            Objects.requireNonNull(timeouts, "timeouts");
-        }
-
-        public ProviderSettings withBaseUrl(URI url) {
-            return new ProviderSettings(url, apiKey, timeouts);
-        }
-    }
-
     public AppConfig {
         Objects.requireNonNull(host, "host");
         allowedOrigins = List.copyOf(allowedOrigins);
+        endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** The endpoint of that name; fails when there is none. */
+    Endpoint endpoint(String name) {
+        Endpoint endpoint = endpoints.get(ProviderId.of(name));
+        if (endpoint == null) {
+            throw new IllegalArgumentException("no endpoint named " + name);
+        }
+        return endpoint;
+    }
+
+    /** Reads every setting again from the same environment and files (for a reload). */
+    public AppConfig reread() {
+        return fromEnv(source.environment());
     }
 
     public static AppConfig fromEnv(Map<String, String> environment) {
@@ -97,15 +125,11 @@ public record AppConfig(
         RequestLimits limits = RequestLimits.DEFAULTS;
         ConnectionLimits connection = ConnectionLimits.DEFAULTS;
         SocketIoSettings socketIo = SocketIoSettings.DEFAULTS;
-        ProviderSettings openai = provider(env, "OPENAI", OPENAI_PUBLIC_URL.toString(), defaults);
-        ProviderSettings anthropic = provider(env, "ANTHROPIC", ANTHROPIC_PUBLIC_URL.toString(), defaults);
-        ProviderSettings xai = provider(env, "XAI", XAI_PUBLIC_URL.toString(), defaults);
+        Providers providers = providers(env, environment, defaults);
         return new AppConfig(
                 env.text("VCTT_HOST", "127.0.0.1"),
                 env.integer("PORT", 3000, 0, 65_535),
-                openai,
-                anthropic,
-                xai,
+                providers.endpoints(),
                 env.path("VCTT_DATA_DIR", "./data"),
                 env.list("VCTT_ALLOWED_ORIGINS"),
                 env.choice("VCTT_AUTH", AuthMode.class, AuthMode.OFF),
@@ -123,13 +147,13 @@ public record AppConfig(
                 env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000),
                 env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
                 env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
-                env.integer("VCTT_DEFAULT_MAX_TOKENS", 4096, 1, 1_000_000),
-                catalog(env, offlineDemo(openai, anthropic, xai)),
+                env.integer("VCTT_DEFAULT_MAX_TOKENS", providers.budgets().defaultMaxTokens().orElse(4096), 1, 1_000_000),
+                providers.catalog(),
                 database(env),
                 schema(env),
                 env.integer("VCTT_DB_POOL_SIZE", 10, 1, 200),
-                env.usd("VCTT_DAILY_BUDGET_USD"),
-                env.usd("VCTT_KEY_DAILY_BUDGET_USD"),
+                env.usd("VCTT_DAILY_BUDGET_USD").or(providers.budgets()::daily),
+                env.usd("VCTT_KEY_DAILY_BUDGET_USD").or(providers.budgets()::keyDaily),
                 env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(5)),
                 env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000),
                 socketIo.withPing(env.millis("VCTT_SOCKETIO_PING_INTERVAL_MS", socketIo.pingInterval()),
@@ -141,7 +165,8 @@ public record AppConfig(
                         env.millis("VCTT_RESUME_LINGER_MS", ResumeSettings.DEFAULTS.linger()),
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
-                        env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)));
+                        env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
+                new Source(environment));
     }
 
     /** Switch for Socket.IO connection state recovery. */
@@ -176,42 +201,96 @@ public record AppConfig(
     }
 
     /**
-     * Whether the server runs as an offline demo: no provider key is set and every base URL is the
-     * public default, so no provider could answer. Every role then routes to the {@code demo} model
-     * (unless {@code VCTT_ROUTES} says otherwise). A base URL pointing elsewhere (a local
+     * Whether the server runs as an offline demo: no endpoint could answer, because none has a key and
+     * each is at its family's public URL. Every role then routes to the {@code demo} model (unless the
+     * configuration file or {@code VCTT_ROUTES} says otherwise). An endpoint elsewhere (a local
      * OpenAI-compatible server, which needs no key) is a real provider, not a demo.
      */
     public boolean offlineDemo() {
-        return offlineDemo(openai, anthropic, xai);
+        return offlineDemo(endpoints);
     }
 
-    private static boolean offlineDemo(ProviderSettings openai, ProviderSettings anthropic, ProviderSettings xai) {
-        return openai.apiKey().isEmpty() && anthropic.apiKey().isEmpty() && xai.apiKey().isEmpty()
-                && openai.baseUrl().equals(OPENAI_PUBLIC_URL) && anthropic.baseUrl().equals(ANTHROPIC_PUBLIC_URL)
-                && xai.baseUrl().equals(XAI_PUBLIC_URL);
+    static boolean offlineDemo(Map<ProviderId, Endpoint> endpoints) {
+        return endpoints.values().stream().noneMatch(AppConfig::couldAnswer);
     }
 
-    private static Catalog catalog(Env env, boolean offlineDemo) {
-        Catalog catalog = offlineDemo ? Catalog.defaults().withEveryRoleTo(Catalog.DEMO_MODEL) : Catalog.defaults();
+    private static boolean couldAnswer(Endpoint endpoint) {
+        Optional<URI> publicUrl = ProviderFamilies.named(endpoint.family()).flatMap(ProviderFamilies.Family::publicUrl);
+        return endpoint.apiKey().isPresent() || publicUrl.isEmpty() || !publicUrl.get().equals(endpoint.baseUrl());
+    }
+
+    /** The endpoints, models, routes and budget defaults: built-in, then the file, then the environment. */
+    private record Providers(Map<ProviderId, Endpoint> endpoints, Catalog catalog, ConfigFile.Budgets budgets) {
+    }
+
+    private static Providers providers(Env env, Map<String, String> environment, ProviderTimeouts defaults) {
+        PriceList prices = env.text("VCTT_PRICES_FILE").map(file -> PriceList.read(env.path("VCTT_PRICES_FILE", file)))
+                .orElse(PriceList.NONE);
+        var builtIn = new LinkedHashMap<ProviderId, Endpoint>();
+        BUILT_IN_ENDPOINTS.forEach((id, prefix) -> builtIn.put(id, new Endpoint(id, id.value(),
+                ProviderFamilies.named(id.value()).orElseThrow().publicUrl().orElseThrow(),
+                Optional.of(prefix + "_API_KEY"), Optional.empty(), defaults, Map.of())));
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        var base = new ConfigFile.Base(builtIn, defaults, prices, endpoints -> environmentOverrides(env, endpoints),
+                endpoints -> baseCatalog(endpoints, prices), today);
+        Optional<String> file = env.text(ConfigFile.VARIABLE);
+        ConfigFile.Loaded loaded = file.isPresent()
+                ? ConfigFile.load(env.path(ConfigFile.VARIABLE, file.get()), environment, base)
+                : new ConfigFile.Loaded(environmentOverrides(env, builtIn), baseCatalog(environmentOverrides(env, builtIn), prices),
+                        ConfigFile.Budgets.NONE);
+        Catalog catalog = loaded.catalog();
         Optional<String> models = env.text("VCTT_MODELS");
         if (models.isPresent()) {
-            catalog = catalog.withModels(models.get(), LocalDate.now(ZoneOffset.UTC));
+            catalog = catalog.withModels(models.get(), today, loaded.endpoints().keySet());
         }
         Optional<String> routes = env.text("VCTT_ROUTES");
-        return routes.isPresent() ? catalog.withRoutes(routes.get()) : catalog;
+        catalog = routes.isPresent() ? catalog.withRoutes(routes.get()) : catalog;
+        catalog.routeTable();
+        return new Providers(loaded.endpoints(), catalog, loaded.budgets());
     }
 
-    private static ProviderSettings provider(Env env, String prefix, String defaultUrl, ProviderTimeouts defaults) {
-        var timeouts = new ProviderTimeouts(
-                env.millis(prefix + "_CONNECT_TIMEOUT_MS", defaults.connect()),
-                env.millis(prefix + "_FIRST_TOKEN_TIMEOUT_MS", defaults.firstToken()),
-                env.millis(prefix + "_IDLE_TIMEOUT_MS", defaults.idle()));
-        return new ProviderSettings(env.url(prefix + "_BASE_URL", defaultUrl), env.text(prefix + "_API_KEY"), timeouts);
+    /** PRODUCT.md's models priced by the price list where it knows them, routed to the demo when nothing could answer. */
+    private static Catalog baseCatalog(Map<ProviderId, Endpoint> endpoints, PriceList prices) {
+        Catalog catalog = Catalog.defaults().withModelsMapped(model -> {
+            Endpoint endpoint = endpoints.get(model.route().provider());
+            if (endpoint == null) {
+                return model;
+            }
+            return prices.find(model.route().model(), model.upstreamId(), endpoint.family())
+                    .map(item -> model.withPrice(prices.entry(item)).withContextWindow(item.contextWindow()))
+                    .orElse(model);
+        });
+        return offlineDemo(endpoints) ? catalog.withEveryRoleTo(Catalog.DEMO_MODEL) : catalog;
+    }
+
+    /** {@code OPENAI_BASE_URL}, {@code OPENAI_API_KEY} and the timeouts win over the file for the endpoint named openai; the same for anthropic and xai. */
+    private static Map<ProviderId, Endpoint> environmentOverrides(Env env, Map<ProviderId, Endpoint> endpoints) {
+        var changed = new LinkedHashMap<>(endpoints);
+        BUILT_IN_ENDPOINTS.forEach((id, prefix) -> {
+            Endpoint endpoint = changed.get(id);
+            if (endpoint == null) {
+                return;
+            }
+            if (env.text(prefix + "_BASE_URL").isPresent()) {
+                endpoint = endpoint.withBaseUrl(env.url(prefix + "_BASE_URL", ""));
+            }
+            Optional<String> key = env.text(prefix + "_API_KEY");
+            if (key.isPresent() || endpoint.apiKeyVariable().equals(Optional.of(prefix + "_API_KEY"))) {
+                endpoint = endpoint.withKey(prefix + "_API_KEY", key);
+            }
+            ProviderTimeouts timeouts = endpoint.timeouts();
+            endpoint = endpoint.withTimeouts(new ProviderTimeouts(
+                    env.millis(prefix + "_CONNECT_TIMEOUT_MS", timeouts.connect()),
+                    env.millis(prefix + "_FIRST_TOKEN_TIMEOUT_MS", timeouts.firstToken()),
+                    env.millis(prefix + "_IDLE_TIMEOUT_MS", timeouts.idle())));
+            changed.put(id, endpoint);
+        });
+        return changed;
     }
 
     /** The shortest deadline of any provider, to size the watchdog's tick. */
     Duration shortestTimeout() {
-        return List.of(openai, anthropic, xai).stream()
+        return endpoints.values().stream()
                 .flatMap(p -> List.of(p.timeouts().firstToken(), p.timeouts().idle()).stream())
                 .min(Duration::compareTo).orElseThrow();
     }

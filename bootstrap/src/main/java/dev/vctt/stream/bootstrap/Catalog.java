@@ -15,16 +15,16 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The models the server may call (which provider serves each, its list price with the source and
+ * The models the server may call (which endpoint serves each, its list price with the source and
  * day it was read, USD per million input / output tokens) and the routes of each agent role.
- * PRODUCT.md's defaults, changed by {@code VCTT_MODELS} and {@code VCTT_ROUTES}.
+ * PRODUCT.md's defaults, changed by the {@code VCTT_CONFIG} file, {@code VCTT_PRICES_FILE},
+ * {@code VCTT_MODELS} and {@code VCTT_ROUTES}, in that order.
  */
 record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes) {
-
-    static final Set<ProviderId> PROVIDERS = Set.of(ProviderId.OPENAI, ProviderId.ANTHROPIC, ProviderId.XAI);
 
     /** The offline demo provider and its one model, always in the catalog, at price zero. */
     static final ProviderId DEMO = ProviderId.of("demo");
@@ -36,8 +36,22 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
     private static final String ANTHROPIC_PRICES = "https://docs.anthropic.com/en/docs/about-claude/pricing";
     private static final String XAI_PRICES = "https://docs.x.ai/developers/models";
 
-    /** A model the server may call: who serves it and what it costs. */
-    record Model(ModelRoute route, PriceEntry price) {
+    /**
+     * A model the server may call: which endpoint serves it under which id of its own, what it costs
+     * and how many tokens its context window holds (when known).
+     */
+    record Model(ModelRoute route, ModelId upstreamId, PriceEntry price, OptionalInt contextWindow) {
+        Model(ModelRoute route, PriceEntry price) {
+            this(route, route.model(), price, OptionalInt.empty());
+        }
+
+        Model withPrice(PriceEntry changed) {
+            return new Model(route, upstreamId, changed, contextWindow);
+        }
+
+        Model withContextWindow(OptionalInt changed) {
+            return new Model(route, upstreamId, price, changed);
+        }
     }
 
     Catalog {
@@ -52,13 +66,14 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
         add(models, "gpt-4o", ProviderId.OPENAI, "2.50", "10.00", OPENAI_PRICES);
         add(models, "gpt-4o-mini", ProviderId.OPENAI, "0.15", "0.60", OPENAI_PRICES);
         add(models, "claude-sonnet-4-5", ProviderId.ANTHROPIC, "3.00", "15.00", ANTHROPIC_PRICES);
-        add(models, "grok-4-1-fast", ProviderId.XAI, "0.20", "0.50", XAI_PRICES);
+        add(models, "grok-4-1-fast-reasoning", ProviderId.XAI, "0.20", "0.50", XAI_PRICES);
+        add(models, "grok-4-1-fast-non-reasoning", ProviderId.XAI, "0.20", "0.50", XAI_PRICES);
         add(models, DEMO_MODEL.value(), DEMO, "0", "0", "offline demo");
         var routes = new EnumMap<AgentRole, List<ModelId>>(AgentRole.class);
         for (AgentRole role : AgentRole.values()) {
             routes.put(role, List.of(ModelId.of("gpt-4o"), ModelId.of("claude-sonnet-4-5")));
         }
-        routes.put(AgentRole.VERIFICATION, List.of(ModelId.of("grok-4-1-fast"), ModelId.of("gpt-4o")));
+        routes.put(AgentRole.VERIFICATION, List.of(ModelId.of("grok-4-1-fast-non-reasoning"), ModelId.of("gpt-4o")));
         return new Catalog(models, routes);
     }
 
@@ -90,7 +105,7 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
      * Adds or replaces models: {@code name=provider:input:output[,…]}, prices in USD per million
      * tokens, e.g. {@code llama3.1=openai:0:0,gpt-4.1-mini=openai:0.40:1.60}.
      */
-    Catalog withModels(String spec, LocalDate today) {
+    Catalog withModels(String spec, LocalDate today, Set<ProviderId> endpoints) {
         var changed = new LinkedHashMap<>(models);
         for (String entry : spec.split(",")) {
             if (entry.isBlank()) {
@@ -101,7 +116,7 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
             if (parts.length != 3) {
                 throw new ConfigException("VCTT_MODELS entries are name=provider:inputPrice:outputPrice, got '" + entry.strip() + "'");
             }
-            ProviderId provider = provider(parts[0].strip(), "VCTT_MODELS");
+            ProviderId provider = provider(parts[0].strip(), "VCTT_MODELS", endpoints);
             try {
                 Price price = Price.perMillion(parts[1].strip(), parts[2].strip());
                 ModelRoute route = new ModelRoute(ModelId.of(nameAndRest[0]), provider);
@@ -115,7 +130,7 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
 
     /**
      * Replaces routes: {@code role=model>model[;…]}, {@code *} for every role, e.g.
-     * {@code *=gpt-4o>claude-sonnet-4-5;verification=grok-4-1-fast>gpt-4o}.
+     * {@code *=gpt-4o>claude-sonnet-4-5;verification=grok-4-1-fast-non-reasoning>gpt-4o}.
      */
     Catalog withRoutes(String spec) {
         var changed = new EnumMap<>(routes);
@@ -152,9 +167,42 @@ record Catalog(Map<ModelId, Model> models, Map<AgentRole, List<ModelId>> routes)
         return catalog;
     }
 
-    private static ProviderId provider(String name, String variable) {
-        return PROVIDERS.stream().filter(p -> p.value().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
-                variable + " names an unknown provider '" + name + "' (known: openai, anthropic, xai)"));
+    private static ProviderId provider(String name, String variable, Set<ProviderId> endpoints) {
+        return endpoints.stream().filter(p -> p.value().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
+                variable + " names an unknown endpoint '" + name + "' (known: "
+                        + String.join(", ", endpoints.stream().map(ProviderId::value).sorted().toList()) + ")"));
+    }
+
+    /** The same routes, this model added or replaced. */
+    Catalog withModel(Model model) {
+        var changed = new LinkedHashMap<>(models);
+        changed.put(model.route().model(), model);
+        return new Catalog(changed, routes);
+    }
+
+    /** The same models, this role's chain replaced. */
+    Catalog withRoute(AgentRole role, List<ModelId> chain) {
+        var changed = new EnumMap<>(routes);
+        changed.put(role, chain);
+        return new Catalog(models, changed);
+    }
+
+    /** Each model's price replaced by what {@code lookup} knows of it (the model as it is when it knows nothing). */
+    Catalog withModelsMapped(java.util.function.UnaryOperator<Model> lookup) {
+        var changed = new LinkedHashMap<ModelId, Model>();
+        models.forEach((id, model) -> changed.put(id, lookup.apply(model)));
+        return new Catalog(changed, routes);
+    }
+
+    /** The models one endpoint serves: the catalog's name and the endpoint's own id for it. */
+    java.util.Map<ModelId, ModelId> upstreamIds(ProviderId endpoint) {
+        var ids = new LinkedHashMap<ModelId, ModelId>();
+        models.forEach((id, model) -> {
+            if (model.route().provider().equals(endpoint)) {
+                ids.put(id, model.upstreamId());
+            }
+        });
+        return ids;
     }
 
     PriceTable prices() {

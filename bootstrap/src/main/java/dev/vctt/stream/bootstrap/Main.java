@@ -45,6 +45,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        HangUp.onSignal(app::reload);
         var stopped = new CountDownLatch(1);
         Termination.onSignal(() -> {
             app.close();

@@ -2,10 +2,7 @@ package dev.vctt.stream.bootstrap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
 import dev.vctt.stream.adapters.llm.demo.DemoLlmProvider;
-import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
-import dev.vctt.stream.adapters.llm.openai.OpenAiChatCompletionsProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
@@ -37,6 +34,7 @@ import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.service.SwitchableStartService;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
@@ -49,6 +47,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +61,7 @@ public final class ServerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
     private static final Duration STREAMS_END_WITHIN = Duration.ofSeconds(5);
+    private static final Duration AUTH_FAILURE_LOG_EVERY = Duration.ofMinutes(1);
 
     /** Where the docs module packages the protocol description. */
     static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
@@ -74,9 +74,15 @@ public final class ServerApp implements AutoCloseable {
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
     private final ChunkLogFlusher chunkFlusher;
+    private final EndpointHealth health;
+    private final java.util.function.Function<AppConfig, StartStreamService> startFor;
+    private final SwitchableStartService start;
+    /** The settings new streams start with; a reload replaces it, streams in flight keep theirs. */
+    private final AtomicReference<AppConfig> inForce;
 
     private ServerApp(AppConfig config, InstantSource clock) {
         this.config = config;
+        this.inForce = new AtomicReference<>(config);
         Storage storage = closing(Storage.open(config));
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
@@ -85,17 +91,10 @@ public final class ServerApp implements AutoCloseable {
         new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
 
         var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
-        Map<ProviderId, LlmProvider> providers = new LinkedHashMap<>();
-        providers.put(ProviderId.OPENAI, closing(new OpenAiChatCompletionsProvider("openai",
-                isOpenAi(config.openai()) ? ChatCompletionsDialect.OPENAI : ChatCompletionsDialect.COMPATIBLE,
-                config.openai().baseUrl(), config.openai().apiKey(), config.openai().timeouts(), SseLimits.DEFAULTS,
-                watchdog)));
-        providers.put(ProviderId.ANTHROPIC, closing(new AnthropicMessagesProvider("anthropic",
-                config.anthropic().baseUrl(), config.anthropic().apiKey(), config.anthropic().timeouts(),
-                SseLimits.DEFAULTS, watchdog, config.defaultMaxTokens())));
-        providers.put(ProviderId.XAI, closing(new OpenAiChatCompletionsProvider("xai", ChatCompletionsDialect.XAI,
-                config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
-        providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
+        var shared = new ProviderFamilies.Shared(watchdog, SseLimits.DEFAULTS, config.defaultMaxTokens());
+        Map<ProviderId, LlmProvider> adapters = new LinkedHashMap<>();
+        config.endpoints().forEach((id, endpoint) -> adapters.put(id, closingIfCloseable(
+                ProviderFamilies.named(endpoint.family()).orElseThrow().factory().create(endpoint, shared))));
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
@@ -104,12 +103,24 @@ public final class ServerApp implements AutoCloseable {
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")
                 .register(metrics.registry());
-        var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
-                new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
-                new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
-                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                        chunkLog, config.resume()),
-                new RandomIds(), liveKeys);
+        health = new EndpointHealth(config.endpoints().keySet(), metrics.registry(), clock, AUTH_FAILURE_LOG_EVERY);
+        var tokenizer = new JtokkitTokenizer();
+        var ids = new RandomIds();
+        // what a reload may change (models, routes, prices, budget defaults) is built here; the rest is shared
+        startFor = settings -> {
+            Map<ProviderId, LlmProvider> providers = new LinkedHashMap<>();
+            adapters.forEach((id, adapter) -> providers.put(id,
+                    new EndpointProvider(id, adapter, settings.catalog().upstreamIds(id), health)));
+            providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(settings.demoTokensPerSecond()));
+            return new StartStreamService(new RequestPolicy(settings.requestLimits()), settings.catalog().routeTable(),
+                    new BudgetSettings(settings.globalDailyBudget(), settings.keyDailyBudget(), settings.defaultMaxTokens()),
+                    new StreamDependencies(providers, settings.catalog().prices(), tokenizer,
+                            new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
+                            chunkLog, settings.resume()),
+                    ids, liveKeys);
+        };
+        var start = new SwitchableStartService(startFor.apply(config));
+        this.start = start;
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
@@ -125,7 +136,7 @@ public final class ServerApp implements AutoCloseable {
                 new StreamingUseCases(authenticate, start, cancels,
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
                         new ConnectClientService(active)),
-                new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, health), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);
@@ -153,6 +164,47 @@ public final class ServerApp implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    /**
+     * Reads the configuration (environment, {@code VCTT_CONFIG}, {@code VCTT_PRICES_FILE}) again and
+     * starts new streams with its models, routes, prices and budget defaults. Streams in flight keep
+     * the chain and prices they started with. A file with a mistake is refused, the error logged and
+     * the settings in force kept; so is a change of endpoints, which needs a restart (their HTTP
+     * clients and health live as long as the server).
+     *
+     * @return whether the new settings are in force
+     */
+    public synchronized boolean reload() {
+        AppConfig before = inForce.get();
+        AppConfig fresh;
+        try {
+            fresh = before.reread();
+        } catch (ConfigException e) {
+            log.error("reload refused, the settings in force stay: {}", e.getMessage());
+            return false;
+        }
+        if (!fresh.endpoints().equals(before.endpoints())) {
+            log.error("reload refused, the settings in force stay: the endpoints changed, which takes a restart");
+            return false;
+        }
+        StartStreamService next;
+        try {
+            next = startFor.apply(fresh);
+        } catch (RuntimeException e) {
+            log.error("reload refused, the settings in force stay: {}", e.getMessage());
+            return false;
+        }
+        start.use(next);
+        inForce.set(fresh);
+        log.info("reloaded: {} models, routes {}", fresh.catalog().models().size(), fresh.catalog().routes().entrySet()
+                .stream().map(e -> e.getKey().wireName() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+        return true;
+    }
+
+    /** Whether each endpoint takes our key, for tests and {@code /health}. */
+    Map<String, Boolean> endpointHealth() {
+        return health.snapshot();
     }
 
     @Override
@@ -225,22 +277,24 @@ public final class ServerApp implements AutoCloseable {
     }
 
     private static void warnAboutMissingKeys(AppConfig config) {
-        Map<String, AppConfig.ProviderSettings> settings = Map.of("OPENAI", config.openai(), "ANTHROPIC",
-                config.anthropic(), "XAI", config.xai());
-        settings.forEach((name, provider) -> {
-            if (provider.apiKey().isEmpty()) {
-                log.warn("{}_API_KEY is not set: requests to {} go without a key", name, provider.baseUrl());
+        config.endpoints().values().forEach(endpoint -> {
+            if (endpoint.apiKey().isEmpty() && endpoint.apiKeyVariable().isPresent()) {
+                log.warn("{} is not set: requests to {} ({}) go without a key", endpoint.apiKeyVariable().get(),
+                        endpoint.name(), endpoint.baseUrl());
             }
         });
+    }
+
+    private LlmProvider closingIfCloseable(LlmProvider provider) {
+        if (provider instanceof AutoCloseable closeable) {
+            closing(closeable);
+        }
+        return provider;
     }
 
     private <T extends AutoCloseable> T closing(T component) {
         closeInReverse.push(component);
         return component;
-    }
-
-    private static boolean isOpenAi(AppConfig.ProviderSettings settings) {
-        return "api.openai.com".equalsIgnoreCase(settings.baseUrl().getHost());
     }
 
     /** A quarter of the shortest deadline, between 10 ms and 250 ms. */

@@ -26,15 +26,15 @@ class AppConfigTest {
 
         assertThat(config.port()).isEqualTo(3000);
         assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.openai().baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
-        assertThat(config.openai().apiKey()).isEmpty();
-        assertThat(config.anthropic().baseUrl()).isEqualTo(URI.create("https://api.anthropic.com/v1"));
-        assertThat(config.xai().baseUrl()).isEqualTo(URI.create("https://api.x.ai/v1"));
+        assertThat(config.endpoint("openai").baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
+        assertThat(config.endpoint("openai").apiKey()).isEmpty();
+        assertThat(config.endpoint("anthropic").baseUrl()).isEqualTo(URI.create("https://api.anthropic.com/v1"));
+        assertThat(config.endpoint("xai").baseUrl()).isEqualTo(URI.create("https://api.x.ai/v1"));
         assertThat(config.auth()).isEqualTo(AppConfig.AuthMode.OFF);
         assertThat(config.keyRecheck()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.dataDir().toString()).isEqualTo("./data");
         assertThat(config.allowedOrigins()).isEmpty();
-        assertThat(config.openai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.endpoint("openai").timeouts().firstToken()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -45,12 +45,12 @@ class AppConfigTest {
                 "VCTT_MAX_STREAMS_PER_CONNECTION", "3", "VCTT_KEY_RECHECK_MS", "750"));
 
         assertThat(config.port()).isEqualTo(8080);
-        assertThat(config.openai().apiKey()).contains("sk-1");
-        assertThat(config.openai().baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8090/v1"));
+        assertThat(config.endpoint("openai").apiKey()).contains("sk-1");
+        assertThat(config.endpoint("openai").baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8090/v1"));
         assertThat(config.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
         assertThat(config.auth()).isEqualTo(AppConfig.AuthMode.KEYS);
-        assertThat(config.openai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.xai().timeouts().firstToken()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.endpoint("openai").timeouts().firstToken()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.endpoint("xai").timeouts().firstToken()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.maxStreamsPerConnection()).isEqualTo(3);
         assertThat(config.keyRecheck()).isEqualTo(Duration.ofMillis(750));
     }
@@ -90,7 +90,7 @@ class AppConfigTest {
         assertThat(routes.chainFor(AgentRole.PRIMARY).models()).extracting(r -> r.model().value())
                 .containsExactly("gpt-4o", "claude-sonnet-4-5");
         assertThat(routes.chainFor(AgentRole.VERIFICATION).models()).extracting(r -> r.model().value())
-                .containsExactly("grok-4-1-fast", "gpt-4o");
+                .containsExactly("grok-4-1-fast-non-reasoning", "gpt-4o");
     }
 
     @Test
@@ -213,7 +213,7 @@ class AppConfigTest {
             "VCTT_ROUTES | critic=gpt-4o               | VCTT_ROUTES names an unknown agent role 'critic'",
             "VCTT_ROUTES | analyst                     | VCTT_ROUTES entries are role=model>model",
             "VCTT_ROUTES | analyst=gpt-4o>gpt-4o       | VCTT_ROUTES: model gpt-4o appears twice in one chain",
-            "VCTT_MODELS | llama=local:0:0             | VCTT_MODELS names an unknown provider 'local'",
+            "VCTT_MODELS | llama=local:0:0             | VCTT_MODELS names an unknown endpoint 'local'",
             "VCTT_MODELS | llama=openai:0              | VCTT_MODELS entries are name=provider:inputPrice:outputPrice",
             "VCTT_MODELS | llama=openai:cheap:0        | VCTT_MODELS has a bad price or name in 'llama=openai:cheap:0'",
             "VCTT_MODELS | llama=openai:-1:0           | VCTT_MODELS has a bad price or name",

@@ -87,6 +87,20 @@ final class ArchitectureRules {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
 
+    /**
+     * Adding a provider family is one line in its registry: no other class (outside the LLM adapters
+     * themselves) constructs an adapter that implements the provider port.
+     */
+    ArchRule familiesAreWiredOnlyIn(String registry) {
+        String port = root + ".application.port.out.LlmProvider";
+        String llm = root + ".adapters.llm";
+        return noClasses().that().doNotHaveFullyQualifiedName(registry).and().resideOutsideOfPackage(llm + "..")
+                .should().callConstructorWhere(DescribedPredicate.describe("a provider adapter of " + llm,
+                        call -> call.getTargetOwner().getPackageName().startsWith(llm)
+                                && call.getTargetOwner().isAssignableTo(port)))
+                .because("a family is registered in one place (" + registry + ")");
+    }
+
     /** Rule 3: the domain uses the JDK's core packages and nothing else. */
     ArchRule pureDomain() {
         return classes().that().resideInAPackage(domain).should().onlyDependOnClassesThat()

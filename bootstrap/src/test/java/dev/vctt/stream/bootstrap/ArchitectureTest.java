@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,14 @@ class ArchitectureTest {
     void money_is_never_floating_point() {
         RULES.moneyIsNeverFloatingPoint().check(classes);
         RULES.noMoneyParameterIsFloatingPoint().check(classes);
+    }
+
+    @Test
+    void provider_families_are_wired_only_in_their_registry() {
+        RULES.familiesAreWiredOnlyIn(ProviderFamilies.class.getName()).check(classes);
+        assertThatThrownBy(() -> RULES.familiesAreWiredOnlyIn("nowhere.Else").check(classes))
+                .as("the rule sees the registry's own constructor calls")
+                .isInstanceOf(AssertionError.class).hasMessageContaining(ProviderFamilies.class.getName());
     }
 
     @Test

@@ -124,6 +124,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as a container stop or Ctrl-C would send. */
+    /** {@code kill -HUP}: asks the server to reload its configuration. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     void terminate() {
         process.destroy();
     }

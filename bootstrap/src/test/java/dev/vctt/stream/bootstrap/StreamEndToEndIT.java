@@ -168,13 +168,14 @@ class StreamEndToEndIT {
 
     @Test
     void a_provider_error_reaches_the_client_as_a_stream_error_with_the_providers_words() {
-        openai.enqueue(Reply.status(401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}}"));
+        // a 400 would repeat on any model; a 401/403 would fall back to another endpoint instead
+        openai.enqueue(Reply.status(400, "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens'\",\"type\":\"invalid_request_error\"}}"));
         try (WsTestClient client = client()) {
             client.send("stream_request", Map.of("message", QUESTION));
 
             JsonNode error = client.await("stream_error");
             assertThat(error.path("code").asText()).isEqualTo("PROVIDER_ERROR");
-            assertThat(error.path("error").asText()).contains("Incorrect API key provided").contains("401");
+            assertThat(error.path("error").asText()).contains("Unsupported parameter: 'max_tokens'").contains("400");
             assertThat(error.path("sessionId").asText()).isNotBlank();
         }
     }

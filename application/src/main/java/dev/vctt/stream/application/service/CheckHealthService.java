@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.out.ProviderHealth;
+import java.util.TreeMap;
 import dev.vctt.stream.application.port.in.CheckHealthUseCase;
 import dev.vctt.stream.application.port.in.HealthReport;
 import dev.vctt.stream.application.port.out.SessionQueries;
@@ -9,14 +11,22 @@ public final class CheckHealthService implements CheckHealthUseCase {
 
     private final ActiveStreams active;
     private final SessionQueries sessions;
+    private final ProviderHealth providers;
 
     public CheckHealthService(ActiveStreams active, SessionQueries sessions) {
+        this(active, sessions, ProviderHealth.NONE);
+    }
+
+    public CheckHealthService(ActiveStreams active, SessionQueries sessions, ProviderHealth providers) {
         this.active = active;
         this.sessions = sessions;
+        this.providers = providers;
     }
 
     @Override
     public HealthReport check() {
-        return new HealthReport(active.count(), sessions.reachable());
+        var endpoints = new TreeMap<String, Boolean>();
+        providers.healthyByEndpoint().forEach((id, healthy) -> endpoints.put(id.value(), healthy));
+        return new HealthReport(active.count(), sessions.reachable(), endpoints);
     }
 }

@@ -430,7 +430,7 @@ class StartStreamServiceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INTERNAL"})
+    @CsvSource({"BAD_REQUEST", "NOT_FOUND", "INTERNAL"})
     void a_failure_that_would_repeat_ends_the_stream_without_asking_the_next_model(FailureKind kind) {
         start("Explain");
 
@@ -440,6 +440,20 @@ class StartStreamServiceTest {
         assertThat(failed.code()).isEqualTo(kind == FailureKind.INTERNAL ? ErrorCode.INTERNAL_ERROR : ErrorCode.PROVIDER_ERROR);
         assertThat(anthropic.callCount()).isZero();
         assertThat(events.of(StreamFellBack.class)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"UNAUTHORIZED", "FORBIDDEN"})
+    void an_endpoint_that_refuses_our_key_falls_back_to_the_next_endpoint(FailureKind kind) {
+        start("Explain");
+
+        openai.nextCall().fail(kind, "HTTP 401 invalid key");
+        anthropic.nextCall().delta("Qubits").usage(12, 2).complete(FinishReason.STOP);
+
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(completed.model()).isEqualTo(CLAUDE.model());
+        assertThat(events.of(StreamFellBack.class)).hasSize(1);
+        assertThat(events.of(StreamFailed.class)).isEmpty();
     }
 
     @Test

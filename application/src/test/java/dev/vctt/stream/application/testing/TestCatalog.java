@@ -18,7 +18,7 @@ public final class TestCatalog {
 
     public static final ModelRoute GPT_4O = ModelRoute.of("gpt-4o", ProviderId.OPENAI);
     public static final ModelRoute CLAUDE = ModelRoute.of("claude-sonnet-4-5", ProviderId.ANTHROPIC);
-    public static final ModelRoute GROK = ModelRoute.of("grok-4-1-fast", ProviderId.XAI);
+    public static final ModelRoute GROK = ModelRoute.of("grok-4-1-fast-non-reasoning", ProviderId.XAI);
 
     private TestCatalog() {
     }

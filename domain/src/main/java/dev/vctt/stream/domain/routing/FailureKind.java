@@ -37,6 +37,14 @@ public enum FailureKind {
         return retryable;
     }
 
+    /**
+     * The endpoint's own problem (a wrong or revoked key, a region it refuses): the same request may
+     * well succeed on another endpoint, never on this one.
+     */
+    public boolean blamesEndpoint() {
+        return this == UNAUTHORIZED || this == FORBIDDEN;
+    }
+
     public boolean isTimeout() {
         return this == TIMEOUT_CONNECT || this == TIMEOUT_FIRST_TOKEN || this == TIMEOUT_IDLE || this == REQUEST_TIMEOUT;
     }

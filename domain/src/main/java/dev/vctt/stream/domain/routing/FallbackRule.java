@@ -9,8 +9,11 @@ import java.util.Optional;
  * What happens when a model fails. The same rule holds before and after the first chunk:
  *
  * <ol>
- *   <li>A failure that is not retryable (400, 401, 403, 404, a fault of ours) ends the stream: it
+ *   <li>A failure that is not retryable (400, 404, a fault of ours) ends the stream: it
  *       would repeat on the next model with the same request, so the chain is not burnt.</li>
+ *   <li>An auth failure (401, 403) is the endpoint's problem (a wrong or revoked key): the next model
+ *       of the chain served by another endpoint is asked at once; every model of the failed endpoint is
+ *       skipped, since its key would fail again.</li>
  *   <li>A retryable failure moves to the next model of the chain that has not been tried. Before
  *       the first chunk the client sees no error; after it, the next model continues the same
  *       answer (the application gives it the partial text), and the switch is announced.</li>
@@ -46,11 +49,11 @@ public final class FallbackRule {
             return new NextStep.TryModel(chain.first(), Duration.ZERO);
         }
         AttemptFailure latest = failures.getLast();
-        if (!latest.kind().retryable()) {
+        if (!latest.kind().retryable() && !latest.kind().blamesEndpoint()) {
             return new NextStep.GiveUp(NextStep.GiveUpReason.NOT_RETRYABLE);
         }
         for (ModelRoute candidate : chain.models()) {
-            if (tried(candidate, failures)) {
+            if (tried(candidate, failures) || refusedUs(candidate.provider(), failures)) {
                 continue;
             }
             Optional<Duration> wait = waitFor(candidate.provider(), failures);
@@ -73,11 +76,18 @@ public final class FallbackRule {
     }
 
     private NextStep retryOnceAfterHint(AttemptFailure latest, List<AttemptFailure> failures) {
+        if (latest.kind().blamesEndpoint()) {
+            return new NextStep.GiveUp(NextStep.GiveUpReason.CHAIN_EXHAUSTED);
+        }
         long attemptsOnModel = failures.stream().filter(f -> f.route().equals(latest.route())).count();
         if (attemptsOnModel == 1 && latest.retryAfter().isPresent() && latest.retryAfter().get().compareTo(maxWait) <= 0) {
             return new NextStep.TryModel(latest.route(), latest.retryAfter().get());
         }
         return new NextStep.GiveUp(NextStep.GiveUpReason.CHAIN_EXHAUSTED);
+    }
+
+    private static boolean refusedUs(ProviderId provider, List<AttemptFailure> failures) {
+        return failures.stream().anyMatch(f -> f.route().provider().equals(provider) && f.kind().blamesEndpoint());
     }
 
     private static boolean tried(ModelRoute route, List<AttemptFailure> failures) {

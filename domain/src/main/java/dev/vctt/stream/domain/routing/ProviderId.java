@@ -2,11 +2,16 @@ package dev.vctt.stream.domain.routing;
 
 import java.util.regex.Pattern;
 
-/** The name of a configured provider: {@code openai}, {@code anthropic}, {@code xai}, or a local one. */
+/**
+ * The name of a configured provider endpoint: the built-in {@code openai}, {@code anthropic},
+ * {@code xai}, or any named in the configuration file ({@code vllm-a}). Fallback, retry hints and
+ * auth failures are per endpoint, so two endpoints of one family are two providers here.
+ */
 public record ProviderId(String value) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
+    /** The built-in endpoints' names. */
     public static final ProviderId OPENAI = new ProviderId("openai");
     public static final ProviderId ANTHROPIC = new ProviderId("anthropic");
     public static final ProviderId XAI = new ProviderId("xai");

@@ -16,7 +16,7 @@ class FallbackRuleTest {
     private static final ModelRoute GPT = ModelRoute.of("gpt-4o", ProviderId.OPENAI);
     private static final ModelRoute MINI = ModelRoute.of("gpt-4o-mini", ProviderId.OPENAI);
     private static final ModelRoute CLAUDE = ModelRoute.of("claude-sonnet-4-5", ProviderId.ANTHROPIC);
-    private static final ModelRoute GROK = ModelRoute.of("grok-4-1-fast", ProviderId.XAI);
+    private static final ModelRoute GROK = ModelRoute.of("grok-4-1-fast-non-reasoning", ProviderId.XAI);
 
     private final FallbackRule rule = new FallbackRule(Duration.ofSeconds(10));
 
@@ -44,10 +44,32 @@ class FallbackRuleTest {
     }
 
     @ParameterizedTest(name = "{0} stops")
-    @EnumSource(value = FailureKind.class, names = {"BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INTERNAL"})
+    @EnumSource(value = FailureKind.class, names = {"BAD_REQUEST", "NOT_FOUND", "INTERNAL"})
     void a_failure_that_would_repeat_does_not_burn_the_chain(FailureKind kind) {
         assertThat(rule.next(FallbackChain.of(GPT, CLAUDE, GROK), List.of(failed(GPT, kind))))
                 .isEqualTo(new NextStep.GiveUp(NextStep.GiveUpReason.NOT_RETRYABLE));
+    }
+
+    @ParameterizedTest(name = "{0} skips the endpoint")
+    @EnumSource(value = FailureKind.class, names = {"UNAUTHORIZED", "FORBIDDEN"})
+    void an_auth_failure_skips_every_model_of_its_endpoint_and_moves_on_at_once(FailureKind kind) {
+        assertThat(rule.next(FallbackChain.of(GPT, MINI, CLAUDE), List.of(failed(GPT, kind))))
+                .isEqualTo(new NextStep.TryModel(CLAUDE, Duration.ZERO));
+    }
+
+    @ParameterizedTest(name = "{0} on the last endpoint gives up")
+    @EnumSource(value = FailureKind.class, names = {"UNAUTHORIZED", "FORBIDDEN"})
+    void an_auth_failure_with_no_other_endpoint_left_uses_up_the_chain(FailureKind kind) {
+        assertThat(rule.next(FallbackChain.of(GPT, MINI), List.of(failed(GPT, kind))))
+                .isEqualTo(new NextStep.GiveUp(NextStep.GiveUpReason.CHAIN_EXHAUSTED));
+    }
+
+    @Test
+    void an_endpoint_that_refused_our_key_is_not_asked_again_after_a_later_retryable_failure() {
+        List<AttemptFailure> failures = List.of(failed(GPT, FailureKind.UNAUTHORIZED),
+                failed(CLAUDE, FailureKind.OVERLOADED));
+        assertThat(rule.next(FallbackChain.of(GPT, CLAUDE, MINI, GROK), failures))
+                .isEqualTo(new NextStep.TryModel(GROK, Duration.ZERO));
     }
 
     @Test

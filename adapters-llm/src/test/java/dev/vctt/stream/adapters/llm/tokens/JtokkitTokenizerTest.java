@@ -30,7 +30,7 @@ class JtokkitTokenizerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"claude-sonnet-4-5", "grok-4-1-fast", "llama3.1", "demo"})
+    @CsvSource({"claude-sonnet-4-5", "grok-4-1-fast-non-reasoning", "llama3.1", "demo"})
     void knows_no_tokenizer_for_other_providers(String model) {
         assertThat(tokenizer.count(ModelId.of(model), "hello")).isEmpty();
         assertThat(tokenizer.countPrompt(ModelId.of(model), List.of(new ChatTurn(ChatRole.USER, "hi")))).isEmpty();

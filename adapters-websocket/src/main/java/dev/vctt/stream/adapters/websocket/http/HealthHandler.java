@@ -38,6 +38,13 @@ public final class HealthHandler extends HttpHandler {
             out.writeStringField("database", report.databaseUp() ? "up" : "down");
             out.writeNumberField("connections", connections.getAsInt());
             out.writeNumberField("activeStreams", report.activeStreams());
+            if (!report.endpoints().isEmpty()) {
+                out.writeObjectFieldStart("endpoints");
+                for (var endpoint : report.endpoints().entrySet()) {
+                    out.writeStringField(endpoint.getKey(), endpoint.getValue() ? "up" : "unhealthy");
+                }
+                out.writeEndObject();
+            }
             out.writeEndObject();
         }
     }
