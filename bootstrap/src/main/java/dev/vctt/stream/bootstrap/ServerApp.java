@@ -21,9 +21,11 @@ import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.adapters.websocket.http.ServedDocument;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.service.ActiveBands;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.BudgetSettings;
+import dev.vctt.stream.application.service.CancelBandService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.ChunkLogFlusher;
@@ -35,13 +37,17 @@ import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.ResumeStreamService;
+import dev.vctt.stream.application.service.StartBandService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.domain.band.BandLimits;
+import dev.vctt.stream.domain.band.BandPolicy;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import io.micrometer.core.instrument.FunctionCounter;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -70,6 +76,7 @@ public final class ServerApp implements AutoCloseable {
     private final AppConfig config;
     private final WebServer web;
     private final CancelStreamService cancels;
+    private final CancelBandService cancelBands;
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
@@ -104,12 +111,16 @@ public final class ServerApp implements AutoCloseable {
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")
                 .register(metrics.registry());
+        var budgets = new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens());
+        var deps = new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
+                new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
+                chunkLog, config.resume());
         var start = new StartStreamService(new RequestPolicy(config.requestLimits()), config.catalog().routeTable(),
-                new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
-                new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
-                        new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                        chunkLog, config.resume()),
-                new RandomIds(), liveKeys);
+                budgets, deps, new RandomIds(), liveKeys);
+        var bands = new ActiveBands();
+        var startBand = new StartBandService(new BandPolicy(new RequestPolicy(config.requestLimits()), BandLimits.DEFAULTS),
+                config.catalog().routeTable(), budgets, deps, new RandomIds(), liveKeys, bands, new SecureRandom());
+        cancelBands = new CancelBandService(bands);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
@@ -124,7 +135,7 @@ public final class ServerApp implements AutoCloseable {
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels,
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
-                        new ConnectClientService(active)),
+                        new ConnectClientService(active)).withBands(startBand, cancelBands),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
@@ -158,6 +169,7 @@ public final class ServerApp implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        cancelBands.cancelEverything();
         cancels.cancelEverything();
         awaitStreamsEnded();
         progress.stop();

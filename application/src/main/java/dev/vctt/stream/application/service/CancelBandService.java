@@ -22,4 +22,9 @@ public final class CancelBandService implements CancelBandUseCase {
                 })
                 .orElseGet(() -> new BandCancelOutcome.NotFound(command.bandId()));
     }
+
+    /** Cancels every running band, for shutdown (before the streams themselves are cancelled). */
+    public void cancelEverything() {
+        bands.all().forEach(BandRun::cancel);
+    }
 }
