@@ -14,6 +14,8 @@ import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
+import dev.vctt.stream.application.port.out.BandRecord;
+import dev.vctt.stream.application.port.out.BandStore;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.Caller;
@@ -74,6 +76,7 @@ final class BandRun {
     private final StreamLauncher launcher;
     private final StreamDependencies deps;
     private final ActiveBands bands;
+    private final BandStore store;
     private final SeatIds ids;
     private final RandomGenerator random;
     private final Instant startedAt;
@@ -94,7 +97,7 @@ final class BandRun {
 
     BandRun(BandId id, ClientId client, Caller caller, BandRequest request, BandBudget budget, boolean capped,
             Optional<String> requestId, BandEvents events, StreamLauncher launcher, StreamDependencies deps,
-            ActiveBands bands, SeatIds ids, RandomGenerator random, Instant startedAt) {
+            ActiveBands bands, BandStore store, SeatIds ids, RandomGenerator random, Instant startedAt) {
         this.id = id;
         this.client = client;
         this.caller = caller;
@@ -106,6 +109,7 @@ final class BandRun {
         this.launcher = launcher;
         this.deps = deps;
         this.bands = bands;
+        this.store = store;
         this.ids = ids;
         this.random = random;
         this.startedAt = startedAt;
@@ -374,15 +378,22 @@ final class BandRun {
         Usd cost = Usd.ZERO;
         synchronized (this) {
             for (Seat seat : seats.values()) {
-                results.add(new BandMemberResult(seat.member, seat.outcome, seat.tokens, seat.cost));
+                boolean used = seat.kind == Kind.MEMBER && seat.answered() && synthesis.isPresent();
+                results.add(new BandMemberResult(seat.member, seat.outcome, seat.tokens, seat.cost, used));
                 tokens = tokens.plus(seat.tokens);
                 cost = cost.plus(seat.cost);
             }
         }
         Instant now = deps.clock().instant();
+        var completed = new BandCompleted(id, results, synthesis, verdict, tokens, cost, Duration.between(startedAt, now),
+                cancelled, requestId, now);
+        try {
+            store.ended(new BandRecord(completed, caller.apiKey(), startedAt));
+        } catch (StoreUnavailable e) {
+            log.error("could not record band {}: {}", id, e.getMessage());
+        }
         log.info("band {} ended: members={} cost={} cancelled={} budgetCut={}", id, results.size(), cost, cancelled, budgetCut);
-        events.completed(new BandCompleted(id, results, synthesis, verdict, tokens, cost, Duration.between(startedAt, now),
-                cancelled, requestId, now));
+        events.completed(completed);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.vctt.stream.application.port.in.BandOutcome;
 import dev.vctt.stream.application.port.in.StartBandCommand;
 import dev.vctt.stream.application.port.in.StartBandUseCase;
 import dev.vctt.stream.application.port.in.StreamFailed;
+import dev.vctt.stream.application.port.out.BandStore;
 import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.IdGenerator;
 import dev.vctt.stream.application.port.out.Reservation;
@@ -45,18 +46,20 @@ public final class StartBandService implements StartBandUseCase {
     private final IdGenerator ids;
     private final LiveKeys keys;
     private final ActiveBands bands;
+    private final BandStore store;
     private final RandomGenerator random;
     private final StreamLauncher launcher;
 
     /** {@code random} orders the answers the verifier sees; it must be safe to share between threads. */
     public StartBandService(BandPolicy policy, RouteTable routes, BudgetSettings budgets, StreamDependencies deps,
-                            IdGenerator ids, LiveKeys keys, ActiveBands bands, RandomGenerator random) {
+                            IdGenerator ids, LiveKeys keys, ActiveBands bands, BandStore store, RandomGenerator random) {
         this.policy = policy;
         this.budgets = budgets;
         this.deps = deps;
         this.ids = ids;
         this.keys = keys;
         this.bands = bands;
+        this.store = store;
         this.random = random;
         this.launcher = new StreamLauncher(routes, budgets, deps);
     }
@@ -106,7 +109,7 @@ public final class StartBandService implements StartBandUseCase {
             }
         }
         var band = new BandRun(id, command.client(), command.caller(), request, budget, !limits.isEmpty(),
-                command.requestId(), events, launcher, deps, bands, ids::newSessionId, random, now);
+                command.requestId(), events, launcher, deps, bands, store, ids::newSessionId, random, now);
         bands.add(band);
         band.begin(plans);
         return new BandOutcome.Started(id);

@@ -6,6 +6,7 @@ import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.application.port.ErrorCode;
+import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.in.BandCancelOutcome;
 import dev.vctt.stream.application.port.in.BandCompleted;
 import dev.vctt.stream.application.port.in.BandMember;
@@ -23,6 +24,7 @@ import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.out.LedgerEntry;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
+import dev.vctt.stream.application.testing.InMemoryBandStore;
 import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
@@ -80,6 +82,7 @@ class BandServiceTest {
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final InMemorySpendLedger ledger = new InMemorySpendLedger();
     private final ActiveBands bands = new ActiveBands();
+    private final InMemoryBandStore store = new InMemoryBandStore();
     private final RecordingBandEvents events = new RecordingBandEvents();
     private final LiveKeys keys = new LiveKeys(new InMemoryApiKeyStore(), scheduler, Duration.ofSeconds(5));
     private final CancelBandService cancelBands = new CancelBandService(bands);
@@ -90,7 +93,7 @@ class BandServiceTest {
                 TestCatalog.prices(), new NoTokenizer(), new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions,
                 ledger, new RecordingStreamMetrics(), clock, active, new InMemoryChunkLog(clock), ResumeSettings.DEFAULTS);
         return new StartBandService(new BandPolicy(new RequestPolicy(RequestLimits.DEFAULTS), BandLimits.DEFAULTS), routes,
-                budgets, deps, new SequentialIds(), keys, bands, new Random(7));
+                budgets, deps, new SequentialIds(), keys, bands, store, new Random(7));
     }
 
     private final StartBandService service = service(TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE);
@@ -179,6 +182,18 @@ class BandServiceTest {
         assertThat(done.totalCost()).isEqualTo(billed).isEqualTo(ledger.spentToday(Optional.empty(), BudgetScope.GLOBAL, DAY));
         assertThat(bands.count()).isZero();
         assertThat(active.count()).isZero();
+        assertThat(done.members().subList(0, 5)).allSatisfy(result -> assertThat(result.used()).isTrue());
+        assertThat(done.members().subList(5, 7)).noneSatisfy(result -> assertThat(result.used()).isTrue());
+        var view = store.find(done.bandId(), Caller.ANONYMOUS).orElseThrow();
+        assertThat(view.members()).hasSize(7);
+        assertThat(view.verdictScore()).hasValueSatisfying(score -> assertThat(score).isEqualByComparingTo("0.8"));
+        var stats = store.stats(new StatsQuery(DAY, DAY), Caller.ANONYMOUS);
+        assertThat(stats.bands()).isEqualTo(1);
+        assertThat(stats.byRoleAndModel()).filteredOn(row -> row.agentRole().equals("analyst"))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.members()).isEqualTo(2);
+                    assertThat(row.used()).isEqualTo(2);
+                });
     }
 
     @Test
@@ -275,6 +290,7 @@ class BandServiceTest {
                 MemberOutcome.CANCELLED, MemberOutcome.COMPLETED, MemberOutcome.COMPLETED);
         assertThat(done.verdict()).isEmpty();
         assertThat(done.cancelled()).isFalse();
+        assertThat(done.members()).extracting(BandMemberResult::used).containsExactly(true, false, true, false);
     }
 
     @Test
