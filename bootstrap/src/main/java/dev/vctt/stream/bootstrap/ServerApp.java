@@ -11,6 +11,7 @@ import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
+import dev.vctt.stream.adapters.persistence.band.JdbcBandStore;
 import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
@@ -34,6 +35,7 @@ import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
+import dev.vctt.stream.application.service.QueryBandsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.ResumeStreamService;
@@ -86,6 +88,7 @@ public final class ServerApp implements AutoCloseable {
         this.config = config;
         Storage storage = closing(Storage.open(config));
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
+        var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
         var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
@@ -119,7 +122,7 @@ public final class ServerApp implements AutoCloseable {
                 budgets, deps, new RandomIds(), liveKeys);
         var bands = new ActiveBands();
         var startBand = new StartBandService(new BandPolicy(new RequestPolicy(config.requestLimits()), BandLimits.DEFAULTS),
-                config.catalog().routeTable(), budgets, deps, new RandomIds(), liveKeys, bands, new SecureRandom());
+                config.catalog().routeTable(), budgets, deps, new RandomIds(), liveKeys, bands, bandStore, new SecureRandom());
         cancelBands = new CancelBandService(bands);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
@@ -137,7 +140,7 @@ public final class ServerApp implements AutoCloseable {
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
-                        new QueryStatsService(sessions)), metrics, clock);
+                        new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);
         }

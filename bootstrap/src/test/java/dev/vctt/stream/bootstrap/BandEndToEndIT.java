@@ -151,6 +151,27 @@ class BandEndToEndIT {
             assertThat(complete.path("totalCost").decimalValue()).isEqualByComparingTo(total).isPositive();
             assertThat(becomes(() -> json(get("/api/stats")).path("total").path("spend").decimalValue()
                     .compareTo(total) == 0)).as("the ledger holds what band_complete says").isTrue();
+
+            // the band is kept, with its members, and counted in the committee statistics
+            assertThat(becomes(() -> json(get("/api/bands/" + bandId)).path("members").size() == 7)).isTrue();
+            JsonNode stored = json(get("/api/bands/" + bandId));
+            assertThat(stored.path("verdict").path("score").decimalValue()).isEqualByComparingTo("0.75");
+            assertThat(stored.path("synthesis").asText()).isEqualTo("The synthesis.");
+            assertThat(stored.path("totalCost").decimalValue()).isEqualByComparingTo(total);
+            assertThat(stored.path("members").get(0).path("used").asBoolean()).isTrue();
+            JsonNode bands = json(get("/api/stats")).path("bands");
+            assertThat(bands.path("bands").asInt()).isEqualTo(1);
+            assertThat(bands.path("averageScore").decimalValue()).isEqualByComparingTo("0.75");
+            JsonNode analyst = null;
+            for (JsonNode row : bands.path("byRoleAndModel")) {
+                if (row.path("role").asText().equals("analyst")) {
+                    analyst = row;
+                }
+            }
+            assertThat(analyst).isNotNull();
+            assertThat(analyst.path("members").asInt()).isEqualTo(2);
+            assertThat(analyst.path("used").asInt()).isEqualTo(2);
+            assertThat(json(get("/api/bands/band-none")).path("code").asText()).isEqualTo("BAND_NOT_FOUND");
         }
     }
 
