@@ -6,7 +6,7 @@ import dev.vctt.stream.application.port.in.BandEvents;
 import dev.vctt.stream.application.port.in.BandMember;
 import dev.vctt.stream.application.port.in.BandMemberResult;
 import dev.vctt.stream.application.port.in.BandStarted;
-import dev.vctt.stream.application.port.in.MemberOutcome;
+import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
@@ -87,6 +87,9 @@ final class BandRun {
     private Phase phase = Phase.MEMBERS;
     private boolean cancelled;
     private boolean budgetCut;
+    /** The phase moved on and its first step (launch the synthesis or verification) is still to take. */
+    private boolean pendingStep;
+    private boolean finished;
     private Optional<String> synthesis = Optional.empty();
     private Optional<Verdict.Reading> verdict = Optional.empty();
 
@@ -230,8 +233,6 @@ final class BandRun {
         next();
     }
 
-    private boolean pendingStep;
-
     private void ended(Seat seat, MemberOutcome outcome, String text, TokenCount tokens, Usd cost) {
         synchronized (this) {
             if (seat.outcome != null) {
@@ -306,8 +307,6 @@ final class BandRun {
             finish();
         }
     }
-
-    private boolean finished;
 
     private record Step(Seat seat, StreamLauncher.Plan plan, Optional<Usd> ceiling) {
     }
@@ -388,7 +387,10 @@ final class BandRun {
         var completed = new BandCompleted(id, results, synthesis, verdict, tokens, cost, Duration.between(startedAt, now),
                 cancelled, requestId, now);
         try {
-            store.ended(new BandRecord(completed, caller.apiKey(), startedAt));
+            store.ended(new BandRecord(id, caller.apiKey(), requestId, startedAt, now, cancelled,
+                    results.stream().map(r -> new BandRecord.Member(r.member().sessionId(), r.member().role(),
+                            r.member().model(), r.outcome(), r.tokens(), r.cost(), r.used())).toList(),
+                    synthesis, verdict, tokens, cost));
         } catch (StoreUnavailable e) {
             log.error("could not record band {}: {}", id, e.getMessage());
         }

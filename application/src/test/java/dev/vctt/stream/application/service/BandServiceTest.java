@@ -15,7 +15,7 @@ import dev.vctt.stream.application.port.in.BandOutcome;
 import dev.vctt.stream.application.port.in.BandStarted;
 import dev.vctt.stream.application.port.in.CancelBandCommand;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
-import dev.vctt.stream.application.port.in.MemberOutcome;
+import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.application.port.in.StartBandCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;

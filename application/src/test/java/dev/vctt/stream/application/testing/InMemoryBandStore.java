@@ -3,8 +3,7 @@ package dev.vctt.stream.application.testing;
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
 import dev.vctt.stream.application.port.StatsQuery;
-import dev.vctt.stream.application.port.in.BandMemberResult;
-import dev.vctt.stream.application.port.in.MemberOutcome;
+import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.application.port.out.BandRecord;
 import dev.vctt.stream.application.port.out.BandStore;
 import dev.vctt.stream.domain.access.ApiKeyId;
@@ -29,7 +28,7 @@ public final class InMemoryBandStore implements BandStore {
 
     @Override
     public synchronized void ended(BandRecord band) {
-        bands.putIfAbsent(band.band().bandId(), band);
+        bands.putIfAbsent(band.bandId(), band);
     }
 
     @Override
@@ -54,14 +53,14 @@ public final class InMemoryBandStore implements BandStore {
                 continue;
             }
             count++;
-            cancelled += band.band().cancelled() ? 1 : 0;
+            cancelled += band.cancelled() ? 1 : 0;
             Optional<BigDecimal> score = score(band);
             if (score.isPresent()) {
                 scored++;
                 scoreSum = scoreSum.add(score.get());
             }
-            for (BandMemberResult member : band.band().members()) {
-                var key = new Key(member.member().role().wireName(), member.member().model().value());
+            for (BandRecord.Member member : band.members()) {
+                var key = new Key(member.role().wireName(), member.model().value());
                 long[] row = rows.computeIfAbsent(key, k -> new long[4]);
                 row[0]++;
                 row[1] += member.outcome() == MemberOutcome.COMPLETED ? 1 : 0;
@@ -89,20 +88,19 @@ public final class InMemoryBandStore implements BandStore {
     }
 
     private static Optional<BigDecimal> score(BandRecord band) {
-        return band.band().verdict().flatMap(reading -> reading instanceof Verdict.Reading.Scored scored
+        return band.verdict().flatMap(reading -> reading instanceof Verdict.Reading.Scored scored
                 ? Optional.of(scored.verdict().score()) : Optional.empty());
     }
 
     private static BandView view(BandRecord band) {
-        var completed = band.band();
-        var members = completed.members().stream().map(m -> new BandView.Member(m.member().sessionId().value(),
-                m.member().role().wireName(), m.member().model().value(), m.outcome().wireName(), m.tokens().value(),
+        var members = band.members().stream().map(m -> new BandView.Member(m.sessionId().value(),
+                m.role().wireName(), m.model().value(), m.outcome().wireName(), m.tokens().value(),
                 m.cost(), m.used())).toList();
-        Optional<Verdict.Reading> verdict = completed.verdict();
-        return new BandView(completed.bandId().value(), band.apiKey().map(ApiKeyId::value), completed.requestId(),
-                band.startedAt(), completed.at(), completed.cancelled(), completed.synthesis(), score(band),
+        Optional<Verdict.Reading> verdict = band.verdict();
+        return new BandView(band.bandId().value(), band.apiKey().map(ApiKeyId::value), band.requestId(),
+                band.startedAt(), band.endedAt(), band.cancelled(), band.synthesis(), score(band),
                 verdict.map(r -> r instanceof Verdict.Reading.Scored s ? s.verdict().flags() : List.<String>of()).orElse(List.of()),
                 verdict.flatMap(r -> r instanceof Verdict.Reading.Unreadable u ? Optional.of(u.reason()) : Optional.empty()),
-                completed.totalTokens().value(), completed.totalCost(), members);
+                band.totalTokens().value(), band.totalCost(), members);
     }
 }

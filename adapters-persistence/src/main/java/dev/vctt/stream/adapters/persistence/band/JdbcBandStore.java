@@ -6,8 +6,6 @@ import dev.vctt.stream.adapters.persistence.StoredText.Column;
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
 import dev.vctt.stream.application.port.StatsQuery;
-import dev.vctt.stream.application.port.in.BandCompleted;
-import dev.vctt.stream.application.port.in.BandMemberResult;
 import dev.vctt.stream.application.port.out.BandRecord;
 import dev.vctt.stream.application.port.out.BandStore;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
@@ -44,23 +42,22 @@ public final class JdbcBandStore implements BandStore {
 
     @Override
     public void ended(BandRecord band) {
-        writer.submit("the end of band " + band.band().bandId(), band, connection -> insert(connection, band));
+        writer.submit("the end of band " + band.bandId(), band, connection -> insert(connection, band));
     }
 
-    private static void insert(Connection connection, BandRecord record) throws SQLException {
-        BandCompleted band = record.band();
+    private static void insert(Connection connection, BandRecord band) throws SQLException {
         Optional<Verdict.Reading> verdict = band.verdict();
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into bands (id, api_key_id, request_id, request_id_escaped, started_at, ended_at, cancelled,
                     synthesis, synthesis_escaped, verdict_score, verdict_flags, verdict_error, total_tokens, total_cost)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing""")) {
             insert.setString(1, band.bandId().value());
-            insert.setString(2, record.apiKey().map(ApiKeyId::value).orElse(null));
+            insert.setString(2, band.apiKey().map(ApiKeyId::value).orElse(null));
             Optional<Column> requestId = band.requestId().map(Column::of);
             insert.setString(3, requestId.map(Column::value).orElse(null));
             insert.setBoolean(4, requestId.map(Column::escaped).orElse(false));
-            insert.setTimestamp(5, Timestamp.from(record.startedAt()));
-            insert.setTimestamp(6, Timestamp.from(band.at()));
+            insert.setTimestamp(5, Timestamp.from(band.startedAt()));
+            insert.setTimestamp(6, Timestamp.from(band.endedAt()));
             insert.setBoolean(7, band.cancelled());
             Optional<Column> synthesis = band.synthesis().map(Column::of);
             insert.setString(8, synthesis.map(Column::value).orElse(null));
@@ -81,12 +78,12 @@ public final class JdbcBandStore implements BandStore {
                 insert into band_members (band_id, position, session_id, agent_role, model, outcome, tokens, cost_usd, used)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int position = 0;
-            for (BandMemberResult result : band.members()) {
+            for (BandRecord.Member result : band.members()) {
                 member.setString(1, band.bandId().value());
                 member.setInt(2, position++);
-                member.setString(3, result.member().sessionId().value());
-                member.setString(4, result.member().role().wireName());
-                member.setString(5, result.member().model().value());
+                member.setString(3, result.sessionId().value());
+                member.setString(4, result.role().wireName());
+                member.setString(5, result.model().value());
                 member.setString(6, result.outcome().wireName());
                 member.setLong(7, result.tokens().value());
                 member.setBigDecimal(8, result.cost().amount());

@@ -2,6 +2,7 @@ package dev.vctt.stream.application.port.in;
 
 import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
+import dev.vctt.stream.domain.band.MemberOutcome;
 import java.util.Objects;
 
 /**

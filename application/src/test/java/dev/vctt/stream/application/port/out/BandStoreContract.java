@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
 import dev.vctt.stream.application.port.StatsQuery;
-import dev.vctt.stream.application.port.in.BandCompleted;
-import dev.vctt.stream.application.port.in.BandMember;
-import dev.vctt.stream.application.port.in.BandMemberResult;
-import dev.vctt.stream.application.port.in.MemberOutcome;
+import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.band.BandId;
@@ -45,17 +42,15 @@ public abstract class BandStoreContract<S extends BandStore> {
     }
 
     private static BandRecord band(Caller caller, Optional<Verdict.Reading> verdict, Instant startedAt, String id) {
-        var analyst = new BandMember(SessionId.of(id + "-1"), AgentRole.ANALYST, ModelId.of("gpt-4o"));
-        var ethics = new BandMember(SessionId.of(id + "-2"), AgentRole.ETHICS, ModelId.of("claude-sonnet-4-5"));
-        var synthesiser = new BandMember(SessionId.of(id + "-3"), AgentRole.SYNTHESISER, ModelId.of("gpt-4o"));
         var members = List.of(
-                new BandMemberResult(analyst, MemberOutcome.COMPLETED, TokenCount.of(30), Usd.of("0.001"), true),
-                new BandMemberResult(ethics, MemberOutcome.FAILED, TokenCount.of(5), Usd.of("0.0002"), false),
-                new BandMemberResult(synthesiser, MemberOutcome.COMPLETED, TokenCount.of(50), Usd.of("0.002"), false));
-        var completed = new BandCompleted(BandId.of(id), members, Optional.of("The synthesis \u0000 kept."), verdict,
-                TokenCount.of(85), Usd.of("0.0032"), Duration.ofSeconds(3), false, Optional.of("r-" + id),
-                startedAt.plusSeconds(3));
-        return new BandRecord(completed, caller.apiKey(), startedAt);
+                new BandRecord.Member(SessionId.of(id + "-1"), AgentRole.ANALYST, ModelId.of("gpt-4o"),
+                        MemberOutcome.COMPLETED, TokenCount.of(30), Usd.of("0.001"), true),
+                new BandRecord.Member(SessionId.of(id + "-2"), AgentRole.ETHICS, ModelId.of("claude-sonnet-4-5"),
+                        MemberOutcome.FAILED, TokenCount.of(5), Usd.of("0.0002"), false),
+                new BandRecord.Member(SessionId.of(id + "-3"), AgentRole.SYNTHESISER, ModelId.of("gpt-4o"),
+                        MemberOutcome.COMPLETED, TokenCount.of(50), Usd.of("0.002"), false));
+        return new BandRecord(BandId.of(id), caller.apiKey(), Optional.of("r-" + id), startedAt, startedAt.plusSeconds(3),
+                false, members, Optional.of("The synthesis \u0000 kept."), verdict, TokenCount.of(85), Usd.of("0.0032"));
     }
 
     private static Optional<Verdict.Reading> scored(String score, String... flags) {

@@ -1,4 +1,4 @@
-package dev.vctt.stream.application.port.in;
+package dev.vctt.stream.domain.band;
 
 import java.util.Locale;
 
