@@ -8,6 +8,7 @@ import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
 import dev.vctt.stream.adapters.llm.tokens.JtokkitTokenizer;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.apikey.JdbcApiKeyStore;
+import dev.vctt.stream.adapters.persistence.band.JdbcBandStore;
 import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
@@ -18,9 +19,11 @@ import dev.vctt.stream.adapters.websocket.http.HttpUseCases;
 import dev.vctt.stream.adapters.websocket.http.ServedDocument;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.application.port.out.LlmProvider;
+import dev.vctt.stream.application.service.ActiveBands;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
 import dev.vctt.stream.application.service.BudgetSettings;
+import dev.vctt.stream.application.service.CancelBandService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.ChunkLogFlusher;
@@ -29,17 +32,22 @@ import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
+import dev.vctt.stream.application.service.QueryBandsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
 import dev.vctt.stream.application.service.ResumeStreamService;
+import dev.vctt.stream.application.service.StartBandService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.application.service.SwitchableStartService;
+import dev.vctt.stream.domain.band.BandLimits;
+import dev.vctt.stream.domain.band.BandPolicy;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.FallbackRule;
 import dev.vctt.stream.domain.routing.ProviderId;
 import io.micrometer.core.instrument.FunctionCounter;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -70,6 +78,7 @@ public final class ServerApp implements AutoCloseable {
     private final AppConfig config;
     private final WebServer web;
     private final CancelStreamService cancels;
+    private final CancelBandService cancelBands;
     private final CountActiveStreamsService streams;
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
@@ -85,6 +94,7 @@ public final class ServerApp implements AutoCloseable {
         this.inForce = new AtomicReference<>(config);
         Storage storage = closing(Storage.open(config));
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
+        var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
         var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
@@ -107,20 +117,28 @@ public final class ServerApp implements AutoCloseable {
         var tokenizer = new JtokkitTokenizer();
         var ids = new RandomIds();
         // what a reload may change (models, routes, prices, budget defaults) is built here; the rest is shared
-        startFor = settings -> {
+        java.util.function.Function<AppConfig, StreamDependencies> depsFor = settings -> {
             Map<ProviderId, LlmProvider> providers = new LinkedHashMap<>();
             adapters.forEach((id, adapter) -> providers.put(id,
                     new EndpointProvider(id, adapter, settings.catalog().upstreamIds(id), health)));
             providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(settings.demoTokensPerSecond()));
-            return new StartStreamService(new RequestPolicy(settings.requestLimits()), settings.catalog().routeTable(),
-                    new BudgetSettings(settings.globalDailyBudget(), settings.keyDailyBudget(), settings.defaultMaxTokens()),
-                    new StreamDependencies(providers, settings.catalog().prices(), tokenizer,
-                            new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                            chunkLog, settings.resume()),
-                    ids, liveKeys);
+            return new StreamDependencies(providers, settings.catalog().prices(), tokenizer,
+                    new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
+                    chunkLog, settings.resume());
         };
+        startFor = settings -> new StartStreamService(new RequestPolicy(settings.requestLimits()),
+                settings.catalog().routeTable(),
+                new BudgetSettings(settings.globalDailyBudget(), settings.keyDailyBudget(), settings.defaultMaxTokens()),
+                depsFor.apply(settings), ids, liveKeys);
         var start = new SwitchableStartService(startFor.apply(config));
         this.start = start;
+        // bands start with the settings of start-up (a reload does not reach them yet)
+        var bands = new ActiveBands();
+        var startBand = new StartBandService(new BandPolicy(new RequestPolicy(config.requestLimits()), BandLimits.DEFAULTS),
+                config.catalog().routeTable(),
+                new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
+                depsFor.apply(config), ids, liveKeys, bands, bandStore, new SecureRandom());
+        cancelBands = new CancelBandService(bands);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
@@ -135,9 +153,9 @@ public final class ServerApp implements AutoCloseable {
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels,
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
-                        new ConnectClientService(active)),
+                        new ConnectClientService(active)).withBands(startBand, cancelBands),
                 new HttpUseCases(new CheckHealthService(active, sessions, health), authenticate, new QuerySessionsService(sessions),
-                        new QueryStatsService(sessions)), metrics, clock);
+                        new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);
         }
@@ -210,6 +228,7 @@ public final class ServerApp implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        cancelBands.cancelEverything();
         cancels.cancelEverything();
         awaitStreamsEnded();
         progress.stop();

@@ -6,29 +6,21 @@ import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StartStreamUseCase;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
-import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.application.port.out.BudgetLimit;
-import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.IdGenerator;
 import dev.vctt.stream.application.port.out.Reservation;
-import dev.vctt.stream.application.port.out.SessionOpened;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.cost.BudgetDecision;
-import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.BudgetScope;
 import dev.vctt.stream.domain.cost.PriceTable;
-import dev.vctt.stream.domain.cost.TokenCount;
 import dev.vctt.stream.domain.cost.Usd;
-import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.RequestCheck;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.request.StreamRequest;
-import dev.vctt.stream.domain.routing.FallbackChain;
 import dev.vctt.stream.domain.routing.ModelRoute;
 import dev.vctt.stream.domain.routing.RouteTable;
-import dev.vctt.stream.domain.session.Attempt;
-import dev.vctt.stream.domain.session.Pending;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -37,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +50,7 @@ public final class StartStreamService implements StartStreamUseCase {
     private final InstantSource clock;
     private final StreamDependencies deps;
     private final LiveKeys keys;
+    private final StreamLauncher launcher;
 
     public StartStreamService(RequestPolicy policy, RouteTable routes, BudgetSettings budgets, StreamDependencies deps,
                               IdGenerator ids, LiveKeys keys) {
@@ -71,6 +63,7 @@ public final class StartStreamService implements StartStreamUseCase {
         this.clock = deps.clock();
         this.deps = deps;
         this.keys = keys;
+        this.launcher = new StreamLauncher(routes, budgets, deps);
         for (ModelRoute route : routes.allModels()) {
             if (!deps.providers().containsKey(route.provider())) {
                 throw new IllegalArgumentException("model " + route.model() + " is routed to provider "
@@ -97,20 +90,14 @@ public final class StartStreamService implements StartStreamUseCase {
     }
 
     private StartOutcome start(StartStreamCommand command, StreamRequest request, StreamEvents events, Instant now) {
-        FallbackChain chain = routes.chainFor(request.role());
-        ModelRoute first = chain.first();
-        SessionId id = ids.newSessionId();
-        List<ChatTurn> conversation = request.conversation();
-        TokenCount inputEstimate = PromptTokens.estimate(deps.tokenizer(), first.model(), conversation);
-        int maxOutput = request.maxTokens().orElse(budgets.defaultMaxOutputTokens());
-        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput));
-        Attempt attempt = Attempt.start(first, prices.priceOf(first.model()), inputEstimate);
+        StreamLauncher.Plan plan = launcher.plan(ids.newSessionId(), request);
+        SessionId id = plan.id();
 
         List<BudgetLimit> limits = limitsFor(command);
         Optional<Usd> ceiling = Optional.empty();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         if (!limits.isEmpty()) {
-            Usd worstCase = worstCase(chain, conversation, maxOutput);
+            Usd worstCase = launcher.worstCase(plan);
             BudgetDecision decision;
             try {
                 decision = deps.ledger().reserve(new Reservation(id, command.caller().apiKey(), day, worstCase, limits));
@@ -124,58 +111,33 @@ public final class StartStreamService implements StartStreamUseCase {
             ceiling = Optional.of(worstCase);
         }
 
-        var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(), request.onDisconnect(),
-                Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
-        switch (active.tryAdd(run)) {
-            case ADDED -> {
-            }
-            case CLIENT_FULL -> {
+        return switch (launcher.launch(plan, command.client(), command.caller(), ceiling, command.requestId(), events, now)) {
+            case StreamLauncher.Launch.Launched launched -> new StartOutcome.Started(id);
+            case StreamLauncher.Launch.Refused refused -> {
                 release(id, command, day);
-                return refuse(command, events, ErrorCode.TOO_MANY_STREAMS,
-                        "at most " + active.maxPerClient() + " streams may run at once on one connection", now);
+                yield refuse(command, events, refused.code(), refused.message(), now);
             }
-            case CLIENT_GONE -> {
+            case StreamLauncher.Launch.ClientGone clientGone -> {
                 // the client left while this request was checked and reserved: nothing may start now
                 release(id, command, day);
-                return gone(command);
+                yield gone(command);
             }
-        }
-        try {
-            deps.sessions().opened(new SessionOpened(id, command.client(), command.caller(), request,
-                    command.requestId(), first, inputEstimate, now));
-        } catch (StoreUnavailable e) {
-            active.remove(run);
-            release(id, command, day);
-            log.error("cannot record a new session: {}", e.getMessage());
-            return refuse(command, events, ErrorCode.INTERNAL_ERROR, "the server cannot record sessions right now", now);
-        }
-        events.started(new StreamStarted(id, first.model(), request.role(), command.requestId(), now));
-        deps.metrics().started(request.role(), first.model());
-        run.begin();
-        return new StartOutcome.Started(id);
+        };
     }
 
-    private List<BudgetLimit> limitsFor(StartStreamCommand command) {
+    /** The budget limits a caller's request is held to today: its key's, then the server's. */
+    static List<BudgetLimit> limitsFor(Caller caller, BudgetSettings budgets) {
         var limits = new ArrayList<BudgetLimit>(2);
-        if (command.caller().apiKey().isPresent()) {
-            command.caller().dailyBudget().or(budgets::keyDefault)
+        if (caller.apiKey().isPresent()) {
+            caller.dailyBudget().or(budgets::keyDefault)
                     .ifPresent(daily -> limits.add(new BudgetLimit(BudgetScope.KEY, daily)));
         }
         budgets.globalDaily().ifPresent(daily -> limits.add(new BudgetLimit(BudgetScope.GLOBAL, daily)));
         return limits;
     }
 
-    /** The dearest model of the chain, asked the whole conversation and writing every token it may. */
-    private Usd worstCase(FallbackChain chain, List<ChatTurn> conversation, int maxOutput) {
-        Usd worst = Usd.ZERO;
-        for (ModelRoute route : chain.models()) {
-            Usd cost = BudgetPolicy.worstCase(prices.priceOf(route.model()),
-                    PromptTokens.estimate(deps.tokenizer(), route.model(), conversation), TokenCount.of(maxOutput));
-            if (cost.compareTo(worst) > 0) {
-                worst = cost;
-            }
-        }
-        return worst;
+    private List<BudgetLimit> limitsFor(StartStreamCommand command) {
+        return limitsFor(command.caller(), budgets);
     }
 
     /** A reservation made for a stream that then did not start is given back. */
@@ -187,7 +149,7 @@ public final class StartStreamService implements StartStreamUseCase {
         }
     }
 
-    private static String describe(BudgetDecision.Refused refused) {
+    static String describe(BudgetDecision.Refused refused) {
         String whose = refused.scope() == BudgetScope.KEY ? "this API key's" : "the server's";
         return "this request may cost up to $" + refused.needed().toPlainString() + " but only $"
                 + refused.left().toPlainString() + " is left of " + whose + " budget for today";

@@ -107,7 +107,7 @@ final class StreamRun {
     private int attemptNumber;
     private Ended ended;
     private Consumer<StreamEvents> terminal;
-    private boolean budgetCut;
+    private volatile boolean budgetCut;
     private Instant lastChunkAt;
     private int flushedUpTo;
     private int orphanings;
@@ -170,6 +170,15 @@ final class StreamRun {
                 }
             }
         }
+    }
+
+    /**
+     * Cuts the stream because a budget it shares (a band's) is spent: it ends with finish reason
+     * {@code budget}, as when it reaches its own ceiling.
+     */
+    void cutForBudget() {
+        budgetCut = true;
+        cancel();
     }
 
     /**

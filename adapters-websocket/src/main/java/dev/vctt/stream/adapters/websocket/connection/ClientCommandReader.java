@@ -2,6 +2,8 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vctt.stream.application.port.ErrorCode;
+import dev.vctt.stream.domain.band.BandId;
+import dev.vctt.stream.domain.band.BandRequestDraft;
 import dev.vctt.stream.domain.request.HistoryEntryDraft;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
 import dev.vctt.stream.domain.request.Violation;
@@ -27,8 +29,11 @@ public final class ClientCommandReader {
             case "stream_request" -> readRequest(data);
             case "stream_cancel" -> readCancel(data);
             case "stream_resume" -> readResume(data);
+            case "band_request" -> readBand(data);
+            case "band_cancel" -> readBandCancel(data);
             default -> new ClientCommand.Unreadable(ErrorCode.UNKNOWN_EVENT,
-                    "unknown event '" + shorten(event) + "'; expected stream_request, stream_cancel or stream_resume",
+                    "unknown event '" + shorten(event) + "'; expected stream_request, stream_cancel, stream_resume,"
+                            + " band_request or band_cancel",
                     Optional.empty());
         };
     }
@@ -56,6 +61,63 @@ public final class ClientCommandReader {
         }
         return new ClientCommand.RequestStream(new StreamRequestDraft(message, systemPrompt, temperature, agentRole,
                 enableTools, history, maxTokens, onDisconnect), requestId);
+    }
+
+    /** A band request: the question's fields as in a stream request (but no agentRole), and the band's own. */
+    private ClientCommand readBand(JsonNode data) {
+        ClientCommand question = readRequest(data);
+        if (!(question instanceof ClientCommand.RequestStream stream)) {
+            return question;
+        }
+        var problems = new ArrayList<Violation>();
+        Optional<List<String>> roles = roles(data, problems);
+        Optional<Boolean> synthesis = bool(data, "synthesis", problems);
+        Optional<Boolean> verification = bool(data, "verification", problems);
+        OptionalLong quorum = integer(data, "quorum", problems);
+        OptionalLong memberTimeoutMs = integer(data, "memberTimeoutMs", problems);
+        if (data.has("agentRole") && !data.get("agentRole").isNull()) {
+            problems.add(new Violation("agentRole", "is not part of a band request; name the members in roles"));
+        }
+        if (!problems.isEmpty()) {
+            return invalid(problems, stream.requestId());
+        }
+        return new ClientCommand.RequestBand(new BandRequestDraft(stream.draft(), roles, synthesis, verification, quorum,
+                memberTimeoutMs), stream.requestId());
+    }
+
+    private ClientCommand readBandCancel(JsonNode data) {
+        if (data == null || !data.isObject()) {
+            return invalid(List.of(new Violation("data", "must be an object")), Optional.empty());
+        }
+        var problems = new ArrayList<Violation>();
+        Optional<String> id = text(data, "bandId", problems);
+        if (id.isEmpty() || id.get().isBlank()) {
+            if (problems.isEmpty()) {
+                problems.add(new Violation("bandId", "is required"));
+            }
+            return invalid(problems, Optional.empty());
+        }
+        return new ClientCommand.CancelBand(BandId.of(id.get()));
+    }
+
+    private static Optional<List<String>> roles(JsonNode data, List<Violation> problems) {
+        JsonNode node = data.get("roles");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            problems.add(new Violation("roles", "must be an array of role names"));
+            return Optional.empty();
+        }
+        var roles = new ArrayList<String>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual()) {
+                problems.add(new Violation("roles[" + i + "]", "must be a string"));
+            } else {
+                roles.add(node.get(i).asText());
+            }
+        }
+        return Optional.of(roles);
     }
 
     private ClientCommand readCancel(JsonNode data) {

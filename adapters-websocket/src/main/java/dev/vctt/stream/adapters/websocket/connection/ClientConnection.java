@@ -1,5 +1,14 @@
 package dev.vctt.stream.adapters.websocket.connection;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vctt.stream.application.port.in.BandCancelOutcome;
+import dev.vctt.stream.application.port.in.BandCompleted;
+import dev.vctt.stream.application.port.in.BandEvents;
+import dev.vctt.stream.application.port.in.BandMember;
+import dev.vctt.stream.application.port.in.BandOutcome;
+import dev.vctt.stream.application.port.in.BandStarted;
+import dev.vctt.stream.application.port.in.CancelBandCommand;
+import dev.vctt.stream.application.port.in.StartBandCommand;
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.CancelOutcome;
 import dev.vctt.stream.application.port.in.CancelStreamCommand;
@@ -107,6 +116,20 @@ public final class ClientConnection implements StreamEvents {
                 }
             }
             case ClientCommand.ResumeStream resume -> work.execute(() -> receipt.accept(resume(resume)));
+            case ClientCommand.RequestBand band -> {
+                if (useCases.bands().isEmpty()) {
+                    refuseUnknown("band_request", band.requestId(), receipt);
+                } else {
+                    work.execute(() -> startBand(band).ifPresent(receipt));
+                }
+            }
+            case ClientCommand.CancelBand cancel -> {
+                if (useCases.bands().isEmpty()) {
+                    refuseUnknown("band_cancel", Optional.empty(), receipt);
+                } else {
+                    receipt.accept(cancelBand(cancel));
+                }
+            }
             case ClientCommand.Unreadable unreadable -> {
                 sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
                 receipt.accept(new CommandReceipt.Refused(unreadable.code(), unreadable.message()));
@@ -129,6 +152,40 @@ public final class ClientConnection implements StreamEvents {
             sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, message, request.requestId());
             return Optional.of(new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message));
         }
+    }
+
+    private void refuseUnknown(String event, Optional<String> requestId, Consumer<CommandReceipt> receipt) {
+        String message = "unknown event '" + event + "': this server runs no bands";
+        sendError(Optional.empty(), ErrorCode.UNKNOWN_EVENT, message, requestId);
+        receipt.accept(new CommandReceipt.Refused(ErrorCode.UNKNOWN_EVENT, message));
+    }
+
+    /** What became of a band request; empty when the client left before it could start. */
+    private Optional<CommandReceipt> startBand(ClientCommand.RequestBand request) {
+        try {
+            return switch (useCases.bands().orElseThrow().start().start(
+                    new StartBandCommand(id, caller, request.draft(), request.requestId()), new BandChannel())) {
+                case BandOutcome.Started started -> Optional.of(new CommandReceipt.BandAccepted(started.bandId()));
+                case BandOutcome.Refused refused -> Optional.of(new CommandReceipt.Refused(refused.code(), refused.message()));
+                case BandOutcome.ClientGone gone -> Optional.empty();
+            };
+        } catch (RuntimeException e) {
+            log.error("starting a band failed on connection {}", id, e);
+            String message = "the server could not start the band";
+            sendError(Optional.empty(), ErrorCode.INTERNAL_ERROR, message, request.requestId());
+            return Optional.of(new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message));
+        }
+    }
+
+    private CommandReceipt cancelBand(ClientCommand.CancelBand cancel) {
+        if (useCases.bands().orElseThrow().cancel().cancel(new CancelBandCommand(id, cancel.bandId()))
+                instanceof BandCancelOutcome.NotFound) {
+            String message = "no running band " + cancel.bandId() + " on this connection";
+            send(SentEvent.OTHER, WireNames.STREAM_ERROR, out -> EventJson.bandError(out, cancel.bandId(), ErrorCode.STREAM_NOT_FOUND,
+                    message, clock.instant()));
+            return new CommandReceipt.Refused(ErrorCode.STREAM_NOT_FOUND, message);
+        }
+        return new CommandReceipt.BandAccepted(cancel.bandId());
     }
 
     private CommandReceipt resume(ClientCommand.ResumeStream resume) {
@@ -203,16 +260,24 @@ public final class ClientConnection implements StreamEvents {
 
     @Override
     public void started(StreamStarted event) {
+        started(event, null);
+    }
+
+    private void started(StreamStarted event, Tag tag) {
         awaitingFirstChunk.put(event.sessionId(), event.at());
-        send(new SentEvent.Started(event), WireNames.STREAM_START, out -> EventJson.started(out, event));
+        send(new SentEvent.Started(event), WireNames.STREAM_START, out -> EventJson.started(tagged(out, tag), event));
     }
 
     @Override
     public void chunk(StreamChunk event) {
+        chunk(event, null);
+    }
+
+    private void chunk(StreamChunk event, Tag tag) {
         if (event.index() == 0) {
             awaitingFirstChunk.remove(event.sessionId());
         }
-        send(new SentEvent.Chunk(event.sessionId(), event.index()), WireNames.STREAM_CHUNK, out -> EventJson.chunk(out, event));
+        send(new SentEvent.Chunk(event.sessionId(), event.index()), WireNames.STREAM_CHUNK, out -> EventJson.chunk(tagged(out, tag), event));
     }
 
     /**
@@ -231,20 +296,109 @@ public final class ClientConnection implements StreamEvents {
 
     @Override
     public void completed(StreamCompleted event) {
+        completed(event, null);
+    }
+
+    private void completed(StreamCompleted event, Tag tag) {
         awaitingFirstChunk.remove(event.sessionId());
-        send(new SentEvent.Ended(event.sessionId()), WireNames.STREAM_COMPLETE, out -> EventJson.completed(out, event));
+        send(new SentEvent.Ended(event.sessionId()), WireNames.STREAM_COMPLETE, out -> EventJson.completed(tagged(out, tag), event));
     }
 
     @Override
     public void failed(StreamFailed event) {
+        failed(event, null);
+    }
+
+    private void failed(StreamFailed event, Tag tag) {
         event.sessionId().ifPresent(awaitingFirstChunk::remove);
         send(event.sessionId().<SentEvent>map(SentEvent.Ended::new).orElse(SentEvent.OTHER),
-                WireNames.STREAM_ERROR, out -> EventJson.failed(out, event));
+                WireNames.STREAM_ERROR, out -> EventJson.failed(tagged(out, tag), event));
     }
 
     @Override
     public void fellBack(StreamFellBack event) {
-        send(SentEvent.OTHER, WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
+        fellBack(event, null);
+    }
+
+    private void fellBack(StreamFellBack event, Tag tag) {
+        send(SentEvent.OTHER, WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(tagged(out, tag), event));
+    }
+
+    /** Which band and role a member's events are tagged with; {@code null} for a stream of its own. */
+    private record Tag(String bandId, String agentRole) {
+    }
+
+    private static JsonGenerator tagged(JsonGenerator out, Tag tag) {
+        return tag == null ? out : new BandTagging(out, tag.bandId(), tag.agentRole());
+    }
+
+    /** Tells the client about one band: its own events, and each member's ordinary ones, tagged. */
+    private final class BandChannel implements BandEvents {
+
+        @Override
+        public void started(BandStarted event) {
+            send(SentEvent.OTHER, WireNames.BAND_START, out -> EventJson.bandStarted(out, event));
+        }
+
+        @Override
+        public StreamEvents member(BandStarted band, BandMember member) {
+            return new MemberChannel(new Tag(band.bandId().value(), member.role().wireName()));
+        }
+
+        @Override
+        public void completed(BandCompleted event) {
+            send(SentEvent.OTHER, WireNames.BAND_COMPLETE, out -> EventJson.bandCompleted(out, event));
+        }
+
+        @Override
+        public void refused(StreamFailed event) {
+            ClientConnection.this.failed(event);
+        }
+    }
+
+    /** One band member's events: the connection's own, with the band's tag. */
+    private final class MemberChannel implements StreamEvents {
+
+        private final Tag tag;
+
+        MemberChannel(Tag tag) {
+            this.tag = tag;
+        }
+
+        @Override
+        public void started(StreamStarted event) {
+            ClientConnection.this.started(event, tag);
+        }
+
+        @Override
+        public void chunk(StreamChunk event) {
+            ClientConnection.this.chunk(event, tag);
+        }
+
+        @Override
+        public void replayed(StreamChunk event) {
+            ClientConnection.this.replayed(event);
+        }
+
+        @Override
+        public void completed(StreamCompleted event) {
+            ClientConnection.this.completed(event, tag);
+        }
+
+        @Override
+        public void failed(StreamFailed event) {
+            ClientConnection.this.failed(event, tag);
+        }
+
+        @Override
+        public void fellBack(StreamFellBack event) {
+            ClientConnection.this.fellBack(event, tag);
+        }
+
+        @Override
+        public void resynced(StreamResync event) {
+            ClientConnection.this.resynced(event);
+        }
     }
 
     @Override

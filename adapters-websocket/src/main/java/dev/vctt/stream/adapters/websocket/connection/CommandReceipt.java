@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.session.SessionId;
+import dev.vctt.stream.domain.band.BandId;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,13 @@ public sealed interface CommandReceipt {
     record Accepted(SessionId sessionId) implements CommandReceipt {
         public Accepted {
             Objects.requireNonNull(sessionId, "sessionId");
+        }
+    }
+
+    /** A band was started ({@code band_request}) or is being stopped ({@code band_cancel}). */
+    record BandAccepted(BandId bandId) implements CommandReceipt {
+        public BandAccepted {
+            Objects.requireNonNull(bandId, "bandId");
         }
     }
 

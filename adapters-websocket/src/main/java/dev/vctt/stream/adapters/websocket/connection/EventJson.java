@@ -2,6 +2,12 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vctt.stream.application.port.ErrorCode;
+import dev.vctt.stream.application.port.in.BandCompleted;
+import dev.vctt.stream.application.port.in.BandMember;
+import dev.vctt.stream.application.port.in.BandMemberResult;
+import dev.vctt.stream.application.port.in.BandStarted;
+import dev.vctt.stream.domain.band.BandId;
+import dev.vctt.stream.domain.band.Verdict;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;
@@ -126,6 +132,94 @@ public final class EventJson {
             modelsTried(out, attempts);
         }
         requestId(out, requestId);
+        timestamp(out, at);
+        out.writeEndObject();
+    }
+
+    /** {@code band_start}: the band and its thinking members, in the order asked. */
+    public static void bandStarted(JsonGenerator out, BandStarted event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("bandId", event.bandId().value());
+        out.writeArrayFieldStart("members");
+        for (BandMember member : event.members()) {
+            out.writeStartObject();
+            out.writeStringField("sessionId", member.sessionId().value());
+            out.writeStringField("agentRole", member.role().wireName());
+            out.writeStringField("model", member.model().value());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        requestId(out, event.requestId());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    /**
+     * {@code band_complete}: every member with its outcome and bill, the synthesis, the verdict
+     * ({@code {score, flags}}, or {@code {score: null, flags: [], error}} when it could not be read;
+     * {@code null} when no verifier answered) and the totals.
+     */
+    public static void bandCompleted(JsonGenerator out, BandCompleted event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("bandId", event.bandId().value());
+        out.writeArrayFieldStart("members");
+        for (BandMemberResult result : event.members()) {
+            out.writeStartObject();
+            out.writeStringField("sessionId", result.member().sessionId().value());
+            out.writeStringField("agentRole", result.member().role().wireName());
+            out.writeStringField("model", result.member().model().value());
+            out.writeStringField("outcome", result.outcome().wireName());
+            out.writeNumberField("tokens", result.tokens().value());
+            money(out, "cost", result.cost());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        if (event.synthesis().isPresent()) {
+            out.writeStringField("synthesis", event.synthesis().get());
+        } else {
+            out.writeNullField("synthesis");
+        }
+        out.writeFieldName("verdict");
+        if (event.verdict().isEmpty()) {
+            out.writeNull();
+        } else {
+            out.writeStartObject();
+            switch (event.verdict().get()) {
+                case Verdict.Reading.Scored scored -> {
+                    out.writeFieldName("score");
+                    out.writeNumber(scored.verdict().score().toPlainString());
+                    out.writeArrayFieldStart("flags");
+                    for (String flag : scored.verdict().flags()) {
+                        out.writeString(flag);
+                    }
+                    out.writeEndArray();
+                }
+                case Verdict.Reading.Unreadable unreadable -> {
+                    out.writeNullField("score");
+                    out.writeArrayFieldStart("flags");
+                    out.writeEndArray();
+                    out.writeStringField("error", unreadable.reason());
+                }
+            }
+            out.writeEndObject();
+        }
+        out.writeNumberField("totalTokens", event.totalTokens().value());
+        money(out, "totalCost", event.totalCost());
+        out.writeNumberField("latencyMs", event.latency().toMillis());
+        out.writeBooleanField("cancelled", event.cancelled());
+        requestId(out, event.requestId());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    /** A band command that found no band: {@code stream_error} naming the band. */
+    public static void bandError(JsonGenerator out, BandId bandId, ErrorCode code, String message, Instant at)
+            throws IOException {
+        out.writeStartObject();
+        out.writeStringField("bandId", bandId.value());
+        out.writeStringField("error", message);
+        out.writeStringField("code", WireNames.of(code));
+        out.writeBooleanField("retryable", code.retryable());
         timestamp(out, at);
         out.writeEndObject();
     }

@@ -12,6 +12,8 @@ public final class WireNames {
     public static final String STREAM_FALLBACK = "stream_fallback";
     public static final String STREAM_HEARTBEAT = "stream_heartbeat";
     public static final String STREAM_RESYNC = "stream_resync";
+    public static final String BAND_START = "band_start";
+    public static final String BAND_COMPLETE = "band_complete";
 
     private WireNames() {
     }

@@ -1,5 +1,9 @@
 package dev.vctt.stream.adapters.websocket.http;
 
+import dev.vctt.stream.application.port.BandStats;
+import dev.vctt.stream.application.port.BandView;
+import dev.vctt.stream.domain.band.BandId;
+import java.math.BigDecimal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.CanonicalPath;
@@ -37,6 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/sessions/{id}} (a session with its messages and stream quality figures),
+ * {@code GET /api/bands/{id}} (a band with its members),
  * {@code GET /api/stats?from=&to=} (UTC days, default the last 30) and
  * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=} (one figure over time, what {@code /analytics} draws). With API keys required, a request presents its key like a
  * WebSocket does ({@code Authorization: Bearer} or {@code ?token=}) and sees only its own sessions.
@@ -80,6 +85,9 @@ public final class ApiHandler extends HttpHandler {
         try {
             if (path.startsWith("/api/sessions/") && path.length() > "/api/sessions/".length()) {
                 session(response, caller, path.substring("/api/sessions/".length()));
+            } else if (path.startsWith("/api/bands/") && path.length() > "/api/bands/".length()
+                    && useCases.bands().isPresent()) {
+                band(response, caller, path.substring("/api/bands/".length()));
             } else if (path.equals("/api/stats")) {
                 stats(request, response, caller);
             } else if (path.equals("/api/stats/series")) {
@@ -162,6 +170,9 @@ public final class ApiHandler extends HttpHandler {
             rows(out, "byRole", "role", report.byRole());
             rows(out, "byModel", "model", report.byModel());
             rows(out, "byDay", "day", report.byDay());
+            if (useCases.bands().isPresent()) {
+                bandStats(out, useCases.bands().get().stats(caller, query));
+            }
             out.writeEndObject();
         });
     }
@@ -248,6 +259,95 @@ public final class ApiHandler extends HttpHandler {
 
     private static Optional<Instant> instant(String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(Instant.parse(value.strip()));
+    }
+
+    private void band(Response response, Caller caller, String id) throws IOException {
+        Optional<BandView> found = id.isBlank() ? Optional.empty() : useCases.bands().orElseThrow().find(caller, BandId.of(id));
+        if (found.isEmpty()) {
+            error(response, 404, "BAND_NOT_FOUND", "no band " + id);
+            return;
+        }
+        BandView view = found.get();
+        write(response, 200, out -> {
+            out.writeStartObject();
+            out.writeStringField("bandId", view.bandId());
+            optional(out, "apiKeyId", view.apiKeyId());
+            optional(out, "requestId", view.requestId());
+            time(out, "startedAt", Optional.of(view.startedAt()));
+            time(out, "endedAt", Optional.of(view.endedAt()));
+            out.writeBooleanField("cancelled", view.cancelled());
+            if (view.synthesis().isPresent()) {
+                out.writeStringField("synthesis", view.synthesis().get());
+            } else {
+                out.writeNullField("synthesis");
+            }
+            out.writeObjectFieldStart("verdict");
+            if (view.verdictScore().isPresent()) {
+                out.writeFieldName("score");
+                out.writeNumber(view.verdictScore().get().toPlainString());
+            } else {
+                out.writeNullField("score");
+            }
+            out.writeArrayFieldStart("flags");
+            for (String flag : view.verdictFlags()) {
+                out.writeString(flag);
+            }
+            out.writeEndArray();
+            optional(out, "error", view.verdictError());
+            out.writeEndObject();
+            out.writeNumberField("totalTokens", view.totalTokens());
+            out.writeFieldName("totalCost");
+            out.writeNumber(view.totalCost().toPlainString());
+            out.writeArrayFieldStart("members");
+            for (BandView.Member member : view.members()) {
+                out.writeStartObject();
+                out.writeStringField("sessionId", member.sessionId());
+                out.writeStringField("agentRole", member.agentRole());
+                out.writeStringField("model", member.model());
+                out.writeStringField("outcome", member.outcome());
+                out.writeNumberField("tokens", member.tokens());
+                out.writeFieldName("cost");
+                out.writeNumber(member.cost().toPlainString());
+                out.writeBooleanField("used", member.used());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    /** The committee statistics: bands, verdict scores and used answers by member role and model. */
+    private static void bandStats(JsonGenerator out, BandStats stats) throws IOException {
+        out.writeObjectFieldStart("bands");
+        out.writeNumberField("bands", stats.bands());
+        out.writeNumberField("cancelled", stats.cancelled());
+        out.writeNumberField("scored", stats.scored());
+        decimal(out, "averageScore", stats.averageScore());
+        out.writeArrayFieldStart("byRoleAndModel");
+        for (BandStats.Row row : stats.byRoleAndModel()) {
+            out.writeStartObject();
+            out.writeStringField("role", row.agentRole());
+            out.writeStringField("model", row.model());
+            out.writeNumberField("members", row.members());
+            out.writeNumberField("answered", row.answered());
+            out.writeNumberField("used", row.used());
+            out.writeNumberField("scoredBands", row.scoredBands());
+            decimal(out, "averageScore", row.averageScore());
+            out.writeFieldName("spend");
+            out.writeNumber(row.spend().toPlainString());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        out.writeEndObject();
+    }
+
+    private static void decimal(JsonGenerator out, String field, Optional<BigDecimal> value) throws IOException {
+        if (value.isPresent()) {
+            out.writeFieldName(field);
+            out.writeNumber(value.get().toPlainString());
+        } else {
+            out.writeNullField(field);
+        }
     }
 
     private static void rows(JsonGenerator out, String field, String keyName, List<StatsReport.Row> rows) throws IOException {

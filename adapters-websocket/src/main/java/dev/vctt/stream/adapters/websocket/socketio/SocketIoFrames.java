@@ -121,6 +121,10 @@ final class SocketIoFrames implements FrameCodec {
                     out.writeBooleanField("accepted", true);
                     out.writeStringField("sessionId", accepted.sessionId().value());
                 }
+                case CommandReceipt.BandAccepted accepted -> {
+                    out.writeBooleanField("accepted", true);
+                    out.writeStringField("bandId", accepted.bandId().value());
+                }
                 case CommandReceipt.Refused refused -> {
                     out.writeBooleanField("accepted", false);
                     out.writeStringField("code", WireNames.of(refused.code()));

@@ -149,6 +149,9 @@
       return;
     }
     const { event, data } = frame;
+    if (band.handles(event, data)) {
+      return;
+    }
     const bySession = data && data.sessionId ? connection.panesBySession.get(data.sessionId) : undefined;
     switch (event) {
       case 'stream_start': {
@@ -479,6 +482,113 @@
       this.meta('status', 'idle');
     }
   }
+
+  // Band Jam: band_start opens one pane per member; every member event carries bandId and agentRole,
+  // and the synthesiser and verifier join as further members; band_complete brings the verdict.
+  const band = {
+    root: $('#band'),
+    id: null,
+    requestId: null,
+    members: new Map(),
+
+    handles(event, data) {
+      if (!data) return false;
+      if (event === 'band_start' && data.requestId === this.requestId) {
+        this.id = data.bandId;
+        $('[data-band="id"]', this.root).textContent = data.bandId;
+        $('.stop', this.root).disabled = false;
+        for (const member of data.members) this.pane(member.sessionId, member.agentRole, member.model);
+        return true;
+      }
+      if (event === 'band_complete' && data.bandId === this.id) {
+        this.completed(data);
+        return true;
+      }
+      if (event === 'stream_error' && !data.sessionId && this.requestId && data.requestId === this.requestId) {
+        this.error(`${data.code}: ${data.error}`);
+        $('.send', this.root).disabled = false;
+        return true;
+      }
+      if (!data.bandId || data.bandId !== this.id) return false;
+      const pane = this.members.get(data.sessionId) || this.pane(data.sessionId, data.agentRole, data.model || '');
+      if (event === 'stream_start') {
+        $('[data-member="status"]', pane).textContent = 'streaming (' + data.model + ')';
+      } else if (event === 'stream_chunk') {
+        $('.member-text', pane).textContent += data.chunk;
+        $('[data-member="cost"]', pane).textContent = formatUsd(data.estimatedCost);
+      } else if (event === 'stream_fallback') {
+        $('[data-member="status"]', pane).textContent = 'fell back to ' + data.to;
+      } else if (event === 'stream_complete') {
+        $('[data-member="status"]', pane).textContent = data.finishReason;
+        $('[data-member="cost"]', pane).textContent = formatUsd(data.totalCost);
+      } else if (event === 'stream_error') {
+        $('[data-member="status"]', pane).textContent = 'failed: ' + data.code;
+      }
+      return true;
+    },
+
+    pane(sessionId, role, model) {
+      const pane = document.createElement('section');
+      pane.className = 'pane band-member';
+      pane.dataset.role = role;
+      pane.dataset.session = sessionId;
+      pane.innerHTML = '<header class="pane-head"><h3 class="pane-title"></h3></header>'
+        + '<div class="member-text conversation"></div>'
+        + '<dl class="meta"><div><dt>Status</dt><dd data-member="status">waiting</dd></div>'
+        + '<div><dt>Cost</dt><dd data-member="cost">–</dd></div></dl>';
+      $('.pane-title', pane).textContent = role + (model ? ' · ' + modelLabel(model) : '');
+      $('#band-members').append(pane);
+      this.members.set(sessionId, pane);
+      return pane;
+    },
+
+    completed(data) {
+      const verdict = data.verdict;
+      $('[data-band="score"]', this.root).textContent = verdict ? (verdict.score === null ? 'unreadable' : String(verdict.score)) : '–';
+      $('[data-band="flags"]', this.root).textContent = verdict && verdict.flags.length ? verdict.flags.join(', ') : '–';
+      $('[data-band="cost"]', this.root).textContent = formatUsd(data.totalCost);
+      $('[data-band="latency"]', this.root).textContent = data.latencyMs + ' ms';
+      $('.stop', this.root).disabled = true;
+      $('.send', this.root).disabled = false;
+      this.root.dataset.state = data.cancelled ? 'cancelled' : 'complete';
+    },
+
+    error(text) {
+      const box = $('.error', this.root);
+      box.textContent = text;
+      box.hidden = !text;
+    },
+
+    start() {
+      const form = $('#band-form');
+      const message = $('textarea[name="message"]', form).value.trim();
+      if (!message) return;
+      const roles = [...form.querySelectorAll('input[name="role"]:checked')].map((box) => box.value);
+      this.requestId = 'band-' + (++requestCounter);
+      this.id = null;
+      this.members.clear();
+      $('#band-members').replaceChildren();
+      this.error('');
+      this.root.dataset.state = 'running';
+      for (const field of ['id', 'score', 'flags', 'cost', 'latency']) $(`[data-band="${field}"]`, this.root).textContent = '–';
+      $('.send', this.root).disabled = true;
+      connect().then(() => send('band_request', {
+        message, roles, requestId: this.requestId,
+        synthesis: $('input[name="synthesis"]', form).checked,
+        verification: $('input[name="verification"]', form).checked && $('input[name="synthesis"]', form).checked,
+      })).catch((e) => {
+        this.error(e.message);
+        $('.send', this.root).disabled = false;
+      });
+    },
+  };
+  $('#band-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    band.start();
+  });
+  $('.stop', band.root).addEventListener('click', () => {
+    if (band.id && connection.socket) send('band_cancel', { bandId: band.id });
+  });
 
   const panes = PANES.map((spec) => new Pane(spec));
   const container = $('#panes');

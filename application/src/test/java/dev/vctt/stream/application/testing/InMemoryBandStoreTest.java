@@ -1,0 +1,12 @@
+package dev.vctt.stream.application.testing;
+
+import dev.vctt.stream.application.port.out.BandStoreContract;
+
+/** The fake passes the same contract as the real store. */
+class InMemoryBandStoreTest extends BandStoreContract<InMemoryBandStore> {
+
+    @Override
+    protected InMemoryBandStore newStore() {
+        return new InMemoryBandStore();
+    }
+}
