@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -64,9 +65,9 @@ class EmbeddedDatabaseRestartIT {
             assertThat(store.find(before, Caller.ANONYMOUS)).as("committed before the kill").isPresent();
             assertThat(postmasterPid(data)).isNotEqualTo(postmaster);
             holds(() -> assertThat(writer.backlog()).isZero());
-            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+            holds(() -> assertThat(List.copyOf(logged.list)).extracting(ILoggingEvent::getFormattedMessage)
                     .anyMatch(line -> line.contains("(pid " + postmaster + ") has died"))
-                    .anyMatch(line -> line.contains("is back on port " + embedded.port()));
+                    .anyMatch(line -> line.contains("is back on port " + embedded.port())));
         } finally {
             ((Logger) LoggerFactory.getLogger(EmbeddedDatabase.class)).detachAppender(logged);
         }
