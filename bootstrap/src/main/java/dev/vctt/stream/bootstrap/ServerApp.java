@@ -152,7 +152,7 @@ public final class ServerApp implements AutoCloseable {
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels,
-                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
+                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
                 new HttpUseCases(new CheckHealthService(active, sessions, health), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
@@ -233,6 +233,7 @@ public final class ServerApp implements AutoCloseable {
         awaitStreamsEnded();
         progress.stop();
         liveKeys.stop();
+        chunkFlusher.flushNow(); // what streams that did not end in time have not handed over yet
         chunkFlusher.stop();
         while (!closeInReverse.isEmpty()) {
             try {

@@ -138,10 +138,19 @@ public final class JdbcWriter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (batch.size() == 1) {
-                writeAlone(batch.getFirst());
-            } else {
-                writeTogether(batch);
+            try {
+                if (batch.size() == 1) {
+                    writeAlone(batch.getFirst());
+                } else {
+                    writeTogether(batch);
+                }
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // a write whose own code fails with an Error must not end the one writer thread: every
+                // later record would then wait forever; the batch is lost, said once, counted
+                setAside.addAndGet(batch.size());
+                log.error("{} writes could not be stored ({}); the writer goes on", batch.size(), e.getClass().getName());
             }
             lock.lock();
             try {
@@ -186,7 +195,7 @@ public final class JdbcWriter implements AutoCloseable {
                 }
                 failures++;
                 if (failures == 1 || failures % 20 == 0) {
-                    log.warn("could not store {} writes (attempt {}): {}; retrying", batch.size(), failures, e.getMessage());
+                    log.warn("could not store {} writes (attempt {}): {}; retrying", batch.size(), failures, reason(e));
                 }
                 if (closing && failures > 3) {
                     log.error("shutting down with the database unreachable: {} writes are not stored", batch.size());

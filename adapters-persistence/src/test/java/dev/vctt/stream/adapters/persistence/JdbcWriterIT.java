@@ -106,6 +106,19 @@ class JdbcWriterIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
 
+    @Test
+    void a_write_failing_with_an_error_does_not_stop_the_writer() {
+        long setAsideBefore = fixture.writer.setAsideCount();
+
+        fixture.writer.submit("a write with a bug", "bug", connection -> {
+            throw new AssertionError("a bug in a write");
+        });
+        fixture.writer.submit("after the bug", "after", insert(300_001, "after"));
+
+        holds(() -> assertThat(count("n = 300001")).isEqualTo(1));
+        assertThat(fixture.writer.setAsideCount() - setAsideBefore).isEqualTo(1);
+    }
+
     private JdbcWriter.Write insert(int n, String body) {
         String sql = "insert into " + table + " (n, body) values (?, ?)";
         return connection -> {

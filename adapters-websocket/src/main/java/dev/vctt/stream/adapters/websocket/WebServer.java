@@ -189,7 +189,7 @@ public final class WebServer implements AutoCloseable {
         return connections.count();
     }
 
-    /** Closes every connection (their streams are cancelled), then stops listening. */
+    /** Closes every connection (the server cancels its streams itself at shutdown), then stops listening. */
     @Override
     public void close() {
         heartbeats.shutdownNow();

@@ -42,9 +42,11 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
     private final ChunkLog chunkLog;
     private final InstantSource clock;
     private final Duration retention;
+    private final LiveKeys keys;
 
     public ResumeStreamService(ActiveStreams active, SessionQueries sessions, ChunkLog chunkLog, InstantSource clock,
-                               ResumeSettings settings) {
+                               ResumeSettings settings, LiveKeys keys) {
+        this.keys = keys;
         this.active = active;
         this.sessions = sessions;
         this.chunkLog = chunkLog;
@@ -54,6 +56,9 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
 
     @Override
     public ResumeOutcome resume(ResumeStreamCommand command, StreamEvents events) {
+        if (keys.revoked(command.caller())) {
+            return new ResumeOutcome.Refused(ErrorCode.UNAUTHORIZED, "this API key has been revoked");
+        }
         Optional<StreamRun> run = active.findForResume(command.sessionId()).filter(r -> r.belongsTo(command.caller()));
         if (run.isPresent()) {
             return fromMemory(run.get(), command, events);
@@ -71,8 +76,12 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
             case StreamRun.Replay.BeyondHead beyond -> beyondHead(command, beyond.head());
             case StreamRun.Replay.From replay -> {
                 active.resumed(command.client(), run);
-                replay.chunks().forEach(events::replayed);
-                replay.tail().goLive();
+                try {
+                    replay.chunks().forEach(events::replayed);
+                } finally {
+                    // a replay cut short (the client went away) must not leave the tail holding events back
+                    replay.tail().goLive();
+                }
                 yield new ResumeOutcome.Resumed(command.sessionId());
             }
         };

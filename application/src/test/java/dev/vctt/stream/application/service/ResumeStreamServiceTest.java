@@ -8,6 +8,8 @@ import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.ResumeOutcome;
+import dev.vctt.stream.application.port.in.AuthOutcome;
+import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.application.port.in.ResumeStreamCommand;
 import dev.vctt.stream.application.port.in.StartOutcome;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
@@ -71,12 +73,14 @@ class ResumeStreamServiceTest {
     private final InMemoryChunkLog chunkLog = new InMemoryChunkLog(clock);
     private final ResumeSettings settings = new ResumeSettings(Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofHours(24), Duration.ofSeconds(1), 4);
+    private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
+    private final LiveKeys liveKeys = new LiveKeys(keys, scheduler, Duration.ofSeconds(5));
     private final StartStreamService starts = new StartStreamService(
             new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), TestCatalog.everyRoleTo(GPT_4O),
             BudgetSettings.NONE, new StreamDependencies(Map.of(ProviderId.OPENAI, openai), TestCatalog.prices(),
                     new NoTokenizer(), new FallbackRule(Duration.ofSeconds(10)), scheduler, sessions, ledger,
                     new RecordingStreamMetrics(), clock, active, chunkLog, settings),
-            new SequentialIds(), new LiveKeys(new InMemoryApiKeyStore(), scheduler, Duration.ofSeconds(5)));
+            new SequentialIds(), liveKeys);
     private final CancelStreamService cancels = new CancelStreamService(active);
     private final ConnectClientService clients = new ConnectClientService(active);
 
@@ -84,7 +88,7 @@ class ResumeStreamServiceTest {
     void clients_connect() {
         List.of(FIRST, SECOND, THIRD).forEach(clients::connect);
     }
-    private final ResumeStreamService resumes = new ResumeStreamService(active, sessions, chunkLog, clock, settings);
+    private final ResumeStreamService resumes = new ResumeStreamService(active, sessions, chunkLog, clock, settings, liveKeys);
     private final ChunkLogFlusher flusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, settings);
 
     private SessionId start(ClientId client, Caller caller, StreamRequestDraft draft, RecordingStreamEvents events) {
@@ -120,6 +124,27 @@ class ResumeStreamServiceTest {
 
     private static List<Integer> indexes(List<StreamChunk> chunks) {
         return chunks.stream().map(StreamChunk::index).toList();
+    }
+
+    @Test
+    void a_key_revoked_since_it_connected_may_not_resume_its_streams() {
+        // given a stream of a key that is then revoked and found so by the recheck
+        IssuedKey issued = keys.issue("team", Optional.empty(), T0);
+        Caller caller = ((AuthOutcome.Authenticated) AuthenticateClientService.withKeys(keys, liveKeys)
+                .authenticate(Optional.of(issued.secret()))).caller();
+        SessionId id = start(FIRST, caller, StreamRequestDraft.ofMessage("Tell me"), new RecordingStreamEvents());
+        play(openai.nextCall(), 0, 2);
+        liveKeys.start();
+        keys.revoke(issued.id(), T0);
+        scheduler.runAll();
+
+        // when another connection of that key resumes it
+        var second = new RecordingStreamEvents();
+        ResumeOutcome outcome = resume(SECOND, caller, id, 0, second);
+
+        // then it is refused, and nothing of the stream is sent
+        assertThat(outcome).isEqualTo(new ResumeOutcome.Refused(ErrorCode.UNAUTHORIZED, "this API key has been revoked"));
+        assertThat(second.all()).isEmpty();
     }
 
     @Test

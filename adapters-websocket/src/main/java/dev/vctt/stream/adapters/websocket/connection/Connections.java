@@ -58,10 +58,14 @@ public final class Connections {
         };
     }
 
-    /** Cancels the session's streams at once, then closes it with the reason, off the calling thread. */
+    /**
+     * Tells the application the session's client is gone, then closes it with the reason, all off the
+     * calling thread: the caller may be a stream's provider thread inside the outbox (a slow reader),
+     * holding locks that the client-gone path takes in another order.
+     */
     public void close(Session session, CloseReason reason) {
-        closed(session);
         Thread.ofVirtual().name("ws-close").start(() -> {
+            closed(session);
             try {
                 session.close(reason);
             } catch (IOException | RuntimeException e) {

@@ -76,8 +76,11 @@ final class SocketIoConnection {
                         result -> done.accept(result.isOK() ? null : result.getException())),
                 protocol.limits().outboxChars(), protocol.limits().outboxWindow(),
                 giveUp -> {
+                    // off the offering thread: it may be a provider thread holding a stream's lock, and
+                    // closing reaches the client-gone path, which takes stream locks
                     CloseReason reason = Connections.reasonFor(giveUp);
-                    close(reason.getCloseCode(), reason.getReasonPhrase(), true);
+                    Thread.ofVirtual().name("sio-close").start(
+                            () -> close(reason.getCloseCode(), reason.getReasonPhrase(), true));
                 });
     }
 

@@ -88,7 +88,7 @@ public final class TestWebServer {
         var streams = new CountActiveStreamsService(active);
         var server = new WebServer(settings,
                 new StreamingUseCases(authenticate, start, new CancelStreamService(active),
-                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), resume), streams,
+                        new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), resume, liveKeys), streams,
                         new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, Clock.systemUTC());
