@@ -160,13 +160,17 @@ public record AppConfig(
                         env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout()))
                         .withRecovery(socketIoRecovery(env)),
                 env.integer("VCTT_DEMO_TOKENS_PER_SECOND", 30, 1, 1000),
-                new ResumeSettings(
-                        Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
+                new ResumeSettings(resumeGrace(env),
                         env.millis("VCTT_RESUME_LINGER_MS", ResumeSettings.DEFAULTS.linger()),
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
                 new Source(environment));
+    }
+
+    /** How long a stream outlives its client, waiting for a resume (and a Socket.IO client may recover). */
+    private static Duration resumeGrace(Env env) {
+        return Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000));
     }
 
     /** Switch for Socket.IO connection state recovery. */
@@ -176,8 +180,7 @@ public record AppConfig(
     private static SocketIoSettings.Recovery socketIoRecovery(Env env) {
         SocketIoSettings.Recovery defaults = SocketIoSettings.Recovery.DEFAULTS;
         return new SocketIoSettings.Recovery(env.choice("VCTT_SOCKETIO_RECOVERY", Toggle.class, Toggle.ON) == Toggle.ON,
-                Duration.ofMillis(env.integer("VCTT_RESUME_GRACE_MS", 30_000, 0, 24 * 60 * 60 * 1000)),
-                defaults.eventsKept(), defaults.maxParked());
+                resumeGrace(env), defaults.eventsKept(), defaults.maxParked());
     }
 
     private static Optional<ExternalDatabase> database(Env env) {

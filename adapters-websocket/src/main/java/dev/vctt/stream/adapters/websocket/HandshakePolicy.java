@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.websocket;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
+import dev.vctt.stream.adapters.websocket.connection.WellFormedText;
 import dev.vctt.stream.adapters.websocket.nativeprotocol.NativeStreamEndpoint;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoProtocol;
 import dev.vctt.stream.application.port.in.AuthOutcome;
@@ -88,7 +89,9 @@ final class HandshakePolicy {
         }
         String origin = handshake.origin().orElse(null);
         if (!origins.allows(origin, handshake.host().orElse(null))) {
-            log.info("refused a WebSocket handshake from origin {}", origin);
+            // the header is the client's: cut, and control characters escaped, so it cannot forge log lines
+            log.info("refused a WebSocket handshake from origin {}",
+                    WellFormedText.fitUtf8(String.valueOf(origin), 200).replaceAll("\\p{Cntrl}", "?"));
             return refuse(403, "Forbidden", "FORBIDDEN_ORIGIN", "this origin may not connect");
         }
         return switch (route) {

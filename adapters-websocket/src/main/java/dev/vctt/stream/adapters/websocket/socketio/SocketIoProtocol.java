@@ -55,11 +55,6 @@ public final class SocketIoProtocol implements AutoCloseable {
         this.parked = new ParkedConnections(settings.recovery(), timers);
     }
 
-    /** Whether a request path belongs to this protocol. */
-    public static boolean handles(String path) {
-        return path.equals("/socket.io") || path.startsWith("/socket.io/");
-    }
-
     /** A new endpoint for one connection. */
     public Endpoint newEndpoint() {
         return new SocketIoStreamEndpoint(this);
