@@ -103,10 +103,12 @@ public final class StartStreamService implements StartStreamUseCase {
         List<ChatTurn> conversation = request.conversation();
         TokenCount inputEstimate = PromptTokens.estimate(deps.tokenizer(), first.model(), conversation);
         int maxOutput = request.maxTokens().orElse(budgets.defaultMaxOutputTokens());
-        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput));
+        List<BudgetLimit> limits = limitsFor(command);
+        ToolLoop tools = ToolLoop.offer(deps.tools(), request.toolsEnabled(), command.caller(), limits);
+        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput),
+                tools.offered());
         Attempt attempt = Attempt.start(first, prices.priceOf(first.model()), inputEstimate);
 
-        List<BudgetLimit> limits = limitsFor(command);
         Optional<Usd> ceiling = Optional.empty();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         if (!limits.isEmpty()) {
@@ -125,7 +127,7 @@ public final class StartStreamService implements StartStreamUseCase {
         }
 
         var run = new StreamRun(command.client(), command.caller(), ceiling, command.requestId(), request.onDisconnect(),
-                Pending.start(id, request.role(), now, attempt), chain, completion, events, deps);
+                Pending.start(id, request.role(), now, attempt), chain, completion, events, deps).withTools(tools);
         switch (active.tryAdd(run)) {
             case ADDED -> {
             }

@@ -304,6 +304,11 @@ class StartStreamServiceTest {
             }
 
             @Override
+            public BudgetDecision extend(Reservation more) {
+                return ledger.extend(more);
+            }
+
+            @Override
             public void settle(Settlement settlement) {
                 ledger.settle(settlement);
             }
