@@ -2,6 +2,11 @@ package dev.vctt.stream.bootstrap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.mcp.McpServerSpec;
+import dev.vctt.stream.adapters.mcp.McpToolExecutor;
+import dev.vctt.stream.application.port.out.ToolExecutor;
+import dev.vctt.stream.application.service.ToolSettings;
+import java.util.stream.Collectors;
 import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
 import dev.vctt.stream.adapters.llm.demo.DemoLlmProvider;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
@@ -62,6 +67,8 @@ public final class ServerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
     private static final Duration STREAMS_END_WITHIN = Duration.ofSeconds(5);
+    private static final Duration MCP_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MCP_PING_EVERY = Duration.ofSeconds(2);
 
     /** Where the docs module packages the protocol description. */
     static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
@@ -97,6 +104,13 @@ public final class ServerApp implements AutoCloseable {
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
         providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
 
+        ToolExecutor toolExecutor = config.tools().servers().isEmpty() ? ToolExecutor.NONE
+                : closing(new McpToolExecutor(config.tools().servers(), new ObjectMapper(), MCP_CONNECT_TIMEOUT,
+                        MCP_PING_EVERY));
+        var toolSettings = new ToolSettings(toolExecutor, config.tools().servers().stream()
+                .collect(Collectors.toMap(McpServerSpec::name, McpServerSpec::allowedTools)),
+                config.tools().maxSteps(), config.tools().callTimeout(), config.tools().resultBytes());
+
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
@@ -108,7 +122,7 @@ public final class ServerApp implements AutoCloseable {
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 new StreamDependencies(providers, config.catalog().prices(), new JtokkitTokenizer(),
                         new FallbackRule(config.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                        chunkLog, config.resume()),
+                        chunkLog, config.resume(), toolSettings),
                 new RandomIds(), liveKeys);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
@@ -125,7 +139,7 @@ public final class ServerApp implements AutoCloseable {
                 new StreamingUseCases(authenticate, start, cancels,
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume()), streams,
                         new ConnectClientService(active)),
-                new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, toolExecutor), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);

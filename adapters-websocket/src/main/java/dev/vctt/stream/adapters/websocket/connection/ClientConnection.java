@@ -12,6 +12,8 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.access.Caller;
@@ -244,6 +246,16 @@ public final class ClientConnection implements StreamEvents {
     @Override
     public void fellBack(StreamFellBack event) {
         send(WireNames.STREAM_FALLBACK, out -> EventJson.fellBack(out, event));
+    }
+
+    @Override
+    public void toolCalled(StreamToolCall event) {
+        send(WireNames.STREAM_TOOL_CALL, out -> EventJson.toolCalled(out, event));
+    }
+
+    @Override
+    public void toolAnswered(StreamToolResult event) {
+        send(WireNames.STREAM_TOOL_RESULT, out -> EventJson.toolAnswered(out, event));
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class WireNames {
     public static final String STREAM_FALLBACK = "stream_fallback";
     public static final String STREAM_HEARTBEAT = "stream_heartbeat";
     public static final String STREAM_RESYNC = "stream_resync";
+    public static final String STREAM_TOOL_CALL = "stream_tool_call";
+    public static final String STREAM_TOOL_RESULT = "stream_tool_result";
 
     private WireNames() {
     }

@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.port.out;
 
+import dev.vctt.stream.application.port.ToolServerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,6 +19,11 @@ public interface ToolExecutor {
      * thread, at the latest when {@code timeout} has passed ({@link ToolOutcome.TimedOut}).
      */
     ToolCallHandle call(ToolDefinition tool, String argumentsJson, Duration timeout, Consumer<ToolOutcome> onEnd);
+
+    /** Each configured server, for {@code /health}. */
+    default List<ToolServerStatus> servers() {
+        return List.of();
+    }
 
     /** A running tool call. */
     interface ToolCallHandle {
