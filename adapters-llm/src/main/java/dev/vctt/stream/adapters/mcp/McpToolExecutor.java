@@ -44,6 +44,8 @@ import reactor.core.Disposable;
 public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(McpToolExecutor.class);
+    /** A live server answers a ping at once; one that does not within this is taken for dead. */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
 
     private final List<Server> servers;
     private final McpJsonMapper mapper;
@@ -122,7 +124,6 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
                         end.accept(new ToolOutcome.TimedOut());
                     } else {
                         connection.transport.forget(token);
-                        server.suspect();
                         end.accept(new ToolOutcome.Broke(describe(error)));
                     }
                 });
@@ -191,7 +192,6 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
         private final McpServerSpec spec;
         private volatile Connection connection;
         private volatile Map<String, ToolDefinition> tools = Map.of();
-        private volatile boolean suspect;
         private int restarts;
         private boolean everUp;
 
@@ -201,10 +201,6 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
 
         ToolServerStatus status() {
             return new ToolServerStatus(spec.name(), spec.kind(), connection != null, tools.size(), restarts);
-        }
-
-        void suspect() {
-            suspect = true;
         }
 
         synchronized void connect() {
@@ -228,7 +224,6 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
                 }
                 tools = Map.copyOf(allowed);
                 connection = new Connection(client, transport);
-                suspect = false;
                 if (everUp) {
                     restarts++;
                 }
@@ -246,14 +241,7 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
                 connect();
                 return;
             }
-            boolean alive;
-            try {
-                current.client().ping().block(connectTimeout);
-                alive = true;
-            } catch (RuntimeException e) {
-                alive = false;
-            }
-            if (!alive || (suspect && !pingOk(current))) {
+            if (!pingOk(current)) {
                 log.warn("MCP server {} stopped answering; restarting its client", spec.name());
                 disconnect();
                 connect();
@@ -262,7 +250,7 @@ public final class McpToolExecutor implements ToolExecutor, AutoCloseable {
 
         private boolean pingOk(Connection current) {
             try {
-                current.client().ping().block(connectTimeout);
+                current.client().ping().timeout(PING_TIMEOUT).block();
                 return true;
             } catch (RuntimeException e) {
                 return false;
