@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.mcp.McpServerSpec;
 import dev.vctt.stream.adapters.mcp.McpToolExecutor;
 import dev.vctt.stream.application.port.out.ToolExecutor;
+import dev.vctt.stream.application.service.NoTools;
 import dev.vctt.stream.application.service.ToolSettings;
 import java.util.stream.Collectors;
 import dev.vctt.stream.adapters.llm.anthropic.AnthropicMessagesProvider;
@@ -104,7 +105,7 @@ public final class ServerApp implements AutoCloseable {
                 config.xai().baseUrl(), config.xai().apiKey(), config.xai().timeouts(), SseLimits.DEFAULTS, watchdog)));
         providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(config.demoTokensPerSecond()));
 
-        ToolExecutor toolExecutor = config.tools().servers().isEmpty() ? ToolExecutor.NONE
+        ToolExecutor toolExecutor = config.tools().servers().isEmpty() ? NoTools.INSTANCE
                 : closing(new McpToolExecutor(config.tools().servers(), new ObjectMapper(), MCP_CONNECT_TIMEOUT,
                         MCP_PING_EVERY));
         var toolSettings = new ToolSettings(toolExecutor, config.tools().servers().stream()

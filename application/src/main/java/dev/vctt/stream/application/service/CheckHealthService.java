@@ -14,7 +14,7 @@ public final class CheckHealthService implements CheckHealthUseCase {
     private final ToolExecutor tools;
 
     public CheckHealthService(ActiveStreams active, SessionQueries sessions) {
-        this(active, sessions, ToolExecutor.NONE);
+        this(active, sessions, NoTools.INSTANCE);
     }
 
     public CheckHealthService(ActiveStreams active, SessionQueries sessions, ToolExecutor tools) {

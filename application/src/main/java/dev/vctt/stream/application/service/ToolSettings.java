@@ -17,7 +17,7 @@ public record ToolSettings(ToolExecutor executor, Map<String, Set<String>> allow
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_RESULT_BYTES = 64 * 1024;
 
-    public static final ToolSettings NONE = new ToolSettings(ToolExecutor.NONE, Map.of(), DEFAULT_MAX_STEPS,
+    public static final ToolSettings NONE = new ToolSettings(NoTools.INSTANCE, Map.of(), DEFAULT_MAX_STEPS,
             DEFAULT_TIMEOUT, DEFAULT_RESULT_BYTES);
 
     public ToolSettings {

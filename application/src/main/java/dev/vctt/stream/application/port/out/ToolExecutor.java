@@ -33,20 +33,4 @@ public interface ToolExecutor {
          */
         void cancel();
     }
-
-    /** No tools at all: the default when no server is configured. */
-    ToolExecutor NONE = new ToolExecutor() {
-        @Override
-        public List<ToolDefinition> tools() {
-            return List.of();
-        }
-
-        @Override
-        public ToolCallHandle call(ToolDefinition tool, String argumentsJson, Duration timeout,
-                                   Consumer<ToolOutcome> onEnd) {
-            onEnd.accept(new ToolOutcome.Broke("no tool server is configured"));
-            return () -> {
-            };
-        }
-    };
 }
