@@ -73,8 +73,12 @@ class McpToolLoopEndToEndIT {
     }
 
     private static String health() {
+        return get("/health");
+    }
+
+    private static String get(String path) {
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/health")).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "";
@@ -127,6 +131,10 @@ class McpToolLoopEndToEndIT {
             assertThat(done.path("toolCalls").asInt()).isEqualTo(1);
             assertThat(done.path("inputTokens").asInt()).isEqualTo(290);
             assertThat(done.path("outputTokens").asInt()).isEqualTo(32);
+            String steps = "[{\"model\":\"gpt-4o\",\"outcome\":\"tool_calls\"},{\"model\":\"gpt-4o\",\"outcome\":\"completed\"}]";
+            assertThat(done.path("modelsTried").toString()).isEqualTo(steps);
+            String sessionId = done.path("sessionId").asText();
+            Eventually.becomes(() -> get("/api/sessions/" + sessionId).contains("\"outcome\":\"tool_calls\""));
         }
         JsonNode first = json(OPENAI.takeRequest(WAIT));
         assertThat(first.path("tools").findValuesAsText("name"))

@@ -14,6 +14,7 @@ import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.session.AttemptEnd;
 import dev.vctt.stream.domain.session.AttemptResult;
+import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
 import java.io.IOException;
 import java.time.Duration;
@@ -167,6 +168,8 @@ public final class EventJson {
             out.writeStartObject();
             out.writeStringField("model", attempt.route().model().value());
             switch (attempt.end()) {
+                case AttemptEnd.Finished finished when finished.reason() == FinishReason.TOOL_CALLS ->
+                        out.writeStringField("outcome", "tool_calls");
                 case AttemptEnd.Finished finished -> out.writeStringField("outcome", "completed");
                 case AttemptEnd.Cancelled cancelled -> out.writeStringField("outcome", "cancelled");
                 case AttemptEnd.Failed failed -> {
