@@ -14,13 +14,16 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The administration command line, against the same database the server uses (attaching to the
  * running server's embedded PostgreSQL when there is one):
  * <pre>
- * java -jar vctt-stream.jar keys create NAME [--daily-budget USD]
+ * java -jar vctt-stream.jar keys create NAME [--daily-budget USD] [--tools a,b]
  * java -jar vctt-stream.jar keys revoke KEY_ID
  * java -jar vctt-stream.jar keys list
  * </pre>
@@ -29,7 +32,7 @@ import java.util.Optional;
 final class AdminCommand {
 
     private static final String USAGE = """
-            usage: java -jar vctt-stream.jar keys create NAME [--daily-budget USD]
+            usage: java -jar vctt-stream.jar keys create NAME [--daily-budget USD] [--tools a,b]
                    java -jar vctt-stream.jar keys revoke KEY_ID
                    java -jar vctt-stream.jar keys list""";
 
@@ -74,20 +77,33 @@ final class AdminCommand {
             return 2;
         }
         Optional<Usd> budget = Optional.empty();
-        if (args.size() == 3 && args.get(1).equals("--daily-budget")) {
-            try {
-                budget = Optional.of(Usd.of(new BigDecimal(args.get(2))));
-            } catch (NumberFormatException e) {
-                err.println("--daily-budget takes an amount of US dollars such as 5 or 2.50, got '" + args.get(2) + "'");
-                return 2;
-            }
-        } else if (args.size() != 1) {
+        Set<String> tools = Set.of();
+        if (args.size() % 2 == 0) {
             err.println(USAGE);
             return 2;
         }
+        for (int i = 1; i < args.size(); i += 2) {
+            String option = args.get(i);
+            String value = args.get(i + 1);
+            if (option.equals("--daily-budget") && budget.isEmpty()) {
+                try {
+                    budget = Optional.of(Usd.of(new BigDecimal(value)));
+                } catch (NumberFormatException e) {
+                    err.println("--daily-budget takes an amount of US dollars such as 5 or 2.50, got '" + value + "'");
+                    return 2;
+                }
+            } else if (option.equals("--tools") && tools.isEmpty()) {
+                tools = new LinkedHashSet<>(Arrays.stream(value.split(",")).map(String::strip)
+                        .filter(tool -> !tool.isEmpty()).toList());
+            } else {
+                err.println(USAGE);
+                return 2;
+            }
+        }
         try {
-            IssuedKey issued = keys.issue(args.getFirst(), budget);
-            out.println("key " + issued.id() + " created" + budget.map(b -> " with a daily budget of $" + b.toPlainString()).orElse(""));
+            IssuedKey issued = keys.issue(args.getFirst(), budget, tools);
+            out.println("key " + issued.id() + " created" + budget.map(b -> " with a daily budget of $" + b.toPlainString()).orElse("")
+                    + (tools.isEmpty() ? "" : " that may call " + String.join(", ", tools)));
             out.println("clients send it as ?token=SECRET on /stream, as auth: {token: SECRET} with Socket.IO, or as "
                     + "Authorization: Bearer SECRET on /api/*; revoke it with: keys revoke " + issued.id());
             if (auth == AppConfig.AuthMode.OFF) {

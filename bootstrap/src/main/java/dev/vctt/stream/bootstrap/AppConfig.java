@@ -3,7 +3,9 @@ package dev.vctt.stream.bootstrap;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
+import dev.vctt.stream.adapters.mcp.McpServerSpec;
 import dev.vctt.stream.application.service.ResumeSettings;
+import dev.vctt.stream.application.service.ToolSettings;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.routing.ProviderId;
@@ -49,7 +51,16 @@ public record AppConfig(
         SocketIoSettings socketIo,
         int demoTokensPerSecond,
         ResumeSettings resume,
-        Source source) {
+        Source source,
+        ToolConfig tools) {
+
+    /** The MCP servers and the tool loop's limits. */
+    public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
+        public ToolConfig {
+            servers = List.copyOf(servers);
+            Objects.requireNonNull(callTimeout, "callTimeout");
+        }
+    }
 
     /**
      * The endpoints known without a configuration file, with the prefix of their environment
@@ -165,7 +176,8 @@ public record AppConfig(
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
-                new Source(environment));
+                new Source(environment),
+                tools(env));
     }
 
     /** How long a stream outlives its client, waiting for a resume (and a Socket.IO client may recover). */
@@ -181,6 +193,15 @@ public record AppConfig(
         SocketIoSettings.Recovery defaults = SocketIoSettings.Recovery.DEFAULTS;
         return new SocketIoSettings.Recovery(env.choice("VCTT_SOCKETIO_RECOVERY", Toggle.class, Toggle.ON) == Toggle.ON,
                 resumeGrace(env), defaults.eventsKept(), defaults.maxParked());
+    }
+
+    private static ToolConfig tools(Env env) {
+        return new ToolConfig(
+                env.text("VCTT_MCP_SERVERS").map(value -> McpServersConfig.parse("VCTT_MCP_SERVERS", value))
+                        .orElse(List.of()),
+                env.integer("VCTT_MAX_TOOL_STEPS", ToolSettings.DEFAULT_MAX_STEPS, 1, 100),
+                env.millis("VCTT_TOOL_TIMEOUT_MS", ToolSettings.DEFAULT_TIMEOUT),
+                env.integer("VCTT_TOOL_RESULT_BYTES", ToolSettings.DEFAULT_RESULT_BYTES, 1, 16 * 1024 * 1024));
     }
 
     private static Optional<ExternalDatabase> database(Env env) {

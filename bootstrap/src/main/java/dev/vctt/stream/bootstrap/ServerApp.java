@@ -2,6 +2,12 @@ package dev.vctt.stream.bootstrap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vctt.stream.adapters.mcp.McpServerSpec;
+import dev.vctt.stream.adapters.mcp.McpToolExecutor;
+import dev.vctt.stream.application.port.out.ToolExecutor;
+import dev.vctt.stream.application.service.NoTools;
+import dev.vctt.stream.application.service.ToolSettings;
+import java.util.stream.Collectors;
 import dev.vctt.stream.adapters.llm.demo.DemoLlmProvider;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
@@ -70,6 +76,8 @@ public final class ServerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
     private static final Duration STREAMS_END_WITHIN = Duration.ofSeconds(5);
     private static final Duration AUTH_FAILURE_LOG_EVERY = Duration.ofMinutes(1);
+    private static final Duration MCP_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MCP_PING_EVERY = Duration.ofSeconds(2);
 
     /** Where the docs module packages the protocol description. */
     static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
@@ -106,6 +114,13 @@ public final class ServerApp implements AutoCloseable {
         config.endpoints().forEach((id, endpoint) -> adapters.put(id, closingIfCloseable(
                 ProviderFamilies.named(endpoint.family()).orElseThrow().factory().create(endpoint, shared))));
 
+        ToolExecutor toolExecutor = config.tools().servers().isEmpty() ? NoTools.INSTANCE
+                : closing(new McpToolExecutor(config.tools().servers(), new ObjectMapper(), MCP_CONNECT_TIMEOUT,
+                        MCP_PING_EVERY));
+        var toolSettings = new ToolSettings(toolExecutor, config.tools().servers().stream()
+                .collect(Collectors.toMap(McpServerSpec::name, McpServerSpec::allowedTools)),
+                config.tools().maxSteps(), config.tools().callTimeout(), config.tools().resultBytes());
+
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
@@ -124,7 +139,7 @@ public final class ServerApp implements AutoCloseable {
             providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(settings.demoTokensPerSecond()));
             return new StreamDependencies(providers, settings.catalog().prices(), tokenizer,
                     new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                    chunkLog, settings.resume());
+                    chunkLog, settings.resume(), toolSettings);
         };
         startFor = settings -> new StartStreamService(new RequestPolicy(settings.requestLimits()),
                 settings.catalog().routeTable(),
@@ -154,7 +169,7 @@ public final class ServerApp implements AutoCloseable {
                 new StreamingUseCases(authenticate, start, cancels,
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
-                new HttpUseCases(new CheckHealthService(active, sessions, health), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);

@@ -57,12 +57,15 @@ final class ArchitectureRules {
                 .layer("WebSocket").definedBy(root + ".adapters.websocket..")
                 .layer("Llm").definedBy(root + ".adapters.llm..")
                 .layer("Persistence").definedBy(root + ".adapters.persistence..")
+                .layer("Mcp").definedBy(root + ".adapters.mcp..")
                 .layer("Bootstrap").definedBy(root + ".bootstrap..")
-                .whereLayer("Domain").mayOnlyBeAccessedByLayers("Application", "WebSocket", "Llm", "Persistence", "Bootstrap")
-                .whereLayer("Application").mayOnlyBeAccessedByLayers("WebSocket", "Llm", "Persistence", "Bootstrap")
+                .whereLayer("Domain").mayOnlyBeAccessedByLayers("Application", "WebSocket", "Llm", "Persistence", "Mcp",
+                        "Bootstrap")
+                .whereLayer("Application").mayOnlyBeAccessedByLayers("WebSocket", "Llm", "Persistence", "Mcp", "Bootstrap")
                 .whereLayer("WebSocket").mayOnlyBeAccessedByLayers("Bootstrap")
                 .whereLayer("Llm").mayOnlyBeAccessedByLayers("Bootstrap")
                 .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Bootstrap")
+                .whereLayer("Mcp").mayOnlyBeAccessedByLayers("Bootstrap")
                 .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
                 .ensureAllClassesAreContainedInArchitecture();
     }

@@ -98,8 +98,8 @@ class ConfigFileTest {
         }
     }
 
-    private static java.util.Set<com.networknt.schema.ValidationMessage> validateAgainstSchema(String yaml) throws IOException {
-        var schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+    private static java.util.List<com.networknt.schema.Error> validateAgainstSchema(String yaml) throws IOException {
+        var schema = com.networknt.schema.SchemaRegistry.withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
                 .getSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(docs("vctt-config.schema.json"))));
         return schema.validate(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml));
     }

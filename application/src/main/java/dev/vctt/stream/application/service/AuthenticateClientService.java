@@ -61,6 +61,6 @@ public final class AuthenticateClientService implements AuthenticateClientUseCas
         }
         ApiKeyView found = key.get();
         live.ifPresent(keys -> keys.admitted(found.id()));
-        return new AuthOutcome.Authenticated(new Caller(Optional.of(found.id()), found.dailyBudget()));
+        return new AuthOutcome.Authenticated(new Caller(Optional.of(found.id()), found.dailyBudget(), Optional.of(found.tools())));
     }
 }

@@ -470,7 +470,7 @@ final class BandRun {
             MemberOutcome how = switch (event.finishReason()) {
                 case CANCELLED -> MemberOutcome.CANCELLED;
                 case BUDGET -> MemberOutcome.BUDGET;
-                case STOP, LENGTH, CONTENT_FILTER, TOOL_CALLS, INTERRUPTED -> MemberOutcome.COMPLETED;
+                case STOP, LENGTH, CONTENT_FILTER, TOOL_CALLS, TOOL_STEPS, INTERRUPTED -> MemberOutcome.COMPLETED;
             };
             String answer = event.finishReason() == FinishReason.STOP || event.finishReason() == FinishReason.LENGTH
                     ? event.fullText() : "";

@@ -5,6 +5,8 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -64,6 +66,16 @@ final class LiveTail implements StreamEvents {
     @Override
     public void fellBack(StreamFellBack event) {
         deliver(-1, events -> events.fellBack(event));
+    }
+
+    @Override
+    public void toolCalled(StreamToolCall event) {
+        deliver(-1, events -> events.toolCalled(event));
+    }
+
+    @Override
+    public void toolAnswered(StreamToolResult event) {
+        deliver(-1, events -> events.toolAnswered(event));
     }
 
     private synchronized void deliver(int index, Consumer<StreamEvents> delivery) {

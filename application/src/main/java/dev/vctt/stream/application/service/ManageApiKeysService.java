@@ -9,6 +9,7 @@ import dev.vctt.stream.domain.cost.Usd;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Issues, revokes and lists API keys. */
 public final class ManageApiKeysService implements ManageApiKeysUseCase {
@@ -23,13 +24,21 @@ public final class ManageApiKeysService implements ManageApiKeysUseCase {
 
     @Override
     public IssuedKey issue(String name, Optional<Usd> dailyBudget) {
+        return issue(name, dailyBudget, Set.of());
+    }
+
+    @Override
+    public IssuedKey issue(String name, Optional<Usd> dailyBudget, Set<String> tools) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a key needs a name");
         }
         dailyBudget.filter(Usd::isNegative).ifPresent(b -> {
             throw new IllegalArgumentException("a daily budget cannot be negative");
         });
-        return keys.issue(name.strip(), dailyBudget, clock.instant());
+        tools.stream().filter(tool -> tool.isBlank()).findAny().ifPresent(t -> {
+            throw new IllegalArgumentException("a tool name cannot be blank");
+        });
+        return keys.issue(name.strip(), dailyBudget, tools, clock.instant());
     }
 
     @Override

@@ -90,10 +90,11 @@ public final class StartStreamService implements StartStreamUseCase {
     }
 
     private StartOutcome start(StartStreamCommand command, StreamRequest request, StreamEvents events, Instant now) {
-        StreamLauncher.Plan plan = launcher.plan(ids.newSessionId(), request);
+        List<BudgetLimit> limits = limitsFor(command.caller(), budgets);
+        ToolLoop tools = ToolLoop.offer(deps.tools(), request.toolsEnabled(), command.caller(), limits);
+        StreamLauncher.Plan plan = launcher.plan(ids.newSessionId(), request, tools);
         SessionId id = plan.id();
 
-        List<BudgetLimit> limits = limitsFor(command);
         Optional<Usd> ceiling = Optional.empty();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         if (!limits.isEmpty()) {

@@ -22,7 +22,15 @@ import java.util.Objects;
 public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
                                  FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
                                  StreamMetrics metrics, InstantSource clock, ActiveStreams active,
-                                 ChunkLog chunkLog, ResumeSettings resume) {
+                                 ChunkLog chunkLog, ResumeSettings resume, ToolSettings tools) {
+
+    public StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
+                              FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
+                              StreamMetrics metrics, InstantSource clock, ActiveStreams active,
+                              ChunkLog chunkLog, ResumeSettings resume) {
+        this(providers, prices, tokenizer, fallback, scheduler, sessions, ledger, metrics, clock, active, chunkLog,
+                resume, ToolSettings.NONE);
+    }
 
     public StreamDependencies {
         providers = Map.copyOf(providers);
@@ -37,5 +45,6 @@ public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTa
         Objects.requireNonNull(active, "active");
         Objects.requireNonNull(chunkLog, "chunkLog");
         Objects.requireNonNull(resume, "resume");
+        Objects.requireNonNull(tools, "tools");
     }
 }

@@ -38,8 +38,9 @@ final class StreamLauncher {
 
     /** What a stream will ask, decided before anything is reserved or started. */
     record Plan(SessionId id, StreamRequest request, FallbackChain chain, CompletionRequest completion, Attempt attempt,
-                TokenCount inputEstimate, int maxOutput) {
+                TokenCount inputEstimate, int maxOutput, ToolLoop tools) {
         Plan {
+            Objects.requireNonNull(tools, "tools");
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(chain, "chain");
@@ -79,15 +80,22 @@ final class StreamLauncher {
         return routes;
     }
 
+    /** A stream that offers no tools (a band member). */
     Plan plan(SessionId id, StreamRequest request) {
+        return plan(id, request, ToolLoop.OFF);
+    }
+
+    /** A stream that offers the model the tools of {@code tools}. */
+    Plan plan(SessionId id, StreamRequest request, ToolLoop tools) {
         FallbackChain chain = routes.chainFor(request.role());
         ModelRoute first = chain.first();
         List<ChatTurn> conversation = request.conversation();
         TokenCount inputEstimate = PromptTokens.estimate(deps.tokenizer(), first.model(), conversation);
         int maxOutput = request.maxTokens().orElse(budgets.defaultMaxOutputTokens());
-        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput));
+        var completion = new CompletionRequest(first.model(), conversation, request.temperature(), OptionalInt.of(maxOutput),
+                tools.offered());
         Attempt attempt = Attempt.start(first, deps.prices().priceOf(first.model()), inputEstimate);
-        return new Plan(id, request, chain, completion, attempt, inputEstimate, maxOutput);
+        return new Plan(id, request, chain, completion, attempt, inputEstimate, maxOutput, tools);
     }
 
     /** The dearest model of the chain, asked the whole conversation and writing every token it may. */
@@ -120,7 +128,8 @@ final class StreamLauncher {
                   StreamEvents events, Instant now) {
         StreamRequest request = plan.request();
         var run = new StreamRun(client, caller, ceiling, requestId, request.onDisconnect(),
-                Pending.start(plan.id(), request.role(), now, plan.attempt()), plan.chain(), plan.completion(), events, deps);
+                Pending.start(plan.id(), request.role(), now, plan.attempt()), plan.chain(), plan.completion(), events, deps)
+                .withTools(plan.tools());
         switch (deps.active().tryAdd(run)) {
             case ADDED -> {
             }

@@ -20,6 +20,17 @@ import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamMetrics;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.application.port.out.ToolCall;
+import dev.vctt.stream.application.port.out.ToolOutcome;
+import dev.vctt.stream.application.port.out.Reservation;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
+import dev.vctt.stream.domain.cost.BudgetDecision;
+import dev.vctt.stream.domain.cost.BudgetScope;
+import dev.vctt.stream.domain.request.ToolReply;
+import dev.vctt.stream.domain.request.ToolUse;
+import dev.vctt.stream.domain.tool.ToolLoopPolicy;
+import dev.vctt.stream.domain.tool.ToolResultCap;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.cost.BudgetPolicy;
@@ -91,11 +102,12 @@ final class StreamRun {
     private final ClientId client;
     private final Caller caller;
     private final LocalDate day;
-    private final Optional<Usd> budgetCeiling;
+    private Optional<Usd> budgetCeiling;
     private final Optional<String> requestId;
     private final DisconnectPolicy onDisconnect;
     private final FallbackChain chain;
-    private final List<ChatTurn> conversation;
+    /** The conversation the next model step is asked: the request's, plus each tool step's turns. */
+    private List<ChatTurn> conversation;
     private final CompletionRequest request;
     private final StreamDependencies deps;
     private final StreamSubscribers subscribers = new StreamSubscribers();
@@ -111,6 +123,10 @@ final class StreamRun {
     private Instant lastChunkAt;
     private int flushedUpTo;
     private int orphanings;
+    private ToolLoop tools = ToolLoop.OFF;
+    private final List<ToolCall> stepCalls = new ArrayList<>();
+    private int stepStart;
+    private int toolStep;
 
     private volatile StreamHandle handle;
     private volatile boolean cancelRequested;
@@ -155,9 +171,16 @@ final class StreamRun {
         launch(request);
     }
 
+    /** Gives the stream its tool loop (before {@link #begin()}); without one it offers no tools. */
+    StreamRun withTools(ToolLoop loop) {
+        this.tools = loop;
+        return this;
+    }
+
     /** Stops the stream; the provider ends it as cancelled and the listeners are told. */
     void cancel() {
         cancelRequested = true;
+        tools.cancel();
         StreamHandle current = handle;
         if (current != null) {
             current.cancel();
@@ -318,6 +341,13 @@ final class StreamRun {
                 answer.text(), live.attempt().inputEstimate(), output, cost, firstToken, now));
     }
 
+    private synchronized void onToolCall(int attempt, ToolCall call) {
+        if (ended != null || attempt != attemptNumber) {
+            return;
+        }
+        stepCalls.add(call);
+    }
+
     private synchronized void onUsage(int attempt, ReportedUsage usage) {
         if (ended != null || attempt != attemptNumber) {
             return;
@@ -336,6 +366,8 @@ final class StreamRun {
             case StreamOutcome.Failed failed -> new ProviderEnd.Broke(failed.failure().kind());
         };
         switch (SessionTransition.after(end, budgetCut, cancelRequested)) {
+            case SessionTransition.Complete complete when complete.reason() == FinishReason.TOOL_CALLS
+                    && tools.active() && !stepCalls.isEmpty() && !budgetCut && !cancelRequested -> toolStep(now);
             case SessionTransition.Complete complete -> finish(live.complete(complete.reason(), now), Optional.empty());
             case SessionTransition.Cancel cancel -> finish(live.cancel(now), Optional.empty());
             case SessionTransition.FallBackOrFail fallBack ->
@@ -355,15 +387,15 @@ final class StreamRun {
                         ? ErrorCode.ALL_PROVIDERS_FAILED : ErrorCodes.forFailure(failure.kind())));
             }
             case NextStep.TryModel next -> {
-                List<ChatTurn> turns = Continuation.of(conversation, answer.text());
+                stepCalls.clear();
+                List<ChatTurn> turns = Continuation.of(conversation, answer.textFrom(stepStart));
                 Attempt attempt = Attempt.start(next.route(), deps.prices().priceOf(next.route().model()),
                         PromptTokens.estimate(deps.tokenizer(), next.route().model(), turns));
                 live = live.fallBackTo(attempt, new AttemptEnd.Failed(failure.kind(), reason));
                 log.info("stream {}: {} failed ({}), falling back to {}", live.id(), from.model(), reason, next.route().model());
                 subscribers.fellBack(new StreamFellBack(live.id(), from.model(), next.route().model(), reason, live.chunks(), now));
                 deps.metrics().fellBack(from.model(), next.route().model(), failure.kind());
-                CompletionRequest retry = new CompletionRequest(next.route().model(), turns, request.temperature(),
-                        request.maxOutputTokens());
+                CompletionRequest retry = request.with(next.route().model(), turns);
                 if (next.after().isZero()) {
                     launch(retry);
                 } else {
@@ -373,6 +405,80 @@ final class StreamRun {
                 }
             }
         }
+    }
+
+    /** The model asked for tools: run them (or stop at the step limit), then ask it again. */
+    private void toolStep(Instant now) {
+        switch (tools.next()) {
+            case ToolLoopPolicy.NextStep.StepLimit limit -> {
+                log.info("stream {} reached its limit of {} model steps", live.id(), tools.steps());
+                finish(live.complete(FinishReason.TOOL_STEPS, now), Optional.empty());
+            }
+            case ToolLoopPolicy.NextStep.RunTools run -> {
+                List<ToolCall> calls = List.copyOf(stepCalls);
+                stepCalls.clear();
+                String stepText = answer.textFrom(stepStart);
+                int step = ++toolStep;
+                for (ToolCall call : calls) {
+                    subscribers.toolCalled(new StreamToolCall(live.id(), call.id(), tools.serverOf(call.name()),
+                            call.name(), call.argumentsJson(), answer.chunks(), now));
+                }
+                tools.run(calls, deps.clock(), this, new ToolLoop.Step() {
+                    @Override
+                    public void answered(ToolUse use, String server, ToolOutcome outcome, ToolResultCap.Capped shown,
+                                         Duration took) {
+                        if (ended == null && step == toolStep) {
+                            boolean ok = outcome instanceof ToolOutcome.Answered answered && !answered.error();
+                            subscribers.toolAnswered(new StreamToolResult(live.id(), use.id(), ok, shown.content(),
+                                    shown.truncated(), took, answer.chunks(), deps.clock().instant()));
+                        }
+                    }
+
+                    @Override
+                    public void allAnswered(List<ToolUse> uses, List<ToolReply> replies) {
+                        if (ended == null && step == toolStep) {
+                            nextStep(stepText, uses, replies);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** Every call of a tool step has ended: ask the model again, if the stream still runs and it fits the budget. */
+    private void nextStep(String stepText, List<ToolUse> uses, List<ToolReply> replies) {
+        Instant now = deps.clock().instant();
+        if (cancelRequested) {
+            finish(live.cancel(now), Optional.empty());
+            return;
+        }
+        var turns = new ArrayList<ChatTurn>(conversation);
+        turns.add(ChatTurn.callingTools(stepText, uses));
+        turns.add(ChatTurn.replying(replies));
+        conversation = List.copyOf(turns);
+        if (!tools.limits().isEmpty()) {
+            Usd worstCase = StepBudget.worstCase(deps, chain, conversation, request.maxOutputTokens());
+            BudgetDecision decision;
+            try {
+                decision = deps.ledger().extend(new Reservation(live.id(), caller.apiKey(), day, worstCase,
+                        tools.limits()));
+            } catch (StoreUnavailable e) {
+                log.error("cannot extend the budget of stream {}: {}", live.id(), e.getMessage());
+                decision = new BudgetDecision.Refused(BudgetScope.GLOBAL, worstCase, Usd.ZERO);
+            }
+            if (decision instanceof BudgetDecision.Refused) {
+                log.info("stream {}: its next tool step does not fit the budget; ending it", live.id());
+                finish(live.complete(FinishReason.BUDGET, now), Optional.empty());
+                return;
+            }
+            budgetCeiling = budgetCeiling.map(ceiling -> ceiling.plus(worstCase)).or(() -> Optional.of(worstCase));
+        }
+        ModelRoute route = live.attempt().route();
+        live = live.nextStep(Attempt.start(route, deps.prices().priceOf(route.model()),
+                PromptTokens.estimate(deps.tokenizer(), route.model(), conversation)));
+        stepStart = answer.chunks();
+        tools.stepStarted();
+        launch(request.with(route.model(), conversation));
     }
 
     private synchronized void retryAfterWait(int expectedAttempt, CompletionRequest retry) {
@@ -456,7 +562,7 @@ final class StreamRun {
     private StreamCompleted completion(Ended ended, FinishReason reason, String text) {
         return new StreamCompleted(ended.id(), text, ended.metering().usage(), ended.metering().cost(),
                 ended.metering().source(), ended.latency(), ended.timeToFirstToken(), ended.lastRoute().model(),
-                reason, ended.fellBack(), ended.attempts(), requestId, ended.endedAt());
+                reason, ended.fellBack(), ended.attempts(), requestId, ended.endedAt(), tools.calls());
     }
 
     /** Routes one attempt's callbacks to the run, tagged with the attempt they belong to. */
@@ -476,6 +582,11 @@ final class StreamRun {
         @Override
         public void onUsage(ReportedUsage usage) {
             StreamRun.this.onUsage(attempt, usage);
+        }
+
+        @Override
+        public void onToolCall(ToolCall call) {
+            StreamRun.this.onToolCall(attempt, call);
         }
 
         @Override

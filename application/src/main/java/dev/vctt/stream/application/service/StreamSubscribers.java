@@ -6,6 +6,8 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +74,16 @@ final class StreamSubscribers implements StreamEvents {
     @Override
     public void fellBack(StreamFellBack event) {
         each(events -> events.fellBack(event));
+    }
+
+    @Override
+    public void toolCalled(StreamToolCall event) {
+        each(events -> events.toolCalled(event));
+    }
+
+    @Override
+    public void toolAnswered(StreamToolResult event) {
+        each(events -> events.toolAnswered(event));
     }
 
     private void each(Consumer<StreamEvents> delivery) {

@@ -304,6 +304,11 @@ class StartStreamServiceTest {
             }
 
             @Override
+            public BudgetDecision extend(Reservation more) {
+                return ledger.extend(more);
+            }
+
+            @Override
             public void settle(Settlement settlement) {
                 ledger.settle(settlement);
             }
@@ -354,8 +359,9 @@ class StartStreamServiceTest {
         StartOutcome outcome = service.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS,
                 StreamRequestDraft.ofMessage("Explain").withOnDisconnect("cancel"), Optional.empty()), leavingOnStart);
 
-        // then
+        // then: nobody resumed it within the grace (run out here), so it is cancelled
         assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
+        scheduler.runAll();
         assertThat(openai.nextCall().isCancelled()).isTrue();
         becomes(() -> active.count() == 0);
         assertThat(events.all()).as("a client that is gone is told nothing more").noneMatch(StreamCompleted.class::isInstance);

@@ -43,12 +43,12 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public synchronized IssuedKey issue(String name, Optional<Usd> dailyBudget, Instant at) {
+    public synchronized IssuedKey issue(String name, Optional<Usd> dailyBudget, Set<String> tools, Instant at) {
         reachable();
         issued++;
         var id = ApiKeyId.of("key_" + issued);
         String secret = "vctt_test_secret_" + issued;
-        bySecret.put(secret, new ApiKeyView(id, name, dailyBudget, at, Optional.empty()));
+        bySecret.put(secret, new ApiKeyView(id, name, dailyBudget, at, Optional.empty(), tools));
         return new IssuedKey(id, secret);
     }
 
@@ -72,7 +72,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
         for (Map.Entry<String, ApiKeyView> entry : bySecret.entrySet()) {
             ApiKeyView key = entry.getValue();
             if (key.id().equals(id) && key.revokedAt().isEmpty()) {
-                entry.setValue(new ApiKeyView(key.id(), key.name(), key.dailyBudget(), key.createdAt(), Optional.of(at)));
+                entry.setValue(new ApiKeyView(key.id(), key.name(), key.dailyBudget(), key.createdAt(), Optional.of(at), key.tools()));
                 return true;
             }
         }

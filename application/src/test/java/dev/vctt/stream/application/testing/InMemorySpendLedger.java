@@ -50,6 +50,17 @@ public final class InMemorySpendLedger implements SpendLedger {
     }
 
     @Override
+    public synchronized BudgetDecision extend(Reservation more) {
+        Held before = holds.remove(more.session());
+        BudgetDecision decision = reserve(more);
+        if (before != null) {
+            Held added = holds.remove(more.session());
+            holds.put(more.session(), added == null ? before : new Held(before.accounts(), before.amount().plus(added.amount())));
+        }
+        return decision;
+    }
+
+    @Override
     public synchronized void settle(Settlement settlement) {
         Map<Integer, LedgerEntry> recorded = entries.computeIfAbsent(settlement.session(), s -> new HashMap<>());
         Usd added = Usd.ZERO;

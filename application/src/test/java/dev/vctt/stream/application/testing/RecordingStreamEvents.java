@@ -6,6 +6,8 @@ import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
 import dev.vctt.stream.application.port.in.StreamResync;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,16 @@ public final class RecordingStreamEvents implements StreamEvents {
 
     @Override
     public synchronized void fellBack(StreamFellBack event) {
+        record(event);
+    }
+
+    @Override
+    public synchronized void toolCalled(StreamToolCall event) {
+        record(event);
+    }
+
+    @Override
+    public synchronized void toolAnswered(StreamToolResult event) {
         record(event);
     }
 

@@ -6,6 +6,7 @@ import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.application.port.out.StreamOutcome;
 import dev.vctt.stream.application.port.out.TextDelta;
+import dev.vctt.stream.application.port.out.ToolCall;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.routing.FailureKind;
 import dev.vctt.stream.domain.session.FinishReason;
@@ -34,6 +35,13 @@ public final class ScriptedStream implements StreamHandle {
     public ScriptedStream delta(String text) {
         if (!ended.get() && !cancelled) {
             listener.onDelta(new TextDelta(text));
+        }
+        return this;
+    }
+
+    public ScriptedStream toolCall(String id, String name, String argumentsJson) {
+        if (!ended.get() && !cancelled) {
+            listener.onToolCall(new ToolCall(id, name, argumentsJson));
         }
         return this;
     }

@@ -16,6 +16,8 @@ public enum FinishReason {
     CANCELLED,
     /** The stream was cut because its cost reached the remaining budget. */
     BUDGET,
+    /** The model still asked for tools when the stream's step limit was reached. */
+    TOOL_STEPS,
     /** The server stopped (a crash) before the answer ended; what it had kept is the answer. */
     INTERRUPTED;
 

@@ -29,6 +29,9 @@ public sealed interface Live extends StreamSession permits Pending, Streaming {
     /** Hand the session to another model after the current attempt failed. */
     Live fallBackTo(Attempt next, AttemptEnd.Failed why);
 
+    /** The model asked for tools; once they ran, the next step asks a model again in the same session. */
+    Live nextStep(Attempt next);
+
     Completed complete(FinishReason reason, Instant at);
 
     Cancelled cancel(Instant at);

@@ -46,6 +46,12 @@ public record Pending(SessionId id, AgentRole role, Instant startedAt, Attempt a
         return new Pending(id, role, startedAt, next, SessionTotals.plus(earlier, attempt.end(why)));
     }
 
+    @Override
+    public Pending nextStep(Attempt next) {
+        return new Pending(id, role, startedAt, next,
+                SessionTotals.plus(earlier, attempt.end(new AttemptEnd.Finished(FinishReason.TOOL_CALLS))));
+    }
+
     /** The model ended its answer without a single chunk of text. */
     @Override
     public Completed complete(FinishReason reason, Instant at) {

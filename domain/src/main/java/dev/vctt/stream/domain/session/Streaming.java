@@ -73,6 +73,12 @@ public record Streaming(SessionId id, AgentRole role, Instant startedAt, Instant
     }
 
     @Override
+    public Streaming nextStep(Attempt next) {
+        return new Streaming(id, role, startedAt, firstTokenAt, chunks, next,
+                SessionTotals.plus(earlier, attempt.end(new AttemptEnd.Finished(FinishReason.TOOL_CALLS))));
+    }
+
+    @Override
     public Completed complete(FinishReason reason, Instant at) {
         return new Completed(id, role, startedAt, Optional.of(firstTokenAt), at, chunks, reason,
                 SessionTotals.plus(earlier, attempt.end(new AttemptEnd.Finished(reason))));

@@ -12,7 +12,10 @@ import dev.vctt.stream.application.port.out.CompletionRequest;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.port.out.StreamHandle;
 import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.application.port.out.ToolDefinition;
 import dev.vctt.stream.domain.request.ChatTurn;
+import dev.vctt.stream.domain.request.ToolReply;
+import dev.vctt.stream.domain.request.ToolUse;
 import dev.vctt.stream.domain.request.Temperature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,10 +111,26 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
             for (ChatTurn turn : alternating(request.conversation())) {
                 out.writeStartObject();
                 out.writeStringField("role", turn.role().wireName());
-                out.writeStringField("content", turn.content());
+                if (turn.carriesTools()) {
+                    writeBlocks(out, turn);
+                } else {
+                    out.writeStringField("content", turn.content());
+                }
                 out.writeEndObject();
             }
             out.writeEndArray();
+            if (!request.tools().isEmpty()) {
+                out.writeArrayFieldStart("tools");
+                for (ToolDefinition tool : request.tools()) {
+                    out.writeStartObject();
+                    out.writeStringField("name", tool.name());
+                    out.writeStringField("description", tool.description());
+                    out.writeFieldName("input_schema");
+                    out.writeRawValue(tool.inputSchemaJson());
+                    out.writeEndObject();
+                }
+                out.writeEndArray();
+            }
             out.writeNumberField("temperature", temperatureFor(request.temperature()));
             out.writeBooleanField("stream", true);
             out.writeEndObject();
@@ -121,14 +140,54 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
         return bytes.toByteArray();
     }
 
-    /** User and assistant turns, consecutive turns of one role merged. */
+    /** A tool step's turn as content blocks: text and {@code tool_use}, or {@code tool_result}s. */
+    private void writeBlocks(JsonGenerator out, ChatTurn turn) throws IOException {
+        out.writeArrayFieldStart("content");
+        if (!turn.content().isEmpty()) {
+            out.writeStartObject();
+            out.writeStringField("type", "text");
+            out.writeStringField("text", turn.content());
+            out.writeEndObject();
+        }
+        for (ToolUse use : turn.toolUses()) {
+            out.writeStartObject();
+            out.writeStringField("type", "tool_use");
+            out.writeStringField("id", use.id());
+            out.writeStringField("name", use.name());
+            out.writeFieldName("input");
+            out.writeTree(input(use.argumentsJson()));
+            out.writeEndObject();
+        }
+        for (ToolReply reply : turn.toolReplies()) {
+            out.writeStartObject();
+            out.writeStringField("type", "tool_result");
+            out.writeStringField("tool_use_id", reply.toolUseId());
+            out.writeStringField("content", reply.content());
+            out.writeBooleanField("is_error", reply.error());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+    }
+
+    /** The model's arguments as an object; arguments that are not a JSON object become an empty one. */
+    private com.fasterxml.jackson.databind.JsonNode input(String argumentsJson) {
+        try {
+            var node = json.readTree(argumentsJson.isBlank() ? "{}" : argumentsJson);
+            return node != null && node.isObject() ? node : json.createObjectNode();
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    /** User and assistant turns, consecutive turns of one role merged (never turns that carry tools). */
     static List<ChatTurn> alternating(List<ChatTurn> conversation) {
         var turns = new ArrayList<ChatTurn>();
         for (ChatTurn turn : conversation) {
             if (turn.role() == ChatRole.SYSTEM) {
                 continue;
             }
-            if (!turns.isEmpty() && turns.getLast().role() == turn.role()) {
+            if (!turns.isEmpty() && turns.getLast().role() == turn.role() && !turn.carriesTools()
+                    && !turns.getLast().carriesTools()) {
                 ChatTurn previous = turns.removeLast();
                 turns.add(new ChatTurn(turn.role(), previous.content() + "\n\n" + turn.content()));
             } else {

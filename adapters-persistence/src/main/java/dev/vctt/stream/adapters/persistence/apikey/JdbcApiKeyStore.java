@@ -41,7 +41,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public IssuedKey issue(String name, Optional<Usd> dailyBudget, Instant at) {
+    public IssuedKey issue(String name, Optional<Usd> dailyBudget, Set<String> tools, Instant at) {
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(secretBytes);
         String secret = "vctt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -50,12 +50,14 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         var id = ApiKeyId.of("key_" + Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes));
         write("issue a key", connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into api_keys (id, name, secret_sha256, daily_budget_usd, created_at) values (?, ?, ?, ?, ?)""")) {
+                    insert into api_keys (id, name, secret_sha256, daily_budget_usd, created_at, tools)
+                    values (?, ?, ?, ?, ?, ?)""")) {
                 insert.setString(1, id.value());
                 insert.setString(2, name);
                 insert.setString(3, sha256(secret));
                 insert.setBigDecimal(4, dailyBudget.map(Usd::amount).orElse(null));
                 insert.setTimestamp(5, Timestamp.from(at));
+                insert.setArray(6, connection.createArrayOf("text", new java.util.TreeSet<>(tools).toArray()));
                 insert.executeUpdate();
             }
             return null;
@@ -127,7 +129,8 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         Timestamp revoked = row.getTimestamp("revoked_at");
         return new ApiKeyView(ApiKeyId.of(row.getString("id")), row.getString("name"),
                 Optional.ofNullable(row.getBigDecimal("daily_budget_usd")).map(Usd::of),
-                row.getTimestamp("created_at").toInstant(), Optional.ofNullable(revoked).map(Timestamp::toInstant));
+                row.getTimestamp("created_at").toInstant(), Optional.ofNullable(revoked).map(Timestamp::toInstant),
+                Set.of((String[]) row.getArray("tools").getArray()));
     }
 
     static String sha256(String secret) {

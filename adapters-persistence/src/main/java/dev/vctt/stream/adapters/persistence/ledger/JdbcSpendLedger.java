@@ -55,6 +55,16 @@ public final class JdbcSpendLedger implements SpendLedger {
 
     @Override
     public BudgetDecision reserve(Reservation reservation) {
+        return hold(reservation, false);
+    }
+
+    /** The same conditional holds as a reservation; what they add joins the session's open reservation. */
+    @Override
+    public BudgetDecision extend(Reservation more) {
+        return hold(more, true);
+    }
+
+    private BudgetDecision hold(Reservation reservation, boolean extend) {
         List<BudgetLimit> limits = new ArrayList<>(reservation.limits());
         limits.sort(Comparator.comparing(limit -> account(limit.scope(), reservation.apiKey())));
         try (Connection connection = dataSource.getConnection()) {
@@ -74,7 +84,11 @@ public final class JdbcSpendLedger implements SpendLedger {
                     }
                     accounts.add(account);
                 }
-                record(connection, reservation, accounts);
+                if (extend) {
+                    add(connection, reservation, accounts);
+                } else {
+                    record(connection, reservation, accounts);
+                }
                 connection.commit();
                 return new BudgetDecision.Allowed();
             } catch (SQLException | RuntimeException e) {
@@ -184,6 +198,19 @@ public final class JdbcSpendLedger implements SpendLedger {
             insert.setBigDecimal(4, reservation.amount().amount());
             insert.setTimestamp(5, Timestamp.from(Instant.now()));
             insert.executeUpdate();
+        }
+    }
+
+    private static void add(Connection connection, Reservation more, List<String> accounts) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                insert into reservations (session_id, accounts, day, amount_usd, created_at) values (?, ?, ?, ?, ?)
+                on conflict (session_id) do update set amount_usd = reservations.amount_usd + excluded.amount_usd""")) {
+            upsert.setString(1, more.session().value());
+            upsert.setArray(2, connection.createArrayOf("text", accounts.toArray()));
+            upsert.setDate(3, Date.valueOf(more.day()));
+            upsert.setBigDecimal(4, more.amount().amount());
+            upsert.setTimestamp(5, Timestamp.from(Instant.now()));
+            upsert.executeUpdate();
         }
     }
 

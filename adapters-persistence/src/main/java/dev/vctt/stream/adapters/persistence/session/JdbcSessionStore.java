@@ -36,6 +36,7 @@ import dev.vctt.stream.domain.session.Cancelled;
 import dev.vctt.stream.domain.session.Completed;
 import dev.vctt.stream.domain.session.Ended;
 import dev.vctt.stream.domain.session.Failed;
+import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -321,6 +322,9 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         for (AttemptResult attempt : attempts) {
             var node = tried.addObject().put("model", attempt.route().model().value());
             switch (attempt.end()) {
+                // a model step of a tool loop that ended asking for tools, so /api/sessions lists the steps
+                case AttemptEnd.Finished finished when finished.reason() == FinishReason.TOOL_CALLS ->
+                        node.put("outcome", "tool_calls");
                 case AttemptEnd.Finished finished -> node.put("outcome", "completed");
                 case AttemptEnd.Cancelled cancelled -> node.put("outcome", "cancelled");
                 case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("reason", StoredText.sanitized(failed.detail()));

@@ -21,6 +21,8 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamEvents;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.access.Caller;
@@ -399,6 +401,16 @@ public final class ClientConnection implements StreamEvents {
         public void resynced(StreamResync event) {
             ClientConnection.this.resynced(event);
         }
+    }
+
+    @Override
+    public void toolCalled(StreamToolCall event) {
+        send(SentEvent.OTHER, WireNames.STREAM_TOOL_CALL, out -> EventJson.toolCalled(out, event));
+    }
+
+    @Override
+    public void toolAnswered(StreamToolResult event) {
+        send(SentEvent.OTHER, WireNames.STREAM_TOOL_RESULT, out -> EventJson.toolAnswered(out, event));
     }
 
     @Override

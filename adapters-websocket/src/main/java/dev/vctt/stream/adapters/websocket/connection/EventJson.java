@@ -12,12 +12,15 @@ import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.in.StreamFailed;
 import dev.vctt.stream.application.port.in.StreamFellBack;
+import dev.vctt.stream.application.port.in.StreamToolCall;
+import dev.vctt.stream.application.port.in.StreamToolResult;
 import dev.vctt.stream.application.port.in.StreamResync;
 import dev.vctt.stream.application.port.in.StreamStarted;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.session.AttemptEnd;
 import dev.vctt.stream.domain.session.AttemptResult;
+import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
 import java.io.IOException;
 import java.time.Duration;
@@ -75,6 +78,8 @@ public final class EventJson {
         out.writeStringField("model", event.model().value());
         out.writeStringField("finishReason", event.finishReason().wireName());
         out.writeBooleanField("fallbackUsed", event.fallbackUsed());
+        out.writeNumberField("steps", event.steps());
+        out.writeNumberField("toolCalls", event.toolCalls());
         modelsTried(out, event.attempts());
         requestId(out, event.requestId());
         timestamp(out, event.at());
@@ -86,6 +91,32 @@ public final class EventJson {
         out.writeStringField("sessionId", event.sessionId().value());
         out.writeNumberField("fromIndex", event.fromIndex());
         out.writeStringField("text", event.text());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    /** {@code arguments} is the model's JSON text as it wrote it (it may not even be valid JSON). */
+    public static void toolCalled(JsonGenerator out, StreamToolCall event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeStringField("toolCallId", event.toolCallId());
+        out.writeStringField("server", event.server());
+        out.writeStringField("name", event.name());
+        out.writeStringField("arguments", event.argumentsJson());
+        out.writeNumberField("index", event.index());
+        timestamp(out, event.at());
+        out.writeEndObject();
+    }
+
+    public static void toolAnswered(JsonGenerator out, StreamToolResult event) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("sessionId", event.sessionId().value());
+        out.writeStringField("toolCallId", event.toolCallId());
+        out.writeBooleanField("ok", event.ok());
+        out.writeStringField("content", event.content());
+        out.writeBooleanField("truncated", event.truncated());
+        out.writeNumberField("durationMs", event.duration().toMillis());
+        out.writeNumberField("index", event.index());
         timestamp(out, event.at());
         out.writeEndObject();
     }
@@ -231,6 +262,8 @@ public final class EventJson {
             out.writeStartObject();
             out.writeStringField("model", attempt.route().model().value());
             switch (attempt.end()) {
+                case AttemptEnd.Finished finished when finished.reason() == FinishReason.TOOL_CALLS ->
+                        out.writeStringField("outcome", "tool_calls");
                 case AttemptEnd.Finished finished -> out.writeStringField("outcome", "completed");
                 case AttemptEnd.Cancelled cancelled -> out.writeStringField("outcome", "cancelled");
                 case AttemptEnd.Failed failed -> {

@@ -14,6 +14,8 @@ public final class WireNames {
     public static final String STREAM_RESYNC = "stream_resync";
     public static final String BAND_START = "band_start";
     public static final String BAND_COMPLETE = "band_complete";
+    public static final String STREAM_TOOL_CALL = "stream_tool_call";
+    public static final String STREAM_TOOL_RESULT = "stream_tool_result";
 
     private WireNames() {
     }

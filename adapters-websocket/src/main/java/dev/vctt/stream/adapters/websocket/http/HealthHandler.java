@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.websocket.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.application.port.in.CheckHealthUseCase;
+import dev.vctt.stream.application.port.ToolServerStatus;
 import dev.vctt.stream.application.port.in.HealthReport;
 import java.io.IOException;
 import java.util.function.IntSupplier;
@@ -45,6 +46,17 @@ public final class HealthHandler extends HttpHandler {
                 }
                 out.writeEndObject();
             }
+            out.writeArrayFieldStart("mcpServers");
+            for (ToolServerStatus server : report.toolServers()) {
+                out.writeStartObject();
+                out.writeStringField("name", server.name());
+                out.writeStringField("transport", server.transport());
+                out.writeStringField("status", server.up() ? "up" : "down");
+                out.writeNumberField("tools", server.tools());
+                out.writeNumberField("restarts", server.restarts());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
             out.writeEndObject();
         }
     }

@@ -95,7 +95,7 @@ class NativeStreamEndpointIT {
 
             assertThat(fieldNames(complete)).containsExactly("sessionId", "fullText", "totalTokens", "inputTokens",
                     "outputTokens", "totalCost", "usageEstimated", "latencyMs", "firstTokenMs", "model", "finishReason",
-                    "fallbackUsed", "modelsTried", "requestId", "timestamp");
+                    "fallbackUsed", "steps", "toolCalls", "modelsTried", "requestId", "timestamp");
             assertThat(complete.path("modelsTried").toString()).isEqualTo("[{\"model\":\"gpt-4o\",\"outcome\":\"completed\"}]");
             assertThat(complete.path("fullText").asText()).isEqualTo("Quantum bits");
             assertThat(complete.path("totalTokens").asInt()).isEqualTo(14);

@@ -4,6 +4,7 @@ import dev.vctt.stream.domain.cost.TokenUsage;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.session.AttemptEnd;
 import dev.vctt.stream.domain.session.AttemptResult;
 import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
@@ -20,7 +21,24 @@ import java.util.Optional;
 public record StreamCompleted(SessionId sessionId, String fullText, TokenUsage usage, Usd totalCost,
                               UsageSource usageSource, Duration latency, Optional<Duration> timeToFirstToken,
                               ModelId model, FinishReason finishReason, boolean fallbackUsed,
-                              List<AttemptResult> attempts, Optional<String> requestId, Instant at) {
+                              List<AttemptResult> attempts, Optional<String> requestId, Instant at,
+                              int toolCalls) {
+
+    public StreamCompleted(SessionId sessionId, String fullText, TokenUsage usage, Usd totalCost,
+                           UsageSource usageSource, Duration latency, Optional<Duration> timeToFirstToken,
+                           ModelId model, FinishReason finishReason, boolean fallbackUsed,
+                           List<AttemptResult> attempts, Optional<String> requestId, Instant at) {
+        this(sessionId, fullText, usage, totalCost, usageSource, latency, timeToFirstToken, model, finishReason,
+                fallbackUsed, attempts, requestId, at, 0);
+    }
+
+    /** Model steps of a tool loop: one, plus one per attempt that ended asking for tools. */
+    public int steps() {
+        return 1 + (int) attempts.stream()
+                .filter(attempt -> attempt.end() instanceof AttemptEnd.Finished finished
+                        && finished.reason() == FinishReason.TOOL_CALLS)
+                .count();
+    }
 
     public StreamCompleted {
         Objects.requireNonNull(sessionId, "sessionId");

@@ -27,6 +27,14 @@ public interface StreamEvents {
     default void fellBack(StreamFellBack event) {
     }
 
+    /** The model called a tool; added with tools, so a default that ignores it. */
+    default void toolCalled(StreamToolCall event) {
+    }
+
+    /** A tool call ended; added with tools, so a default that ignores it. */
+    default void toolAnswered(StreamToolResult event) {
+    }
+
     /** A resume found less than the client holds; added with resume, so a default that ignores it. */
     default void resynced(StreamResync event) {
     }

@@ -16,7 +16,12 @@ import java.util.Set;
  */
 public interface ApiKeyStore {
 
-    IssuedKey issue(String name, Optional<Usd> dailyBudget, Instant at);
+    /** Issues a key that may call the named tools (deny by default: none when empty). */
+    IssuedKey issue(String name, Optional<Usd> dailyBudget, Set<String> tools, Instant at);
+
+    default IssuedKey issue(String name, Optional<Usd> dailyBudget, Instant at) {
+        return issue(name, dailyBudget, Set.of(), at);
+    }
 
     /** The live (not revoked) key whose secret this is. */
     Optional<ApiKeyView> check(String secret);

@@ -14,5 +14,12 @@ public interface SpendLedger {
 
     BudgetDecision reserve(Reservation reservation);
 
+    /**
+     * Adds {@code more.amount()} to the reservation the session already holds, atomically and under
+     * the same limits as {@link #reserve}; refused (changing nothing) when it does not fit. Used before
+     * each further step of a tool loop, for that step's worst case.
+     */
+    BudgetDecision extend(Reservation more);
+
     void settle(Settlement settlement);
 }

@@ -41,6 +41,17 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
+    void a_key_keeps_its_own_tool_list_and_a_key_without_one_may_call_no_tool() {
+        IssuedKey tooled = keys.issue("tooled", Optional.empty(), java.util.Set.of("echo", "get-sum"), NOW);
+        IssuedKey plain = keys.issue("plain", Optional.empty(), NOW);
+
+        assertThat(keys.check(tooled.secret()).orElseThrow().tools()).containsExactlyInAnyOrder("echo", "get-sum");
+        assertThat(keys.check(plain.secret()).orElseThrow().tools()).isEmpty();
+        assertThat(keys.list()).filteredOn(key -> key.id().equals(tooled.id()))
+                .singleElement().satisfies(key -> assertThat(key.tools()).containsExactlyInAnyOrder("echo", "get-sum"));
+    }
+
+    @Test
     void a_wrong_or_altered_secret_identifies_nobody() {
         IssuedKey issued = keys.issue("team-b", Optional.empty(), NOW);
 

@@ -85,6 +85,35 @@ public abstract class SpendLedgerContract {
     }
 
     @Test
+    void an_extension_that_fits_adds_to_the_hold_and_settling_releases_all_of_it() {
+        SessionId session = newSession();
+        reserve(session, "0.40", keyLimit("1.00"));
+
+        BudgetDecision extended = ledger.extend(new Reservation(session, Optional.of(key), day, Usd.of("0.30"), keyLimit("1.00")));
+
+        assertThat(extended).isInstanceOf(BudgetDecision.Allowed.class);
+        assertThat(reserve(newSession(), "0.31", keyLimit("1.00")))
+                .isEqualTo(new BudgetDecision.Refused(BudgetScope.KEY, Usd.of("0.31"), Usd.of("0.30")));
+        ledger.settle(new Settlement(session, Optional.of(key), day, List.of(entry(1, "0.10"), entry(2, "0.10"))));
+        holds(() -> assertThat(reserve(newSession(), "0.81", keyLimit("1.00")))
+                .isEqualTo(new BudgetDecision.Refused(BudgetScope.KEY, Usd.of("0.81"), Usd.of("0.80"))));
+    }
+
+    @Test
+    void an_extension_that_does_not_fit_is_refused_and_changes_nothing() {
+        SessionId session = newSession();
+        reserve(session, "0.60", keyLimit("1.00"));
+
+        BudgetDecision extended = ledger.extend(new Reservation(session, Optional.of(key), day, Usd.of("0.50"), keyLimit("1.00")));
+
+        assertThat(extended).isEqualTo(new BudgetDecision.Refused(BudgetScope.KEY, Usd.of("0.50"), Usd.of("0.40")));
+        assertThat(reserve(newSession(), "0.40", keyLimit("1.00"))).isInstanceOf(BudgetDecision.Allowed.class);
+        ledger.settle(new Settlement(session, Optional.of(key), day, List.of()));
+        holds(() -> assertThat(reserve(newSession(), "0.61", keyLimit("1.00")))
+                .isEqualTo(new BudgetDecision.Refused(BudgetScope.KEY, Usd.of("0.61"), Usd.of("0.60"))));
+    }
+
+    @Test
     void settling_twice_bills_once() {
         SessionId session = newSession();
         reserve(session, "0.50", keyLimit("1.00"));

@@ -174,6 +174,12 @@
       case 'stream_heartbeat':
         if (bySession) bySession.heartbeat(data);
         break;
+      case 'stream_tool_call':
+        if (bySession) bySession.toolCall(data);
+        break;
+      case 'stream_tool_result':
+        if (bySession) bySession.toolResult(data);
+        break;
       case 'stream_complete':
         if (bySession) {
           connection.panesBySession.delete(data.sessionId);
@@ -410,6 +416,42 @@
       this.note(`stream_fallback: ${data.from} failed (${data.reason}); ${data.to} takes over at chunk ${data.atIndex}`);
     }
 
+    // Each tool call sits inline where it happened in the answer, collapsed: name and outcome on
+    // the summary line; arguments, result (or error) and time inside. Text goes on after it.
+    toolCall(data) {
+      if (!this.current) return;
+      const call = document.createElement('details');
+      call.className = 'tool-call';
+      call.dataset.state = 'running';
+      const summary = document.createElement('summary');
+      summary.textContent = `tool ${data.server ? `${data.server}/` : ''}${data.name}: running…`;
+      const args = document.createElement('pre');
+      args.className = 'tool-arguments';
+      args.textContent = data.arguments;
+      const result = document.createElement('pre');
+      result.className = 'tool-result';
+      call.append(summary, args, result);
+      const text = $('.answer-text', this.answer.parentElement);
+      text.append(call);
+      this.answerText = document.createTextNode('');
+      text.append(this.answerText);
+      this.toolCalls = this.toolCalls || new Map();
+      this.toolCalls.set(data.toolCallId, { call, summary, result, name: data.name, server: data.server });
+      this.meta('status', `running tool ${data.name}…`);
+      this.scroll();
+    }
+
+    toolResult(data) {
+      const entry = this.toolCalls && this.toolCalls.get(data.toolCallId);
+      if (!entry) return;
+      entry.call.dataset.state = data.ok ? 'ok' : 'error';
+      const where = entry.server ? `${entry.server}/` : '';
+      entry.summary.textContent = `tool ${where}${entry.name}: ${data.ok ? 'ok' : 'error'} in ${data.durationMs} ms`
+        + (data.truncated ? ' (result truncated)' : '');
+      entry.result.textContent = data.content;
+      this.scroll();
+    }
+
     heartbeat(data) {
       if (!this.current || this.current.firstChunkAt !== null) return;
       this.meta('status', `waiting… ${(data.waitingMs / 1000).toFixed(0)} s without a token`);
@@ -428,7 +470,7 @@
       this.meta('cost', formatUsd(data.totalCost) + (data.usageEstimated ? ' (estimate)' : ''));
       this.meta('ttft', data.firstTokenMs === null ? 'no token' : `${data.firstTokenMs} ms`);
       this.meta('latency', `${data.latencyMs} ms`);
-      this.meta('finish', data.finishReason);
+      this.meta('finish', data.finishReason + (data.toolCalls ? ` (${data.steps} steps, ${data.toolCalls} tool calls)` : ''));
       if (data.fullText && this.answerText.data !== data.fullText && data.finishReason !== 'cancelled') {
         this.showError('the streamed text differs from the full text the server reports');
       }
