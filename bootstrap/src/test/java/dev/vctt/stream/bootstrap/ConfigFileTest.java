@@ -115,7 +115,7 @@ class ConfigFileTest {
                 routes:
                   analyst: []
                 """)).extracting(message -> message.getInstanceLocation().toString())
-                .contains("$.endpoints.a", "$.models.m.price.input", "$.routes.analyst");
+                .contains("/endpoints/a", "/models/m/price/input", "/routes/analyst");
     }
 
     @Test
