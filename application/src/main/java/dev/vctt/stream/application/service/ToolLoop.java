@@ -41,6 +41,8 @@ final class ToolLoop {
     private final Map<String, ToolDefinition> offered = new LinkedHashMap<>();
     private final List<BudgetLimit> limits;
     private final List<ToolExecutor.ToolCallHandle> running = new CopyOnWriteArrayList<>();
+    /** Set by {@link #cancel}: a call started after it (the cancel came between a step's events and its calls) stops at once. */
+    private volatile boolean cancelled;
     private int steps = 1;
     private int calls;
 
@@ -137,13 +139,19 @@ final class ToolLoop {
             if (tool == null) {
                 onEnd.accept(new ToolOutcome.Broke("tool " + use.name() + " is not available to this stream"));
             } else {
-                running.add(settings.executor().call(tool, use.argumentsJson(), settings.callTimeout(), onEnd));
+                ToolExecutor.ToolCallHandle handle = settings.executor().call(tool, use.argumentsJson(),
+                        settings.callTimeout(), onEnd);
+                running.add(handle);
+                if (cancelled) {
+                    handle.cancel();
+                }
             }
         }
     }
 
     /** Stops every call of the running step; each then ends as cancelled. */
     void cancel() {
+        cancelled = true;
         for (ToolExecutor.ToolCallHandle handle : List.copyOf(running)) {
             handle.cancel();
         }

@@ -250,6 +250,30 @@ class ToolLoopTest {
     }
 
     @Test
+    void a_cancel_that_comes_between_the_tool_call_event_and_the_call_still_stops_the_call() {
+        // given: a client that cancels the moment it hears of the tool call, before the call has started
+        var cancelling = new RecordingStreamEvents() {
+            @Override
+            public synchronized void toolCalled(StreamToolCall event) {
+                super.toolCalled(event);
+                cancels.cancel(new dev.vctt.stream.application.port.in.CancelStreamCommand(CLIENT, event.sessionId()));
+            }
+        };
+        service().start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("add 2 and 3"),
+                Optional.empty()), cancelling);
+
+        // when the model asks for a tool
+        openai.nextCall().delta("working").toolCall("a", "echo", "{}").complete(FinishReason.TOOL_CALLS);
+
+        // then the call that started after the cancel is stopped, and the stream ends cancelled
+        ScriptedToolExecutor.Call call = tools.nextCall();
+        StreamCompleted completed = cancelling.await(StreamCompleted.class);
+        assertThat(call.cancelled()).isTrue();
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(openai.callCount()).isEqualTo(1);
+    }
+
+    @Test
     void a_step_that_does_not_fit_the_budget_ends_the_stream_with_budget() {
         // given: a daily budget that holds the first step's worst case but not a second one
         var budget = new BudgetSettings(Optional.of(Usd.of("0.10")), Optional.empty(), 4000);

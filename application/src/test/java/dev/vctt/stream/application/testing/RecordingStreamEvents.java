@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Records what a client is told, in order, and lets a test wait for an event. */
-public final class RecordingStreamEvents implements StreamEvents {
+public class RecordingStreamEvents implements StreamEvents {
 
     private final List<Object> events = new ArrayList<>();
 
