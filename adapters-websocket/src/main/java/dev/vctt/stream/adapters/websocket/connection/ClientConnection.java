@@ -61,6 +61,8 @@ public final class ClientConnection implements StreamEvents {
     private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
 
     private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
+    /** Streams this connection is replaying now: a second resume of one of them would send its indexes twice. */
+    private final java.util.Set<SessionId> resuming = ConcurrentHashMap.newKeySet();
     private Outbox outbox;
     private long replayHighWater;
     private volatile boolean closed;
@@ -191,6 +193,11 @@ public final class ClientConnection implements StreamEvents {
     }
 
     private CommandReceipt resume(ClientCommand.ResumeStream resume) {
+        if (!resuming.add(resume.sessionId())) {
+            String message = "stream " + resume.sessionId() + " is being resumed on this connection already";
+            sendError(Optional.of(resume.sessionId().value()), ErrorCode.VALIDATION_ERROR, message, Optional.empty());
+            return new CommandReceipt.Refused(ErrorCode.VALIDATION_ERROR, message);
+        }
         try {
             return switch (useCases.resume().resume(new ResumeStreamCommand(id, caller, resume.sessionId(),
                     resume.fromIndex()), this)) {
@@ -211,6 +218,8 @@ public final class ClientConnection implements StreamEvents {
             String message = "the server could not resume the stream";
             sendError(Optional.of(resume.sessionId().value()), ErrorCode.INTERNAL_ERROR, message, Optional.empty());
             return new CommandReceipt.Refused(ErrorCode.INTERNAL_ERROR, message);
+        } finally {
+            resuming.remove(resume.sessionId());
         }
     }
 
