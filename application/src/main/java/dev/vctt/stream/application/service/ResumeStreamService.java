@@ -17,6 +17,8 @@ import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.FinishReason;
+import dev.vctt.stream.domain.request.ChatRole;
+import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +101,10 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
         List<LoggedChunk> log = contiguous(chunkLog.read(id, 0));
         int head = log.size();
         boolean interrupted = view.status().equals("interrupted");
+        Optional<String> kept = finalAnswer(view).filter(answer -> !answer.equals(text(log, head)));
+        if (kept.isPresent()) {
+            return resyncToTheRecord(command, view, log, kept.get(), events, now);
+        }
         if (command.fromIndex() > head && !interrupted) {
             return beyondHead(command, head);
         }
@@ -119,6 +125,39 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
             events.completed(completion(view, fullText.toString(), log));
         }
         return new ResumeOutcome.Resumed(id);
+    }
+
+    /**
+     * The chunk log lost part of an answer the session record keeps whole (a batch the database
+     * refused, say): the client is told its text from the last chunk both agree on is the record's,
+     * and the terminal event carries the record's answer. Never a silent hole.
+     */
+    private static ResumeOutcome resyncToTheRecord(ResumeStreamCommand command, SessionView view, List<LoggedChunk> log,
+                                                   String answer, StreamEvents events, Instant now) {
+        int from = Math.min(command.fromIndex(), log.size());
+        String prefix = text(log, from);
+        if (!answer.startsWith(prefix)) {
+            from = 0;
+            prefix = "";
+        }
+        events.resynced(new StreamResync(SessionId.of(view.id()), from, answer.substring(prefix.length()), now));
+        events.completed(completion(view, answer, log));
+        return new ResumeOutcome.Resumed(SessionId.of(view.id()));
+    }
+
+    /** The answer of a stream that ended whole (completed or cancelled), as its session record keeps it. */
+    private static Optional<String> finalAnswer(SessionView view) {
+        if (!view.status().equals("completed") && !view.status().equals("cancelled") || view.messages().isEmpty()) {
+            return Optional.empty();
+        }
+        ChatTurn last = view.messages().getLast();
+        return last.role() == ChatRole.ASSISTANT ? Optional.of(last.content()) : Optional.empty();
+    }
+
+    private static String text(List<LoggedChunk> log, int upTo) {
+        var text = new StringBuilder();
+        log.subList(0, upTo).forEach(chunk -> text.append(chunk.text()));
+        return text.toString();
     }
 
     /** The chunks from index 0 up to the first gap: a resume never replays past a hole. */

@@ -8,6 +8,9 @@ import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.application.port.in.ResumeOutcome;
+import dev.vctt.stream.application.port.out.LoggedChunk;
+import dev.vctt.stream.application.port.out.ChunkBatch;
+import dev.vctt.stream.application.port.out.ChunkLog;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.domain.access.IssuedKey;
 import dev.vctt.stream.application.port.in.ResumeStreamCommand;
@@ -267,6 +270,48 @@ class ResumeStreamServiceTest {
         assertThat(replayed.model()).isEqualTo(original.model());
         assertThat(replayed.requestId()).isEqualTo(original.requestId());
         assertThat(later.all().getLast()).isEqualTo(replayed);
+    }
+
+    @Test
+    void a_chunk_log_that_lost_a_batch_resyncs_the_client_to_the_answer_the_record_keeps() {
+        // given a stream that completed and left memory, whose logged chunk 4 was lost (the database refused its batch)
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 9);
+        call.usage(40, 9).complete(FinishReason.STOP);
+        StreamCompleted original = first.await(StreamCompleted.class);
+        scheduler.runAll();
+        ChunkLog holey = new ChunkLog() {
+            @Override
+            public void append(List<ChunkBatch> batches) {
+                chunkLog.append(batches);
+            }
+
+            @Override
+            public List<LoggedChunk> read(SessionId session, int fromIndex) {
+                return chunkLog.read(session, fromIndex).stream().filter(chunk -> chunk.index() != 4).toList();
+            }
+
+            @Override
+            public int forgetBefore(Instant before) {
+                return chunkLog.forgetBefore(before);
+            }
+        };
+        var resumesOfTheHoleyLog = new ResumeStreamService(active, sessions, holey, clock, settings, liveKeys);
+
+        // when a client that holds chunks 0..5 resumes from 6
+        var later = new RecordingStreamEvents();
+        ResumeOutcome outcome = resumesOfTheHoleyLog.resume(new ResumeStreamCommand(SECOND, ALICE, id, 6), later);
+
+        // then it is told its text from chunk 4 on (the last both agree on) is the record's, and the end carries it whole
+        assertThat(outcome).isEqualTo(new ResumeOutcome.Resumed(id));
+        StreamResync resync = later.await(StreamResync.class);
+        assertThat(resync.fromIndex()).isEqualTo(4);
+        String held = IntStream.range(0, 4).mapToObj(i -> piece(i)).collect(java.util.stream.Collectors.joining());
+        assertThat(held + resync.text()).isEqualTo(original.fullText());
+        assertThat(later.await(StreamCompleted.class).fullText()).isEqualTo(original.fullText());
+        assertThat(later.of(StreamChunk.class)).isEmpty();
     }
 
     @Test
