@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.llm.anthropic;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
+import dev.vctt.stream.adapters.llm.sse.Alternation;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
@@ -23,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +108,7 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
                 out.writeStringField("system", system);
             }
             out.writeArrayFieldStart("messages");
-            for (ChatTurn turn : alternating(request.conversation())) {
+            for (ChatTurn turn : Alternation.of(request.conversation())) {
                 out.writeStartObject();
                 out.writeStringField("role", turn.role().wireName());
                 if (turn.carriesTools()) {
@@ -177,24 +177,6 @@ public final class AnthropicMessagesProvider implements LlmProvider, AutoCloseab
         } catch (IOException e) {
             return json.createObjectNode();
         }
-    }
-
-    /** User and assistant turns, consecutive turns of one role merged (never turns that carry tools). */
-    static List<ChatTurn> alternating(List<ChatTurn> conversation) {
-        var turns = new ArrayList<ChatTurn>();
-        for (ChatTurn turn : conversation) {
-            if (turn.role() == ChatRole.SYSTEM) {
-                continue;
-            }
-            if (!turns.isEmpty() && turns.getLast().role() == turn.role() && !turn.carriesTools()
-                    && !turns.getLast().carriesTools()) {
-                ChatTurn previous = turns.removeLast();
-                turns.add(new ChatTurn(turn.role(), previous.content() + "\n\n" + turn.content()));
-            } else {
-                turns.add(turn);
-            }
-        }
-        return turns;
     }
 
     @Override

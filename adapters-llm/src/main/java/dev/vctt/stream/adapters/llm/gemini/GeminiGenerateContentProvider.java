@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.llm.gemini;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
+import dev.vctt.stream.adapters.llm.sse.Alternation;
 import dev.vctt.stream.adapters.llm.sse.SseLimits;
 import dev.vctt.stream.adapters.llm.sse.SseStreamCall;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
@@ -21,7 +22,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,7 +104,7 @@ public final class GeminiGenerateContentProvider implements LlmProvider, AutoClo
         try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
             out.writeArrayFieldStart("contents");
-            for (ChatTurn turn : alternating(request.conversation())) {
+            for (ChatTurn turn : Alternation.of(request.conversation())) {
                 out.writeStartObject();
                 out.writeStringField("role", turn.role() == ChatRole.ASSISTANT ? "model" : "user");
                 out.writeArrayFieldStart("parts");
@@ -135,23 +135,6 @@ public final class GeminiGenerateContentProvider implements LlmProvider, AutoClo
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    /** User and assistant turns, consecutive turns of one role merged (multi-turn requests alternate). */
-    static List<ChatTurn> alternating(List<ChatTurn> conversation) {
-        var turns = new ArrayList<ChatTurn>();
-        for (ChatTurn turn : conversation) {
-            if (turn.role() == ChatRole.SYSTEM) {
-                continue;
-            }
-            if (!turns.isEmpty() && turns.getLast().role() == turn.role()) {
-                ChatTurn previous = turns.removeLast();
-                turns.add(new ChatTurn(turn.role(), previous.content() + "\n\n" + turn.content()));
-            } else {
-                turns.add(turn);
-            }
-        }
-        return turns;
     }
 
     @Override
