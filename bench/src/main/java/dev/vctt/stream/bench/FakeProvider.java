@@ -333,7 +333,6 @@ public final class FakeProvider implements AutoCloseable {
 
         void endStream() {
             stream = null;
-            streamsCompleted.incrementAndGet();
             if (in.position() > 0) {
                 try {
                     while (stream == null && !closed && handleRequest()) {
@@ -521,6 +520,8 @@ public final class FakeProvider implements AutoCloseable {
                 dueNs = intervalNs > 0 ? dueNs + intervalNs : now + 1;
                 return true;
             }
+            // counted before the last bytes leave, so a client that has read them sees the count
+            streamsCompleted.incrementAndGet();
             conn.write(answer.tail());
             conn.endStream();
             return false;
