@@ -187,7 +187,7 @@ class FrameFuzzIT {
             // the replies to a batch that ends in the connection closing cannot all be counted; the close code can
             boolean answered = current.awaitOrClose(() -> current.count() >= before + batch);
             if (client.isClosed()) {
-                assertThat(client.closing().code()).as(context).isIn(CLOSE_CODES);
+                assertThat(client.closing().code()).as("%s; closed: %s", context, client.closing()).isIn(CLOSE_CODES);
                 closes++;
                 client = open(protocol);
                 continue;

@@ -64,14 +64,22 @@ public final class Connections {
      * holding locks that the client-gone path takes in another order.
      */
     public void close(Session session, CloseReason reason) {
-        Thread.ofVirtual().name("ws-close").start(() -> {
-            closed(session);
-            try {
-                session.close(reason);
-            } catch (IOException | RuntimeException e) {
-                log.debug("closing a session failed", e);
-            }
-        });
+        Thread.ofVirtual().name("ws-close").start(() -> closeHere(session, reason));
+    }
+
+    /**
+     * Closes on the thread that read the offending frame. Tyrus goes on reading the frames already
+     * received after a close has begun, and one it rejects itself (bad UTF-8, say) makes it shut the
+     * socket at once; a close still on its way on another thread would then never be written and the
+     * client would see 1006. Closing here queues the close frame before the next frame is read.
+     */
+    public void closeHere(Session session, CloseReason reason) {
+        closed(session);
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing a session failed", e);
+        }
     }
 
     /** Closes every session, telling clients the server is going away. */

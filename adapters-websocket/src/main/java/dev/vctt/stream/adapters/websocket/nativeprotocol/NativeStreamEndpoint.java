@@ -72,7 +72,7 @@ public final class NativeStreamEndpoint extends Endpoint {
         connections.opened(session, connection);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
             if (FrameSize.exceeds(text, limits.transportFrameBytes())) {
-                connections.close(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+                connections.closeHere(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG,
                         "a frame may be at most " + limits.maxFrameBytes() + " bytes"));
                 return;
             }

@@ -102,13 +102,13 @@ final class SocketIoConnection {
     /** One text frame from the client. */
     void receive(String text) {
         if (FrameSize.exceeds(text, protocol.limits().transportFrameBytes())) {
-            close(CloseReason.CloseCodes.TOO_BIG, "a frame may be at most " + protocol.limits().maxFrameBytes() + " bytes");
+            closeNow(CloseReason.CloseCodes.TOO_BIG, "a frame may be at most " + protocol.limits().maxFrameBytes() + " bytes");
             return;
         }
         Inbound packet = frames.read(text, FrameSize.exceeds(text, protocol.limits().maxFrameBytes()));
         switch (packet) {
             case Inbound.Pong pong -> pong();
-            case Inbound.Close close -> close(CloseReason.CloseCodes.NORMAL_CLOSURE, "closed by the client");
+            case Inbound.Close close -> closeNow(CloseReason.CloseCodes.NORMAL_CLOSURE, "closed by the client");
             case Inbound.Noop noop -> {
             }
             case Inbound.Connect connect -> connect(connect);
@@ -119,13 +119,13 @@ final class SocketIoConnection {
                     violation("an acknowledgement for namespace " + ack.namespace() + ", which is not joined");
                 }
             }
-            case Inbound.Violation violation -> close(violation.code(), violation.reason());
+            case Inbound.Violation violation -> closeNow(violation.code(), violation.reason());
         }
     }
 
     /** A binary frame: the server reads text packets only. */
     void receiveBinary() {
-        close(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not supported");
+        closeNow(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not supported");
     }
 
     private void connect(Inbound.Connect connect) {
@@ -348,8 +348,9 @@ final class SocketIoConnection {
                 + protocol.settings().connectTimeout().toMillis() + " ms");
     }
 
+    /** A fault in what the client sent, found on the thread that read it. */
     private void violation(String reason) {
-        close(CloseReason.CloseCodes.PROTOCOL_ERROR, reason);
+        closeNow(CloseReason.CloseCodes.PROTOCOL_ERROR, reason);
     }
 
     /** Closes the connection, off the calling thread; its client may not recover it. */
@@ -370,7 +371,11 @@ final class SocketIoConnection {
         Thread.ofVirtual().name("sio-close").start(() -> closeSession(closeReason));
     }
 
-    /** Closes the connection on the calling thread, as a server that stops does. */
+    /**
+     * Closes the connection on the calling thread: a server that stops, or the read thread that found
+     * a fault in a frame (see {@link dev.vctt.stream.adapters.websocket.connection.Connections#closeHere}
+     * for why that one must not hand the close to another thread).
+     */
     void closeNow(CloseReason.CloseCode code, String reason) {
         if (stop(false)) {
             closeSession(new CloseReason(code, shorten(reason)));
