@@ -85,16 +85,16 @@ public record LoadReport(
                 gapP50Ms, gapP99Ms, gapMaxMs));
         out.append(String.format(Locale.ROOT, "CPU per chunk    server %.1f µs = process %.1f - bench threads %.1f; server %.2f cores%n",
                 serverCpuUsPerChunk, processCpuUsPerChunk, harnessCpuUsPerChunk, serverCores));
+        if (jitCpuUsPerChunk >= 0) {
+            out.append(String.format(Locale.ROOT, "                 of which JIT compiler threads %.1f µs (a longer warm-up lowers it)%n",
+                    jitCpuUsPerChunk));
+        }
         out.append(String.format(Locale.ROOT, "CPU per token    server %.1f µs (per provider token: a smoothed chunk carries several)%n",
                 serverCpuUsPerToken));
         if (tokenLagP99Ms >= 0) {
             out.append(String.format(Locale.ROOT, "token lag        p50 %.1f ms, p99 %.1f ms (a token's arrival - its stream's first chunk"
                     + " - its index / rate: what the server holds a token beyond the first chunk's latency)%n",
                     tokenLagP50Ms, tokenLagP99Ms));
-        }
-        if (jitCpuUsPerChunk >= 0) {
-            out.append(String.format(Locale.ROOT, "                 of which JIT compiler threads %.1f µs (a longer warm-up lowers it)%n",
-                    jitCpuUsPerChunk));
         }
         if (processSwitchesPerChunk >= 0) {
             out.append(String.format(Locale.ROOT, "ctx switches     server %.2f per chunk, process %.2f (voluntary + involuntary, /proc/self/task)%n",

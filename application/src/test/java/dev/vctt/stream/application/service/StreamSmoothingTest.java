@@ -174,6 +174,20 @@ class StreamSmoothingTest {
     }
 
     @Test
+    void a_tool_call_lets_the_held_text_go_at_once() {
+        // given
+        start(asking(WORD_30));
+        ScriptedStream call = openai.nextCall();
+        call.delta("Let me").delta(" check");
+
+        // when
+        call.toolCall("call-1", "lookup", "{}");
+
+        // then
+        assertThat(chunkTexts()).containsExactly("Let me", " check");
+    }
+
+    @Test
     void the_chunk_log_and_a_resume_see_the_chunks_the_client_saw() {
         // given
         SessionId id = start(asking(SmoothingDraft.of("line", 50)));
