@@ -28,8 +28,12 @@ import org.HdrHistogram.ConcurrentHistogram;
  */
 final class LoadClients {
 
+    /** The text of every token the fake provider writes; a chunk's length tells how many tokens it carries. */
+    static final String TOKEN_TEXT = "tok ";
+
     /** What one stream saw. */
     static final class StreamStat {
+        volatile long chars;
         volatile long sentNs;
         volatile long firstChunkNs;
         volatile long lastChunkNs;
@@ -55,6 +59,10 @@ final class LoadClients {
     private final CountDownLatch ended;
     final ConcurrentHistogram gapsMicros = new ConcurrentHistogram(3);
     final AtomicLong chunks = new AtomicLong();
+    final AtomicLong tokens = new AtomicLong();
+    /** Per token: how much later than its place in the provider's schedule it arrived (paced runs only). */
+    final ConcurrentHistogram lagMicros = new ConcurrentHistogram(3);
+    private volatile double tokensPerSecond;
     final AtomicLong firstSendNs = new AtomicLong(Long.MAX_VALUE);
     final AtomicLong lastChunkNs = new AtomicLong();
     final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
@@ -84,6 +92,11 @@ final class LoadClients {
             clients[i] = HttpClient.newBuilder().executor(Runnable::run).connectTimeout(Duration.ofSeconds(30)).build();
         }
         return clients;
+    }
+
+    /** The provider's pace, to tell when each token was due; 0 (unpaced) records no lag. */
+    void pacedAt(double rate) {
+        this.tokensPerSecond = rate;
     }
 
     StreamStat[] stats() {
@@ -308,7 +321,7 @@ final class LoadClients {
                 return;
             }
             switch (event) {
-                case "stream_chunk" -> chunk(stat, now);
+                case "stream_chunk" -> chunk(stat, now, chunkLength(frame, dataAt));
                 case "stream_complete" -> complete(stat);
                 case "stream_error" -> {
                     int code = frame.indexOf("\"code\":\"", dataAt);
@@ -321,12 +334,33 @@ final class LoadClients {
             }
         }
 
-        private void chunk(StreamStat stat, long now) {
+        /** The length of the frame's {@code "chunk"} text (the fake's tokens need no JSON escapes); 0 if absent. */
+        private static int chunkLength(String frame, int dataAt) {
+            int start = frame.indexOf("\"chunk\":\"", dataAt);
+            if (start < 0) {
+                return 0;
+            }
+            start += 9;
+            return Math.max(0, frame.indexOf('"', start) - start);
+        }
+
+        private void chunk(StreamStat stat, long now, int length) {
             int seen = stat.chunks;
             if (seen == 0) {
                 stat.firstChunkNs = now;
             } else {
                 gapsMicros.recordValue(Math.max(0, (now - stat.lastChunkNs) / 1000));
+            }
+            long tokensBefore = stat.chars / TOKEN_TEXT.length();
+            stat.chars += length;
+            long tokensAfter = stat.chars / TOKEN_TEXT.length();
+            tokens.addAndGet(tokensAfter - tokensBefore);
+            double rate = tokensPerSecond;
+            if (rate > 0) {
+                for (long k = tokensBefore; k < tokensAfter; k++) {
+                    long due = stat.firstChunkNs + (long) (k * 1e9 / rate);
+                    lagMicros.recordValue(Math.max(0, (now - due) / 1000));
+                }
             }
             stat.lastChunkNs = now;
             stat.chunks = seen + 1;

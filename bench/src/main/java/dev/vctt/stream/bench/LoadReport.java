@@ -41,7 +41,10 @@ public record LoadReport(
         long gcCount,
         long gcMillis,
         double jitCpuUsPerChunk,
-        List<ThreadGroupUse> threadGroups) {
+        List<ThreadGroupUse> threadGroups,
+        double serverCpuUsPerToken,
+        double tokenLagP50Ms,
+        double tokenLagP99Ms) {
 
     /** CPU and switches of the threads whose names match once digits are dropped, over the window. */
     public record ThreadGroupUse(String name, int threads, boolean harness, double cpuUsPerChunk, double switchesPerChunk) {
@@ -85,6 +88,13 @@ public record LoadReport(
         if (jitCpuUsPerChunk >= 0) {
             out.append(String.format(Locale.ROOT, "                 of which JIT compiler threads %.1f µs (a longer warm-up lowers it)%n",
                     jitCpuUsPerChunk));
+        }
+        out.append(String.format(Locale.ROOT, "CPU per token    server %.1f µs (per provider token: a smoothed chunk carries several)%n",
+                serverCpuUsPerToken));
+        if (tokenLagP99Ms >= 0) {
+            out.append(String.format(Locale.ROOT, "token lag        p50 %.1f ms, p99 %.1f ms (a token's arrival - its stream's first chunk"
+                    + " - its index / rate: what the server holds a token beyond the first chunk's latency)%n",
+                    tokenLagP50Ms, tokenLagP99Ms));
         }
         if (processSwitchesPerChunk >= 0) {
             out.append(String.format(Locale.ROOT, "ctx switches     server %.2f per chunk, process %.2f (voluntary + involuntary, /proc/self/task)%n",

@@ -62,7 +62,7 @@ public final class LoadRun {
     private LoadReport run() throws IOException, InterruptedException {
         warnAboutFileDescriptors();
         Optional<Path> tempDir = Optional.empty();
-        var settings = new FakeProvider.Settings(options.tokens(), options.rate(), options.ttftMs(), "tok ");
+        var settings = new FakeProvider.Settings(options.tokens(), options.rate(), options.ttftMs(), LoadClients.TOKEN_TEXT);
         HttpClient[] clients = LoadClients.httpClients(options.clients());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-scheduler");
@@ -127,6 +127,7 @@ public final class LoadRun {
     private LoadReport measure(int port, HttpClient[] clients, ScheduledExecutorService scheduler)
             throws InterruptedException {
         var run = new LoadClients(options.protocol(), port, options.streams(), options.rounds(), MESSAGE, clients, harness);
+        run.pacedAt(options.rate());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long rssIdle = ProcFs.rssKb();
@@ -183,7 +184,7 @@ public final class LoadRun {
         return new LoadReport(options.label(), options, stats.length,
                 (int) Arrays.stream(stats).filter(s -> s.completed).count(),
                 (int) Arrays.stream(stats).filter(s -> s.error != null).count(),
-                (int) Arrays.stream(stats).filter(s -> s.completed && s.chunks < options.tokens()).count(),
+                (int) Arrays.stream(stats).filter(s -> s.completed && s.chars / LoadClients.TOKEN_TEXT.length() < options.tokens()).count(),
                 errors, chunks, (long) options.tokens() * stats.length, windowSeconds,
                 chunks / (streamingNs / 1e9),
                 percentileMs(firstChunks, 0.50), percentileMs(firstChunks, 0.99),
@@ -198,7 +199,10 @@ public final class LoadRun {
                 ((allocated1 - allocated0) - (harnessAllocated1 - harnessAllocated0)) / perChunk,
                 gc1[0] - gc0[0], gc1[1] - gc0[1],
                 jitCpu(tasks0, tasks1) / 1000.0 / perChunk,
-                options.threads() ? threadGroups(tasks0, tasks1, perChunk) : List.of());
+                options.threads() ? threadGroups(tasks0, tasks1, perChunk) : List.of(),
+                serverCpu / 1000.0 / Math.max(1, run.tokens.get()),
+                options.rate() == 0 ? -1 : run.lagMicros.getValueAtPercentile(50) / 1000.0,
+                options.rate() == 0 ? -1 : run.lagMicros.getValueAtPercentile(99) / 1000.0);
     }
 
     private static double percentileMs(long[] sortedNanos, double quantile) {

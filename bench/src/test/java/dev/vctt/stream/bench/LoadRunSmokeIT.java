@@ -6,6 +6,7 @@ import dev.vctt.stream.adapters.persistence.DatabaseSettings;
 import dev.vctt.stream.adapters.persistence.testing.TestDatabase;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,8 +42,25 @@ class LoadRunSmokeIT {
             assertThat(report.threadGroups()).anySatisfy(group -> assertThat(group.harness()).isTrue())
                     .anySatisfy(group -> assertThat(group.harness()).isFalse());
         }
+        assertThat(report.serverCpuUsPerToken()).isPositive();
+        assertThat(report.tokenLagP99Ms()).isGreaterThanOrEqualTo(report.tokenLagP50Ms()).isNotNegative();
         assertThat(report.tableRow()).startsWith("| n5-r100-t10-x2 | 10/0 | ");
         assertThat(report.render()).contains("100 of 100");
+    }
+
+    @Test
+    void a_smoothed_cell_carries_every_token_in_fewer_chunks_and_reports_their_lag() throws Exception {
+        LoadOptions options = LoadOptions.parse("--streams", "4", "--tokens", "20", "--rate", "100",
+                "--warmup-streams", "1", "--stagger-ms", "20", "--timeout-s", "60");
+        Map<String, String> env = database();
+        env.put("VCTT_SMOOTH", "none:50");
+
+        LoadReport report = LoadRun.run(options, env, line -> { });
+
+        assertThat(report.completed()).isEqualTo(4);
+        assertThat(report.shortStreams()).as("every token arrived").isZero();
+        assertThat(report.chunks()).as("coalesced").isLessThan(report.expectedChunks());
+        assertThat(report.tokenLagP99Ms()).isPositive();
     }
 
     private static Map<String, String> database() {

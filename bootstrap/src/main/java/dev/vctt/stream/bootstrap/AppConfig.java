@@ -5,10 +5,12 @@ import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
 import dev.vctt.stream.adapters.mcp.McpServerSpec;
 import dev.vctt.stream.application.service.ResumeSettings;
+import dev.vctt.stream.application.service.SmoothSettings;
 import dev.vctt.stream.application.service.ToolSettings;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.routing.ProviderId;
+import dev.vctt.stream.domain.smoothing.Smoothing;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +54,8 @@ public record AppConfig(
         int demoTokensPerSecond,
         ResumeSettings resume,
         Source source,
-        ToolConfig tools) {
+        ToolConfig tools,
+        SmoothSettings smoothing) {
 
     /** The MCP servers and the tool loop's limits. */
     public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
@@ -177,7 +180,18 @@ public record AppConfig(
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
                 new Source(environment),
-                tools(env));
+                tools(env),
+                smoothing(env));
+    }
+
+    /** {@code VCTT_SMOOTH}: {@code off} (the default) or {@code chunking:maxDelayMs}, such as {@code word:30}. */
+    private static SmoothSettings smoothing(Env env) {
+        Smoothing serverDefault = env.text("VCTT_SMOOTH").map(value -> Smoothing.parse(value).orElseThrow(() ->
+                new ConfigException("VCTT_SMOOTH must be off or chunking:maxDelayMs with chunking none, word or line"
+                        + " and maxDelayMs from 0 to " + Smoothing.MAX_DELAY.toMillis() + " (e.g. word:30), got '"
+                        + value + "'"))).orElse(Smoothing.OFF);
+        return new SmoothSettings(serverDefault, env.integer("VCTT_SMOOTH_MAX_HELD_CHARS",
+                SmoothSettings.DEFAULT_MAX_HELD_CHARS, 1, 1_048_576));
     }
 
     /** How long a stream outlives its client, waiting for a resume (and a Socket.IO client may recover). */

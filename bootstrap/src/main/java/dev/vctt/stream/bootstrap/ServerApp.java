@@ -139,7 +139,7 @@ public final class ServerApp implements AutoCloseable {
             providers.put(Catalog.DEMO, DemoLlmProvider.atTokensPerSecond(settings.demoTokensPerSecond()));
             return new StreamDependencies(providers, settings.catalog().prices(), tokenizer,
                     new FallbackRule(settings.maxRetryWait()), scheduler, sessions, ledger, metrics, clock, active,
-                    chunkLog, settings.resume(), toolSettings);
+                    chunkLog, settings.resume(), toolSettings, settings.smoothing());
         };
         startFor = settings -> new StartStreamService(new RequestPolicy(settings.requestLimits()),
                 settings.catalog().routeTable(),

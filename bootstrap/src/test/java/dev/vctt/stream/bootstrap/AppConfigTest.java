@@ -73,6 +73,10 @@ class AppConfigTest {
             "VCTT_RESUME_RETENTION, 0h, VCTT_RESUME_RETENTION must be a positive duration",
             "VCTT_CHUNK_LOG_FLUSH_MS, 0, VCTT_CHUNK_LOG_FLUSH_MS must be a whole number from 1",
             "VCTT_CHUNK_LOG_FLUSH_CHUNKS, 0, VCTT_CHUNK_LOG_FLUSH_CHUNKS must be a whole number from 1",
+            "VCTT_SMOOTH, word, VCTT_SMOOTH must be off or chunking:maxDelayMs",
+            "VCTT_SMOOTH, sentence:30, VCTT_SMOOTH must be off or chunking:maxDelayMs",
+            "VCTT_SMOOTH, word:5000, VCTT_SMOOTH must be off or chunking:maxDelayMs",
+            "VCTT_SMOOTH_MAX_HELD_CHARS, 0, VCTT_SMOOTH_MAX_HELD_CHARS must be a whole number from 1",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))
@@ -187,6 +191,16 @@ class AppConfigTest {
         assertThat(config.demoTokensPerSecond()).isEqualTo(90);
         assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(AppConfig.fromEnv(Map.of()).socketIo().pingTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void smoothing_is_off_unless_the_server_default_turns_it_on() {
+        AppConfig defaults = AppConfig.fromEnv(Map.of());
+        AppConfig on = AppConfig.fromEnv(Map.of("VCTT_SMOOTH", "line:50", "VCTT_SMOOTH_MAX_HELD_CHARS", "512"));
+
+        assertThat(defaults.smoothing().serverDefault().isOff()).isTrue();
+        assertThat(on.smoothing().serverDefault().describe()).isEqualTo("line:50");
+        assertThat(on.smoothing().maxHeldChars()).isEqualTo(512);
     }
 
     @Test

@@ -349,7 +349,8 @@ final class BandRun {
         StreamRequest question = request.question();
         var asked = new StreamRequest(prompt.get(prompt.size() - 1).content(),
                 prompt.stream().filter(turn -> turn.role() == ChatRole.SYSTEM).map(ChatTurn::content).findFirst(),
-                question.temperature(), role, false, List.of(), question.maxTokens(), question.onDisconnect());
+                question.temperature(), role, false, List.of(), question.maxTokens(), question.onDisconnect(),
+                question.smoothing());
         StreamLauncher.Plan plan = launcher.plan(ids.next(), asked);
         var member = new BandMember(plan.id(), role, plan.first().model());
         Seat seat = new Seat(member, kind, events.member(started, member));

@@ -16,13 +16,22 @@ import java.util.Objects;
 
 /**
  * What every running stream needs from the server: providers, prices, the tokenizer, the fallback
- * rule, the stores, metrics, a scheduler, time, the registry of running streams, the chunk log and
- * how long streams outlive their connections.
+ * rule, the stores, metrics, a scheduler, time, the registry of running streams, the chunk log,
+ * how long streams outlive their connections, the tools and the server's smoothing.
  */
 public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
                                  FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
                                  StreamMetrics metrics, InstantSource clock, ActiveStreams active,
-                                 ChunkLog chunkLog, ResumeSettings resume, ToolSettings tools) {
+                                 ChunkLog chunkLog, ResumeSettings resume, ToolSettings tools,
+                                 SmoothSettings smoothing) {
+
+    public StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
+                              FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
+                              StreamMetrics metrics, InstantSource clock, ActiveStreams active,
+                              ChunkLog chunkLog, ResumeSettings resume, ToolSettings tools) {
+        this(providers, prices, tokenizer, fallback, scheduler, sessions, ledger, metrics, clock, active, chunkLog,
+                resume, tools, SmoothSettings.OFF);
+    }
 
     public StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTable prices, Tokenizer tokenizer,
                               FallbackRule fallback, Scheduler scheduler, SessionJournal sessions, SpendLedger ledger,
@@ -46,5 +55,6 @@ public record StreamDependencies(Map<ProviderId, LlmProvider> providers, PriceTa
         Objects.requireNonNull(chunkLog, "chunkLog");
         Objects.requireNonNull(resume, "resume");
         Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(smoothing, "smoothing");
     }
 }

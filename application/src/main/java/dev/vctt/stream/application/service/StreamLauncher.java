@@ -129,7 +129,8 @@ final class StreamLauncher {
         StreamRequest request = plan.request();
         var run = new StreamRun(client, caller, ceiling, requestId, request.onDisconnect(),
                 Pending.start(plan.id(), request.role(), now, plan.attempt()), plan.chain(), plan.completion(), events, deps)
-                .withTools(plan.tools());
+                .withTools(plan.tools())
+                .withSmoothing(request.smoothing().orElse(deps.smoothing().serverDefault()));
         switch (deps.active().tryAdd(run)) {
             case ADDED -> {
             }

@@ -61,6 +61,7 @@ import dev.vctt.stream.domain.session.ProviderEnd;
 import dev.vctt.stream.domain.session.SessionId;
 import dev.vctt.stream.domain.session.SessionTransition;
 import dev.vctt.stream.domain.session.Streaming;
+import dev.vctt.stream.domain.smoothing.Smoothing;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -124,6 +125,7 @@ final class StreamRun {
     private int flushedUpTo;
     private int orphanings;
     private ToolLoop tools = ToolLoop.OFF;
+    private StreamSmoothing smoothing;
     private final List<ToolCall> stepCalls = new ArrayList<>();
     private int stepStart;
     private int toolStep;
@@ -174,6 +176,12 @@ final class StreamRun {
     /** Gives the stream its tool loop (before {@link #begin()}); without one it offers no tools. */
     StreamRun withTools(ToolLoop loop) {
         this.tools = loop;
+        return this;
+    }
+
+    /** Smooths the stream's text (before {@link #begin()}); without it deltas go out as they come. */
+    StreamRun withSmoothing(Smoothing settings) {
+        this.smoothing = new StreamSmoothing(settings, deps.smoothing().maxHeldChars(), deps.scheduler(), deps.clock(), this);
         return this;
     }
 
@@ -271,7 +279,7 @@ final class StreamRun {
         LlmProvider provider = deps.providers().get(route.provider());
         StreamHandle started;
         try {
-            started = provider.stream(attemptRequest, listener);
+            started = provider.stream(attemptRequest, smoothing == null ? listener : smoothing.wrap(listener));
         } catch (RuntimeException e) {
             log.error("provider {} refused to start stream {}", route.provider(), live.id(), e);
             onEnd(number, new StreamOutcome.Failed(ProviderFailure.of(FailureKind.INTERNAL, "the provider could not start")));

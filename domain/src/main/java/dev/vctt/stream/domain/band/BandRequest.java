@@ -34,6 +34,7 @@ public record BandRequest(StreamRequest question, List<AgentRole> roles, boolean
     /** The question as one member asks it: the same request in that member's role. */
     public StreamRequest forMember(AgentRole role) {
         return new StreamRequest(question.message(), question.systemPrompt(), question.temperature(), role,
-                question.toolsEnabled(), question.history(), question.maxTokens(), question.onDisconnect());
+                question.toolsEnabled(), question.history(), question.maxTokens(), question.onDisconnect(),
+                question.smoothing());
     }
 }

@@ -1,6 +1,9 @@
 package dev.vctt.stream.domain.request;
 
 import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.smoothing.Chunking;
+import dev.vctt.stream.domain.smoothing.Smoothing;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +17,9 @@ public final class RequestPolicy {
     private static final String ROLES = Arrays.stream(AgentRole.values()).map(AgentRole::wireName)
             .collect(Collectors.joining(", "));
     private static final String CHAT_ROLES = Arrays.stream(ChatRole.values()).map(ChatRole::wireName)
+            .collect(Collectors.joining(", "));
+
+    private static final String CHUNKINGS = Arrays.stream(Chunking.values()).map(Chunking::wireName)
             .collect(Collectors.joining(", "));
 
     private final RequestLimits limits;
@@ -80,11 +86,40 @@ public final class RequestPolicy {
             }
         }
 
+        Optional<Smoothing> smoothing = draft.smooth().flatMap(smooth -> checkSmoothing(smooth, violations));
+
         if (!violations.isEmpty()) {
             return new RequestCheck.Invalid(violations);
         }
         return new RequestCheck.Valid(new StreamRequest(message, systemPrompt, new Temperature(temperature), role,
-                draft.enableTools().orElse(true), history, maxTokens, onDisconnect));
+                draft.enableTools().orElse(true), history, maxTokens, onDisconnect, smoothing));
+    }
+
+    /** A field left out takes its default ({@code word}, 30 ms); {@code maxDelayMs: 0} turns smoothing off. */
+    private static Optional<Smoothing> checkSmoothing(SmoothingDraft draft, List<Violation> violations) {
+        Chunking chunking = Smoothing.DEFAULT_CHUNKING;
+        boolean valid = true;
+        if (draft.chunking().isPresent()) {
+            Optional<Chunking> named = Chunking.fromWireName(draft.chunking().get());
+            if (named.isEmpty()) {
+                violations.add(new Violation("smooth.chunking", "must be one of " + CHUNKINGS));
+                valid = false;
+            } else {
+                chunking = named.get();
+            }
+        }
+        Duration maxDelay = Smoothing.DEFAULT_DELAY;
+        if (draft.maxDelayMs().isPresent()) {
+            long millis = draft.maxDelayMs().getAsLong();
+            if (!Smoothing.isAllowedDelayMillis(millis)) {
+                violations.add(new Violation("smooth.maxDelayMs",
+                        "must be between 0 and " + Smoothing.MAX_DELAY.toMillis()));
+                valid = false;
+            } else {
+                maxDelay = Duration.ofMillis(millis);
+            }
+        }
+        return valid ? Optional.of(new Smoothing(chunking, maxDelay)) : Optional.empty();
     }
 
     private List<ChatTurn> checkHistory(List<HistoryEntryDraft> entries, List<Violation> violations) {

@@ -1,6 +1,7 @@
 package dev.vctt.stream.domain.request;
 
 import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.smoothing.Smoothing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,15 @@ public record StreamRequest(
         boolean toolsEnabled,
         List<ChatTurn> history,
         OptionalInt maxTokens,
-        DisconnectPolicy onDisconnect) {
+        DisconnectPolicy onDisconnect,
+        Optional<Smoothing> smoothing) {
+
+    /** A request that says nothing about smoothing (the server's default applies). */
+    public StreamRequest(String message, Optional<String> systemPrompt, Temperature temperature, AgentRole role,
+                         boolean toolsEnabled, List<ChatTurn> history, OptionalInt maxTokens,
+                         DisconnectPolicy onDisconnect) {
+        this(message, systemPrompt, temperature, role, toolsEnabled, history, maxTokens, onDisconnect, Optional.empty());
+    }
 
     /** A request that keeps its stream running for a resume when its client drops. */
     public StreamRequest(String message, Optional<String> systemPrompt, Temperature temperature, AgentRole role,
@@ -31,6 +40,7 @@ public record StreamRequest(
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(maxTokens, "maxTokens");
         Objects.requireNonNull(onDisconnect, "onDisconnect");
+        Objects.requireNonNull(smoothing, "smoothing");
         history = List.copyOf(history);
         if (message.isBlank()) {
             throw new IllegalArgumentException("message must not be blank");
@@ -44,5 +54,11 @@ public record StreamRequest(
         turns.addAll(history);
         turns.add(new ChatTurn(ChatRole.USER, message));
         return List.copyOf(turns);
+    }
+
+    /** The same request with the smoothing another request asked for (a band's members inherit the band's). */
+    public StreamRequest withSmoothing(Optional<Smoothing> value) {
+        return new StreamRequest(message, systemPrompt, temperature, role, toolsEnabled, history, maxTokens,
+                onDisconnect, value);
     }
 }

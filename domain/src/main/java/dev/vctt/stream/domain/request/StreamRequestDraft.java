@@ -18,7 +18,17 @@ public record StreamRequestDraft(
         Optional<Boolean> enableTools,
         Optional<List<HistoryEntryDraft>> history,
         OptionalLong maxTokens,
-        Optional<String> onDisconnect) {
+        Optional<String> onDisconnect,
+        Optional<SmoothingDraft> smooth) {
+
+    /** A draft from a client that does not ask for smoothing. */
+    public StreamRequestDraft(Optional<String> message, Optional<String> systemPrompt, OptionalDouble temperature,
+                              Optional<String> agentRole, Optional<Boolean> enableTools,
+                              Optional<List<HistoryEntryDraft>> history, OptionalLong maxTokens,
+                              Optional<String> onDisconnect) {
+        this(message, systemPrompt, temperature, agentRole, enableTools, history, maxTokens, onDisconnect,
+                Optional.empty());
+    }
 
     /** A draft from a client that does not say what to do when it disconnects. */
     public StreamRequestDraft(Optional<String> message, Optional<String> systemPrompt, OptionalDouble temperature,
@@ -35,6 +45,7 @@ public record StreamRequestDraft(
         Objects.requireNonNull(enableTools, "enableTools");
         Objects.requireNonNull(maxTokens, "maxTokens");
         Objects.requireNonNull(onDisconnect, "onDisconnect");
+        Objects.requireNonNull(smooth, "smooth");
         history = history.map(List::copyOf);
     }
 
@@ -45,27 +56,32 @@ public record StreamRequestDraft(
     }
 
     public StreamRequestDraft withAgentRole(String role) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, Optional.of(role), enableTools, history, maxTokens, onDisconnect);
+        return new StreamRequestDraft(message, systemPrompt, temperature, Optional.of(role), enableTools, history, maxTokens, onDisconnect, smooth);
     }
 
     public StreamRequestDraft withTemperature(double value) {
-        return new StreamRequestDraft(message, systemPrompt, OptionalDouble.of(value), agentRole, enableTools, history, maxTokens, onDisconnect);
+        return new StreamRequestDraft(message, systemPrompt, OptionalDouble.of(value), agentRole, enableTools, history, maxTokens, onDisconnect, smooth);
     }
 
     public StreamRequestDraft withSystemPrompt(String prompt) {
-        return new StreamRequestDraft(message, Optional.of(prompt), temperature, agentRole, enableTools, history, maxTokens, onDisconnect);
+        return new StreamRequestDraft(message, Optional.of(prompt), temperature, agentRole, enableTools, history, maxTokens, onDisconnect, smooth);
     }
 
     public StreamRequestDraft withHistory(List<HistoryEntryDraft> entries) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, Optional.of(entries), maxTokens, onDisconnect);
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, Optional.of(entries), maxTokens, onDisconnect, smooth);
     }
 
     public StreamRequestDraft withMaxTokens(long value) {
-        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, OptionalLong.of(value), onDisconnect);
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, OptionalLong.of(value), onDisconnect, smooth);
     }
 
     public StreamRequestDraft withOnDisconnect(String policy) {
         return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, maxTokens,
-                Optional.of(policy));
+                Optional.of(policy), smooth);
+    }
+
+    public StreamRequestDraft withSmooth(SmoothingDraft value) {
+        return new StreamRequestDraft(message, systemPrompt, temperature, agentRole, enableTools, history, maxTokens,
+                onDisconnect, Optional.of(value));
     }
 }

@@ -8,6 +8,11 @@ import dev.vctt.stream.domain.request.ChatRole;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.request.RequestPolicy;
+import dev.vctt.stream.domain.request.SmoothingDraft;
+import dev.vctt.stream.domain.request.StreamRequestDraft;
+import dev.vctt.stream.domain.smoothing.Smoothing;
+import java.util.Optional;
+import java.util.OptionalLong;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.ModelId;
 import java.time.Duration;
@@ -34,6 +39,20 @@ class BandRulesTest {
         assertThat(request.quorum()).isEqualTo(3);
         assertThat(request.memberTimeout()).isEmpty();
         assertThat(request.forMember(AgentRole.ETHICS).role()).isEqualTo(AgentRole.ETHICS);
+    }
+
+    @Test
+    void every_member_inherits_the_band_s_smoothing() {
+        // given
+        var question = StreamRequestDraft.ofMessage("Should we?").withSmooth(SmoothingDraft.of("line", 40));
+
+        // when
+        BandCheck check = policy.check(new BandRequestDraft(question, Optional.empty(), Optional.empty(),
+                Optional.empty(), OptionalLong.empty(), OptionalLong.empty()));
+
+        // then
+        BandRequest request = ((BandCheck.Valid) check).request();
+        assertThat(request.forMember(AgentRole.ANALYST).smoothing().map(Smoothing::describe)).contains("line:40");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vctt.stream.domain.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.smoothing.Smoothing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestPolicyTest {
@@ -46,7 +48,13 @@ class RequestPolicyTest {
                         "is required"),
                 broken("max tokens zero", d -> d.withMaxTokens(0), "maxTokens", "must be between 1 and 1000"),
                 broken("max tokens above the limit", d -> d.withMaxTokens(1001), "maxTokens", "must be between 1 and 1000"),
-                broken("onDisconnect unknown", d -> d.withOnDisconnect("pause"), "onDisconnect", "must be continue or cancel"));
+                broken("onDisconnect unknown", d -> d.withOnDisconnect("pause"), "onDisconnect", "must be continue or cancel"),
+                broken("smooth chunking unknown", d -> d.withSmooth(SmoothingDraft.of("sentence", 30)), "smooth.chunking",
+                        "must be one of none, word, line"),
+                broken("smooth window negative", d -> d.withSmooth(SmoothingDraft.of("word", -1)), "smooth.maxDelayMs",
+                        "must be between 0 and 1000"),
+                broken("smooth window too long", d -> d.withSmooth(SmoothingDraft.of("word", 1001)), "smooth.maxDelayMs",
+                        "must be between 0 and 1000"));
     }
 
     private static Arguments broken(String name, UnaryOperator<StreamRequestDraft> change, String field, String problem) {
@@ -73,6 +81,32 @@ class RequestPolicyTest {
         assertThat(violations).hasSize(1);
         assertThat(violations.getFirst().field()).isEqualTo(field);
         assertThat(violations.getFirst().problem()).startsWith(problem);
+    }
+
+    @ParameterizedTest(name = "{0} + {1} → {2}")
+    @CsvSource(nullValues = "-", textBlock = """
+            word, 20,   word:20
+            line, 1000, line:1000
+            none, 50,   none:50
+            -,    40,   word:40
+            line, -,    line:30
+            -,    -,    word:30
+            word, 0,    off
+            """)
+    void smoothing_takes_its_defaults_field_by_field(String chunking, Long maxDelayMs, String expected) {
+        var smooth = new SmoothingDraft(Optional.ofNullable(chunking),
+                maxDelayMs == null ? OptionalLong.empty() : OptionalLong.of(maxDelayMs));
+
+        RequestCheck check = policy.check(StreamRequestDraft.ofMessage("Hi").withSmooth(smooth));
+
+        assertThat(((RequestCheck.Valid) check).request().smoothing().map(Smoothing::describe)).contains(expected);
+    }
+
+    @Test
+    void a_request_that_says_nothing_about_smoothing_leaves_it_to_the_server() {
+        RequestCheck check = policy.check(StreamRequestDraft.ofMessage("Hi"));
+
+        assertThat(((RequestCheck.Valid) check).request().smoothing()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.band.BandId;
 import dev.vctt.stream.domain.band.BandRequestDraft;
 import dev.vctt.stream.domain.request.HistoryEntryDraft;
+import dev.vctt.stream.domain.request.SmoothingDraft;
 import dev.vctt.stream.domain.request.StreamRequestDraft;
 import dev.vctt.stream.domain.request.Violation;
 import dev.vctt.stream.domain.session.SessionId;
@@ -56,11 +57,12 @@ public final class ClientCommandReader {
         Optional<List<HistoryEntryDraft>> history = history(data, problems);
         OptionalLong maxTokens = integer(data, "maxTokens", problems);
         Optional<String> onDisconnect = text(data, "onDisconnect", problems);
+        Optional<SmoothingDraft> smooth = smooth(data, problems);
         if (!problems.isEmpty()) {
             return invalid(problems, requestId);
         }
         return new ClientCommand.RequestStream(new StreamRequestDraft(message, systemPrompt, temperature, agentRole,
-                enableTools, history, maxTokens, onDisconnect), requestId);
+                enableTools, history, maxTokens, onDisconnect, smooth), requestId);
     }
 
     /** A band request: the question's fields as in a stream request (but no agentRole), and the band's own. */
@@ -180,6 +182,19 @@ public final class ClientCommandReader {
         return Optional.of(entries);
     }
 
+    private static Optional<SmoothingDraft> smooth(JsonNode data, List<Violation> problems) {
+        JsonNode node = data.get("smooth");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            problems.add(new Violation("smooth", "must be an object with chunking and maxDelayMs"));
+            return Optional.empty();
+        }
+        return Optional.of(new SmoothingDraft(text(node, "chunking", "smooth.chunking", problems),
+                integer(node, "maxDelayMs", "smooth.maxDelayMs", problems)));
+    }
+
     private static Optional<String> text(JsonNode data, String field, List<Violation> problems) {
         return text(data, field, field, problems);
     }
@@ -209,12 +224,16 @@ public final class ClientCommandReader {
     }
 
     private static OptionalLong integer(JsonNode data, String field, List<Violation> problems) {
+        return integer(data, field, field, problems);
+    }
+
+    private static OptionalLong integer(JsonNode data, String field, String name, List<Violation> problems) {
         JsonNode node = data.get(field);
         if (node == null || node.isNull()) {
             return OptionalLong.empty();
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            problems.add(new Violation(field, "must be a whole number"));
+            problems.add(new Violation(name, "must be a whole number"));
             return OptionalLong.empty();
         }
         return OptionalLong.of(node.asLong());
