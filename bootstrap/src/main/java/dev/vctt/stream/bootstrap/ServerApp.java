@@ -123,7 +123,7 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
-        var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var active = new ActiveStreams(config.maxStreamsPerConnection(), config.resume().maxEnded());
         var metrics = new MicrometerStreamMetrics();
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")

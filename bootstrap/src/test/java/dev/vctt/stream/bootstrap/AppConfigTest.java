@@ -192,13 +192,16 @@ class AppConfigTest {
     @Test
     void the_resume_grace_retention_and_chunk_log_cadence_are_configurable() {
         AppConfig config = AppConfig.fromEnv(Map.of("VCTT_RESUME_GRACE_MS", "0", "VCTT_RESUME_RETENTION", "90m",
-                "VCTT_CHUNK_LOG_FLUSH_MS", "250", "VCTT_CHUNK_LOG_FLUSH_CHUNKS", "64", "VCTT_RESUME_LINGER_MS", "500"));
+                "VCTT_CHUNK_LOG_FLUSH_MS", "250", "VCTT_CHUNK_LOG_FLUSH_CHUNKS", "64", "VCTT_RESUME_LINGER_MS", "500",
+                "VCTT_RESUME_MAX_ENDED", "300"));
 
         assertThat(config.resume().grace()).isEqualTo(Duration.ZERO);
         assertThat(config.resume().retention()).isEqualTo(Duration.ofMinutes(90));
         assertThat(config.resume().flushEvery()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.resume().flushChunks()).isEqualTo(64);
         assertThat(config.resume().linger()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.resume().maxEnded()).isEqualTo(300);
+        assertThat(AppConfig.fromEnv(Map.of()).resume().maxEnded()).isEqualTo(10_000);
         assertThat(AppConfig.fromEnv(Map.of("VCTT_RESUME_RETENTION", "PT36H")).resume().retention())
                 .isEqualTo(Duration.ofHours(36));
         AppConfig defaults = AppConfig.fromEnv(Map.of());
