@@ -154,7 +154,8 @@ public record AppConfig(
                 new ConnectionLimits(
                         env.integer("VCTT_MAX_FRAME_BYTES", connection.maxFrameBytes(), 1024, 64 * 1024 * 1024),
                         env.integer("VCTT_OUTBOX_CHARS", connection.outboxChars(), 1024, 256 * 1024 * 1024),
-                        connection.outboxWindow()),
+                        connection.outboxWindow(),
+                        env.integer("VCTT_MAX_PENDING_PER_CONNECTION", connection.maxPending(), 1, 10_000)),
                 env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000),
                 env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
                 env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
