@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The clients that are here and the streams running now, by session and by client, with the
  * per-client limit; the clients that resumed them; and, for a short while, the streams that just
- * ended (so a resume racing the end, or
- * racing the database's writing of it, is served from memory). Shared by the start, cancel, connect,
- * resume and count services.
+ * ended (so a resume racing the end, or the database's writing of it, is served from memory). Shared
+ * by the start, cancel, connect, resume and count services.
  *
  * <p>A stream is registered only for a client that is here, and a client's leaving and a stream's
  * registration are atomic with respect to each other (both are one operation on the client's

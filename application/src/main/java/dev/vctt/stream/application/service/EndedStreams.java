@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * Until then the database holds a running or missing session, so a resume read from it would answer
  * "not found" or replay a stale record.
  *
- * <p>Bounded: at most {@code max} streams. While the database is down every ended stream waits here,
- * so past the bound the one that ended first leaves memory first, with a warning; a resume of it then
- * reads whatever the database has by then. The writer's backlog holds the same records meanwhile, so
+ * <p>Bounded: at most {@code max} streams ({@code VCTT_RESUME_MAX_ENDED}). While the database is down
+ * every ended stream waits here, so past the bound the one that ended first leaves memory first, with
+ * a warning (one per thousand); a resume of it then reads whatever the database has by then, which
+ * may be "not found" until the database has caught up. The writer's backlog holds the same records meanwhile, so
  * the bound caps only what resumes add to an outage, not the outage itself.
  */
 final class EndedStreams {
@@ -43,8 +44,9 @@ final class EndedStreams {
             SessionId id = eldest.next().sessionId();
             eldest.remove();
             if (dropped++ % WARN_EVERY == 0) {
-                log.warn("more than {} ended streams wait for the database; stream {} left memory before its records "
-                        + "were written ({} so far): a resume of it reads what the database has", max, id, dropped);
+                log.warn("more than {} ended streams are kept for resumes (lingering, or waiting for the database to "
+                        + "write them); stream {} left memory early ({} so far): a resume of it reads what the database "
+                        + "has", max, id, dropped);
             }
         }
     }
