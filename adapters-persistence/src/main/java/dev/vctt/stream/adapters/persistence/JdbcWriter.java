@@ -79,6 +79,8 @@ public final class JdbcWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** Marks in the queue: they wait for writes but are none, so they count toward no backlog. */
+    private int marks;
     private final AtomicLong setAside = new AtomicLong();
     private final Thread worker;
     private volatile boolean closing;
@@ -118,7 +120,7 @@ public final class JdbcWriter implements AutoCloseable {
     public int backlog() {
         lock.lock();
         try {
-            return queue.size();
+            return queue.size() - marks;
         } finally {
             lock.unlock();
         }
@@ -132,8 +134,11 @@ public final class JdbcWriter implements AutoCloseable {
     private void offer(Queued queued, boolean admission) {
         lock.lock();
         try {
-            if (admission && queue.size() >= admissionLimit) {
-                throw new StoreUnavailable("the database is behind: " + queue.size() + " writes are waiting");
+            if (admission && queue.size() - marks >= admissionLimit) {
+                throw new StoreUnavailable("the database is behind: " + (queue.size() - marks) + " writes are waiting");
+            }
+            if (queued.isMark()) {
+                marks++;
             }
             queue.add(queued);
             changed.signalAll();
@@ -178,7 +183,9 @@ public final class JdbcWriter implements AutoCloseable {
             lock.lock();
             try {
                 for (int i = 0; i < batch.size(); i++) {
-                    queue.poll();
+                    if (queue.poll().isMark()) {
+                        marks--;
+                    }
                 }
                 changed.signalAll();
             } finally {

@@ -176,6 +176,29 @@ class JdbcWriterIT {
         assertThat(storedWhenRun.get()).isEqualTo(1);
     }
 
+    @Test
+    void marks_waiting_for_a_database_that_is_behind_count_toward_no_backlog() {
+        // given a writer that admits new work while fewer than three writes wait, held by its first write
+        var gate = new CountDownLatch(1);
+        try (var writer = new JdbcWriter(fixture.database.dataSource(), 3, Duration.ofMillis(20), Duration.ofMillis(500))) {
+            writer.submit("the gate", "gate", connection -> await(gate));
+            writer.submit("note 500001", "note", insert(500_001, "behind"));
+            for (int i = 0; i < 10; i++) {
+                writer.whenDone(() -> { });
+            }
+
+            // when
+            writer.admit("note 500002", "note", insert(500_002, "admitted"));
+
+            // then: admitted, as two writes wait, whatever waits for them
+            assertThat(writer.backlog()).isEqualTo(3);
+            gate.countDown();
+            holds(() -> assertThat(count("n in (500001, 500002)")).isEqualTo(2));
+        } finally {
+            gate.countDown();
+        }
+    }
+
     private static void await(CountDownLatch gate) {
         try {
             if (!gate.await(30, TimeUnit.SECONDS)) {
