@@ -157,7 +157,8 @@ public record AppConfig(
                 new ConnectionLimits(
                         env.integer("VCTT_MAX_FRAME_BYTES", connection.maxFrameBytes(), 1024, 64 * 1024 * 1024),
                         env.integer("VCTT_OUTBOX_CHARS", connection.outboxChars(), 1024, 256 * 1024 * 1024),
-                        connection.outboxWindow()),
+                        connection.outboxWindow(),
+                        env.integer("VCTT_MAX_PENDING_PER_CONNECTION", connection.maxPending(), 1, 10_000)),
                 env.integer("VCTT_MAX_STREAMS_PER_CONNECTION", 8, 1, 1000),
                 env.millis("VCTT_MAX_RETRY_WAIT_MS", Duration.ofSeconds(10)),
                 env.millis("VCTT_HEARTBEAT_MS", Duration.ofSeconds(15)),
@@ -178,7 +179,8 @@ public record AppConfig(
                         env.millis("VCTT_RESUME_LINGER_MS", ResumeSettings.DEFAULTS.linger()),
                         env.duration("VCTT_RESUME_RETENTION", ResumeSettings.DEFAULTS.retention()),
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
-                        env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
+                        env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000),
+                        env.integer("VCTT_RESUME_MAX_ENDED", ResumeSettings.DEFAULT_MAX_ENDED, 1, 10_000_000)),
                 new Source(environment),
                 tools(env),
                 smoothing(env));

@@ -82,7 +82,7 @@ public final class ServerApp implements AutoCloseable {
     /** Where the docs module packages the protocol description. */
     static final String ASYNCAPI_RESOURCE = "dev/vctt/stream/docs/asyncapi.yaml";
 
-    private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    private final Deque<AutoCloseable> closeInReverse;
     private final AppConfig config;
     private final WebServer web;
     private final CancelStreamService cancels;
@@ -97,7 +97,9 @@ public final class ServerApp implements AutoCloseable {
     /** The settings new streams start with; a reload replaces it, streams in flight keep theirs. */
     private final AtomicReference<AppConfig> inForce;
 
-    private ServerApp(AppConfig config, InstantSource clock) {
+    /** @param closeInReverse where what it starts is kept, so a constructor that fails midway can close it */
+    private ServerApp(AppConfig config, InstantSource clock, Deque<AutoCloseable> closeInReverse) {
+        this.closeInReverse = closeInReverse;
         this.config = config;
         this.inForce = new AtomicReference<>(config);
         Storage storage = closing(Storage.open(config));
@@ -123,7 +125,7 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
-        var active = new ActiveStreams(config.maxStreamsPerConnection());
+        var active = new ActiveStreams(config.maxStreamsPerConnection(), config.resume().maxEnded());
         var metrics = new MicrometerStreamMetrics();
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")
@@ -181,7 +183,15 @@ public final class ServerApp implements AutoCloseable {
 
     /** Builds and starts the server; it listens when this returns. */
     public static ServerApp start(AppConfig config, InstantSource clock) {
-        var app = new ServerApp(config, clock);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        ServerApp app;
+        try {
+            app = new ServerApp(config, clock, started);
+        } catch (RuntimeException | Error e) {
+            // what was started before the failure (the database, timers, clients) must not outlive it
+            closeAll(started);
+            throw e;
+        }
         try {
             app.progress.start();
             app.liveKeys.start();
@@ -250,6 +260,11 @@ public final class ServerApp implements AutoCloseable {
         liveKeys.stop();
         chunkFlusher.flushNow(); // what streams that did not end in time have not handed over yet
         chunkFlusher.stop();
+        closeAll(closeInReverse);
+        log.info("stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeInReverse) {
         while (!closeInReverse.isEmpty()) {
             try {
                 closeInReverse.pop().close();
@@ -257,7 +272,6 @@ public final class ServerApp implements AutoCloseable {
                 log.warn("closing a component failed", e);
             }
         }
-        log.info("stopped");
     }
 
     /** Cancelled streams end on their own threads; their records must be queued before storage closes. */

@@ -42,7 +42,7 @@ class AppConfigTest {
         AppConfig config = AppConfig.fromEnv(Map.of("PORT", "8080", "OPENAI_API_KEY", "sk-1",
                 "OPENAI_BASE_URL", "http://127.0.0.1:8090/v1", "VCTT_ALLOWED_ORIGINS", "https://a.example, https://b.example",
                 "VCTT_AUTH", "keys", "VCTT_FIRST_TOKEN_TIMEOUT_MS", "5000", "XAI_FIRST_TOKEN_TIMEOUT_MS", "90000",
-                "VCTT_MAX_STREAMS_PER_CONNECTION", "3", "VCTT_KEY_RECHECK_MS", "750"));
+                "VCTT_MAX_STREAMS_PER_CONNECTION", "3", "VCTT_KEY_RECHECK_MS", "750", "VCTT_MAX_PENDING_PER_CONNECTION", "5"));
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.endpoint("openai").apiKey()).contains("sk-1");
@@ -53,6 +53,8 @@ class AppConfigTest {
         assertThat(config.endpoint("xai").timeouts().firstToken()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.maxStreamsPerConnection()).isEqualTo(3);
         assertThat(config.keyRecheck()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.connectionLimits().maxPending()).isEqualTo(5);
+        assertThat(AppConfig.fromEnv(Map.of()).connectionLimits().maxPending()).isEqualTo(16);
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -63,6 +65,7 @@ class AppConfigTest {
             "ANTHROPIC_BASE_URL, not a url, ANTHROPIC_BASE_URL must be an http:// or https:// URL",
             "VCTT_AUTH, maybe, 'VCTT_AUTH must be one of off, keys'",
             "VCTT_MAX_FRAME_BYTES, 10, VCTT_MAX_FRAME_BYTES must be a whole number from 1024",
+            "VCTT_MAX_PENDING_PER_CONNECTION, 0, VCTT_MAX_PENDING_PER_CONNECTION must be a whole number from 1",
             "VCTT_IDLE_TIMEOUT_MS, 0, VCTT_IDLE_TIMEOUT_MS must be a whole number from 1",
             "VCTT_KEY_RECHECK_MS, 0, VCTT_KEY_RECHECK_MS must be a whole number from 1",
             "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
@@ -206,13 +209,16 @@ class AppConfigTest {
     @Test
     void the_resume_grace_retention_and_chunk_log_cadence_are_configurable() {
         AppConfig config = AppConfig.fromEnv(Map.of("VCTT_RESUME_GRACE_MS", "0", "VCTT_RESUME_RETENTION", "90m",
-                "VCTT_CHUNK_LOG_FLUSH_MS", "250", "VCTT_CHUNK_LOG_FLUSH_CHUNKS", "64", "VCTT_RESUME_LINGER_MS", "500"));
+                "VCTT_CHUNK_LOG_FLUSH_MS", "250", "VCTT_CHUNK_LOG_FLUSH_CHUNKS", "64", "VCTT_RESUME_LINGER_MS", "500",
+                "VCTT_RESUME_MAX_ENDED", "300"));
 
         assertThat(config.resume().grace()).isEqualTo(Duration.ZERO);
         assertThat(config.resume().retention()).isEqualTo(Duration.ofMinutes(90));
         assertThat(config.resume().flushEvery()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.resume().flushChunks()).isEqualTo(64);
         assertThat(config.resume().linger()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.resume().maxEnded()).isEqualTo(300);
+        assertThat(AppConfig.fromEnv(Map.of()).resume().maxEnded()).isEqualTo(10_000);
         assertThat(AppConfig.fromEnv(Map.of("VCTT_RESUME_RETENTION", "PT36H")).resume().retention())
                 .isEqualTo(Duration.ofHours(36));
         AppConfig defaults = AppConfig.fromEnv(Map.of());

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whatever is waiting when the writer comes round (up to {@link #MAX_BATCH} writes) goes into one
  * transaction: one commit, one flush to disk, for many records. Should that transaction fail for a
- * reason other than connectivity, the batch is written again with a savepoint around each write and
- * the failing writes are then tried on their own, so that one bad write cannot take the others of
- * its batch down with it.
+ * reason other than connectivity, the writes before the failing one are committed, the failing one
+ * is tried on its own, and the rest continues after it, so that one bad write cannot take the others
+ * of its batch down with it, and writes still land in the order they were taken.
  *
  * <p>A write that can never succeed ({@link WriteFailure#PERMANENT}: a data exception such as U+0000
  * in text, a constraint, a bug) is not retried: it is set aside at once into the {@code dead_letters}
@@ -51,7 +51,20 @@ public final class JdbcWriter implements AutoCloseable {
      * A write, what it is for the log ({@code description}, never user content), and the record it
      * stores, kept as text in {@code dead_letters} should it never succeed.
      */
-    private record Queued(Write write, String description, Object record) {
+    private record Queued(Write write, String description, Object record, Runnable then) {
+
+        Queued(Write write, String description, Object record) {
+            this(write, description, record, null);
+        }
+
+        /** A mark in the queue: nothing to write, {@code then} to run once the writes ahead of it are done. */
+        static Queued mark(Runnable then) {
+            return new Queued(null, "a mark", "", then);
+        }
+
+        boolean isMark() {
+            return write == null;
+        }
     }
 
     static final int MAX_UNKNOWN_ATTEMPTS = 3;
@@ -66,6 +79,8 @@ public final class JdbcWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** Marks in the queue: they wait for writes but are none, so they count toward no backlog. */
+    private int marks;
     private final AtomicLong setAside = new AtomicLong();
     private final Thread worker;
     private volatile boolean closing;
@@ -92,11 +107,20 @@ public final class JdbcWriter implements AutoCloseable {
         offer(new Queued(write, description, record), false);
     }
 
+    /**
+     * Runs {@code then} on the writer's thread once every write taken before this call is done:
+     * stored, set aside, or given up at shutdown. Waits as long as the database is down; it must be
+     * quick and must not write through this writer and wait for that.
+     */
+    public void whenDone(Runnable then) {
+        offer(Queued.mark(then), false);
+    }
+
     /** Writes waiting or running (the running one stays at the head of the queue until done). */
     public int backlog() {
         lock.lock();
         try {
-            return queue.size();
+            return queue.size() - marks;
         } finally {
             lock.unlock();
         }
@@ -110,8 +134,11 @@ public final class JdbcWriter implements AutoCloseable {
     private void offer(Queued queued, boolean admission) {
         lock.lock();
         try {
-            if (admission && queue.size() >= admissionLimit) {
-                throw new StoreUnavailable("the database is behind: " + queue.size() + " writes are waiting");
+            if (admission && queue.size() - marks >= admissionLimit) {
+                throw new StoreUnavailable("the database is behind: " + (queue.size() - marks) + " writes are waiting");
+            }
+            if (queued.isMark()) {
+                marks++;
             }
             queue.add(queued);
             changed.signalAll();
@@ -138,40 +165,67 @@ public final class JdbcWriter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            List<Queued> writes = batch.stream().filter(queued -> !queued.isMark()).toList();
             try {
-                if (batch.size() == 1) {
-                    writeAlone(batch.getFirst());
-                } else {
-                    writeTogether(batch);
+                if (writes.size() == 1) {
+                    writeAlone(writes.getFirst());
+                } else if (!writes.isEmpty()) {
+                    writeTogether(writes);
                 }
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
                 // a write whose own code fails with an Error must not end the one writer thread: every
                 // later record would then wait forever; the batch is lost, said once, counted
-                setAside.addAndGet(batch.size());
-                log.error("{} writes could not be stored ({}); the writer goes on", batch.size(), e.getClass().getName());
+                setAside.addAndGet(writes.size());
+                log.error("{} writes could not be stored ({}); the writer goes on", writes.size(), e.getClass().getName());
             }
             lock.lock();
             try {
                 for (int i = 0; i < batch.size(); i++) {
-                    queue.poll();
+                    if (queue.poll().isMark()) {
+                        marks--;
+                    }
                 }
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
+            batch.stream().filter(Queued::isMark).forEach(JdbcWriter::runMark);
+        }
+    }
+
+    private static void runMark(Queued mark) {
+        try {
+            mark.then().run();
+        } catch (RuntimeException e) {
+            log.error("what waited for the writes ahead of it failed", e);
         }
     }
 
     /**
      * All the batch in one transaction, retried while the database cannot be reached. Should the
-     * transaction fail otherwise, the batch is written again with a savepoint around each write,
-     * so that the others still go in one commit, and each write that failed is tried on its own.
+     * transaction fail otherwise, the writes before the first failing one are committed together,
+     * the failing one is tried on its own (retried or set aside), and the rest goes on the same way.
+     * So writes land in the order taken, even around a failure: a later write that depends on an
+     * earlier one (a session's close after its start) never lands first.
      */
     private void writeTogether(List<Queued> batch) {
-        if (!writeAsOne(batch)) {
-            writeAlone(writeAroundFailures(batch));
+        List<Queued> rest = batch;
+        while (!rest.isEmpty()) {
+            if (rest.size() == 1) {
+                writeAlone(rest.getFirst());
+                return;
+            }
+            if (writeAsOne(rest)) {
+                return;
+            }
+            int failing = writeUpToFirstFailure(rest);
+            if (failing == rest.size()) {
+                return;
+            }
+            writeAlone(rest.get(failing));
+            rest = rest.subList(failing + 1, rest.size());
         }
     }
 
@@ -206,43 +260,43 @@ public final class JdbcWriter implements AutoCloseable {
         }
     }
 
-    /** The batch in one transaction, each write under a savepoint; returns the writes that failed. */
-    private List<Queued> writeAroundFailures(List<Queued> batch) {
+    /**
+     * The batch in one transaction, each write under a savepoint, up to the first write that fails:
+     * that one is rolled back and the writes before it are committed. Returns the index of the failing
+     * write, or the size of the batch when none failed this time.
+     */
+    private int writeUpToFirstFailure(List<Queued> batch) {
         Duration pause = minPause;
         int failures = 0;
-        var failed = new ArrayList<Queued>();
         while (true) {
-            failed.clear();
+            int[] failing = {batch.size()};
             try {
                 inTransaction(connection -> {
-                    for (Queued queued : batch) {
+                    for (int i = 0; i < batch.size(); i++) {
                         Savepoint savepoint = connection.setSavepoint();
                         try {
-                            queued.write().run(connection);
+                            batch.get(i).write().run(connection);
                             connection.releaseSavepoint(savepoint);
                         } catch (SQLException | RuntimeException e) {
                             if (WriteFailure.of(e) == WriteFailure.TRANSIENT) {
                                 throw e;
                             }
                             connection.rollback(savepoint);
-                            failed.add(queued);
+                            failing[0] = i;
+                            return;
                         }
                     }
                 });
-                return failed;
+                return failing[0];
             } catch (SQLException | RuntimeException e) {
                 failures++;
                 if (WriteFailure.of(e) != WriteFailure.TRANSIENT || closing && failures > 3) {
-                    // the savepoints themselves failed: fall back to one transaction per write
-                    return batch;
+                    // the savepoints themselves failed: go on one write at a time, from the first
+                    return 0;
                 }
                 pause = pauseAfter(pause);
             }
         }
-    }
-
-    private void writeAlone(List<Queued> writes) {
-        writes.forEach(this::writeAlone);
     }
 
     private void writeAlone(Queued queued) {

@@ -14,6 +14,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +120,115 @@ class JdbcWriterIT {
 
         holds(() -> assertThat(count("n = 300001")).isEqualTo(1));
         assertThat(fixture.writer.setAsideCount() - setAsideBefore).isEqualTo(1);
+    }
+
+    @Test
+    void writes_land_in_the_order_taken_even_when_one_of_their_batch_fails_and_then_succeeds_alone() throws Exception {
+        // given: a write that holds the writer, so that the five after it are taken as one batch
+        String ordered = table + "_order";
+        execute("create table " + ordered + " (seq bigserial primary key, n integer not null)");
+        var gate = new CountDownLatch(1);
+        fixture.writer.submit("the gate", "gate", connection -> await(gate));
+        // the second of them fails twice for a reason of unknown kind, then succeeds
+        var attempts = new AtomicInteger();
+        for (int n = 0; n < 5; n++) {
+            int number = n;
+            fixture.writer.submit("ordered " + n, "ordered " + n, connection -> {
+                if (number == 1 && attempts.incrementAndGet() <= 2) {
+                    throw new SQLException("flaky", "XY000");
+                }
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + ordered + " (n) values (?)")) {
+                    insert.setInt(1, number);
+                    insert.executeUpdate();
+                }
+            });
+        }
+
+        // when
+        gate.countDown();
+
+        // then: they landed in the order taken, the flaky one in its place
+        holds(Duration.ofSeconds(10), () -> assertThat(numbers("select n from " + ordered + " order by seq"))
+                .hasSize(5));
+        assertThat(numbers("select n from " + ordered + " order by seq")).containsExactly(0, 1, 2, 3, 4);
+        assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void what_waits_for_the_writes_taken_runs_once_they_are_stored_and_not_before() throws Exception {
+        // given: a write the writer has taken but cannot do yet
+        var gate = new CountDownLatch(1);
+        fixture.writer.submit("the gate", "gate", connection -> await(gate));
+        fixture.writer.submit("note 400001", "note", insert(400_001, "waited for"));
+        var storedWhenRun = new AtomicInteger(-1);
+        var ran = new CountDownLatch(1);
+
+        // when
+        fixture.writer.whenDone(() -> {
+            storedWhenRun.set(count("n = 400001"));
+            ran.countDown();
+        });
+
+        // then: it waits for them, then runs with them stored
+        assertThat(ran.getCount()).isEqualTo(1);
+        gate.countDown();
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(storedWhenRun.get()).isEqualTo(1);
+    }
+
+    @Test
+    void marks_waiting_for_a_database_that_is_behind_count_toward_no_backlog() {
+        // given a writer that admits new work while fewer than three writes wait, held by its first write
+        var gate = new CountDownLatch(1);
+        try (var writer = new JdbcWriter(fixture.database.dataSource(), 3, Duration.ofMillis(20), Duration.ofMillis(500))) {
+            writer.submit("the gate", "gate", connection -> await(gate));
+            writer.submit("note 500001", "note", insert(500_001, "behind"));
+            for (int i = 0; i < 10; i++) {
+                writer.whenDone(() -> { });
+            }
+
+            // when
+            writer.admit("note 500002", "note", insert(500_002, "admitted"));
+
+            // then: admitted, as two writes wait, whatever waits for them
+            assertThat(writer.backlog()).isEqualTo(3);
+            gate.countDown();
+            holds(() -> assertThat(count("n in (500001, 500002)")).isEqualTo(2));
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = fixture.database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private List<Integer> numbers(String sql) {
+        try (Connection connection = fixture.database.dataSource().getConnection();
+             Statement select = connection.createStatement();
+             var rows = select.executeQuery(sql)) {
+            var numbers = new ArrayList<Integer>();
+            while (rows.next()) {
+                numbers.add(rows.getInt(1));
+            }
+            return numbers;
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private JdbcWriter.Write insert(int n, String body) {

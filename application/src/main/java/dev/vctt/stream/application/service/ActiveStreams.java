@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.out.ChunkLog;
+import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.domain.access.ClientId;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.ArrayList;
@@ -7,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The clients that are here and the streams running now, by session and by client, with the
  * per-client limit; the clients that resumed them; and, for a short while, the streams that just
- * ended (so a resume racing the end is served from memory). Shared by the start, cancel, connect,
- * resume and count services.
+ * ended (so a resume racing the end, or the database's writing of it, is served from memory). Shared
+ * by the start, cancel, connect, resume and count services.
  *
  * <p>A stream is registered only for a client that is here, and a client's leaving and a stream's
  * registration are atomic with respect to each other (both are one operation on the client's
@@ -30,13 +33,19 @@ public final class ActiveStreams {
     /** Clients that are here, each with its running streams. */
     private final Map<ClientId, Map<SessionId, StreamRun>> byClient = new ConcurrentHashMap<>();
     private final Map<ClientId, Map<SessionId, StreamRun>> resumedBy = new ConcurrentHashMap<>();
-    private final Map<SessionId, StreamRun> recentlyEnded = new ConcurrentHashMap<>();
+    private final EndedStreams recentlyEnded;
 
     public ActiveStreams(int maxPerClient) {
+        this(maxPerClient, ResumeSettings.DEFAULT_MAX_ENDED);
+    }
+
+    /** @param maxEnded at most this many ended streams stay in memory for resumes (see {@link EndedStreams}) */
+    public ActiveStreams(int maxPerClient, int maxEnded) {
         if (maxPerClient < 1) {
             throw new IllegalArgumentException("maxPerClient must be at least 1: " + maxPerClient);
         }
         this.maxPerClient = maxPerClient;
+        this.recentlyEnded = new EndedStreams(maxEnded);
     }
 
     public int maxPerClient() {
@@ -70,7 +79,7 @@ public final class ActiveStreams {
 
     /** The run ended: it no longer counts, but a resume still finds it until {@link #forget}. */
     void ended(StreamRun run) {
-        recentlyEnded.put(run.sessionId(), run);
+        recentlyEnded.add(run);
         remove(run);
     }
 
@@ -86,7 +95,28 @@ public final class ActiveStreams {
 
     /** An ended run leaves memory; a resume now reads the store. */
     void forget(StreamRun run) {
-        recentlyEnded.remove(run.sessionId(), run);
+        recentlyEnded.forget(run);
+    }
+
+    /**
+     * An ended run leaves memory once the journal and the chunk log have written what they accepted
+     * until now, its close and last chunks among them; at once when they have. Called when the linger
+     * time has passed, after the run handed its last records over.
+     */
+    void forgetOnceWritten(StreamRun run, SessionJournal sessions, ChunkLog chunkLog) {
+        var waiting = new AtomicInteger(2);
+        Runnable written = () -> {
+            if (waiting.decrementAndGet() == 0) {
+                forget(run);
+            }
+        };
+        sessions.whenWritten(written);
+        chunkLog.whenWritten(written);
+    }
+
+    /** How many ended streams memory holds for resumes. */
+    int endedHeld() {
+        return recentlyEnded.size();
     }
 
     /** A stream the client started or resumed. */
@@ -96,7 +126,7 @@ public final class ActiveStreams {
 
     /** A running or just-ended stream, whoever it belongs to (the caller checks). */
     Optional<StreamRun> findForResume(SessionId sessionId) {
-        return Optional.ofNullable(bySession.get(sessionId)).or(() -> Optional.ofNullable(recentlyEnded.get(sessionId)));
+        return Optional.ofNullable(bySession.get(sessionId)).or(() -> recentlyEnded.find(sessionId));
     }
 
     void resumed(ClientId client, StreamRun run) {

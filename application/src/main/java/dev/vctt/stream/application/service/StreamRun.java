@@ -500,7 +500,8 @@ final class StreamRun {
     private void finish(Ended result, Optional<ErrorCode> errorCode) {
         ended = result;
         deps.active().ended(this);
-        deps.scheduler().schedule(deps.resume().linger(), () -> deps.active().forget(this));
+        deps.scheduler().schedule(deps.resume().linger(),
+                () -> deps.active().forgetOnceWritten(this, deps.sessions(), deps.chunkLog()));
         String text = answer.text();
         if (cancelRequested) {
             meter.nobodyListening();

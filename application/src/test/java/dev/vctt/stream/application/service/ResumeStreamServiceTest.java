@@ -69,7 +69,8 @@ class ResumeStreamServiceTest {
 
     private final ScriptedLlmProvider openai = new ScriptedLlmProvider();
     private final SteppingClock clock = SteppingClock.fixedAt(T0);
-    private final ActiveStreams active = new ActiveStreams(8);
+    private static final int MAX_ENDED = 3;
+    private final ActiveStreams active = new ActiveStreams(8, MAX_ENDED);
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final InMemorySpendLedger ledger = new InMemorySpendLedger();
@@ -270,6 +271,87 @@ class ResumeStreamServiceTest {
         assertThat(replayed.model()).isEqualTo(original.model());
         assertThat(replayed.requestId()).isEqualTo(original.requestId());
         assertThat(later.all().getLast()).isEqualTo(replayed);
+    }
+
+    @Test
+    void an_ended_stream_whose_close_the_database_has_not_written_is_resumed_from_memory_past_the_linger() {
+        // given a stream that ended while the database lags, its close and last chunks still queued
+        sessions.lag();
+        chunkLog.lag();
+        var first = new RecordingStreamEvents();
+        SessionId id = start(first);
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 9);
+        call.complete(FinishReason.STOP);
+        StreamCompleted original = first.await(StreamCompleted.class);
+
+        // when the linger time passes with the records still unwritten, and a client resumes
+        clock.advance(settings.linger().plusSeconds(5));
+        scheduler.runAll();
+        var second = new RecordingStreamEvents();
+        ResumeOutcome outcome = resume(SECOND, ALICE, id, 3, second);
+
+        // then memory serves it, as if the database had kept up
+        assertThat(outcome).isEqualTo(new ResumeOutcome.Resumed(id));
+        assertThat(indexes(second.of(StreamChunk.class))).isEqualTo(IntStream.range(3, 9).boxed().toList());
+        assertThat(second.await(StreamCompleted.class).fullText()).isEqualTo(original.fullText());
+        assertThat(second.all().getLast()).isInstanceOf(StreamCompleted.class);
+
+        // and once the database has written the close, memory lets go and the store serves it the same way
+        sessions.catchUp();
+        assertThat(active.findForResume(id)).as("the chunk log has not written yet").isPresent();
+        chunkLog.catchUp();
+        assertThat(active.findForResume(id)).isEmpty();
+        var third = new RecordingStreamEvents();
+        assertThat(resume(THIRD, ALICE, id, 3, third)).isEqualTo(new ResumeOutcome.Resumed(id));
+        assertThat(indexes(third.of(StreamChunk.class))).isEqualTo(indexes(second.of(StreamChunk.class)));
+        assertThat(text(third.of(StreamChunk.class))).isEqualTo(text(second.of(StreamChunk.class)));
+        assertThat(third.await(StreamCompleted.class).fullText()).isEqualTo(original.fullText());
+    }
+
+    @Test
+    void a_stream_whose_records_are_written_within_the_linger_leaves_memory_when_the_linger_ends() {
+        // given a stream that ended with the database keeping up
+        SessionId id = start(new RecordingStreamEvents());
+        ScriptedStream call = openai.nextCall();
+        play(call, 0, 3);
+        call.complete(FinishReason.STOP);
+        assertThat(active.findForResume(id)).as("lingering").isPresent();
+
+        // when the linger time passes
+        scheduler.runAll();
+
+        // then
+        assertThat(active.findForResume(id)).isEmpty();
+    }
+
+    @Test
+    void past_the_bound_of_ended_streams_in_memory_the_one_that_ended_first_leaves_first() {
+        // given more ended streams waiting for a database that is down than memory keeps
+        sessions.lag();
+        chunkLog.lag();
+        var ids = new java.util.ArrayList<SessionId>();
+        for (int i = 0; i <= MAX_ENDED; i++) {
+            var events = new RecordingStreamEvents();
+            ids.add(start(events));
+            ScriptedStream call = openai.nextCall();
+            play(call, 0, 2);
+            call.complete(FinishReason.STOP);
+            events.await(StreamCompleted.class);
+        }
+
+        // when the linger time passes
+        scheduler.runAll();
+
+        // then memory holds the bound, the newest; the first reads the store, which has not its close yet
+        assertThat(active.endedHeld()).isEqualTo(MAX_ENDED);
+        assertThat(active.findForResume(ids.getFirst())).isEmpty();
+        ids.subList(1, ids.size()).forEach(id -> assertThat(active.findForResume(id)).isPresent());
+        ResumeOutcome first = resume(SECOND, ALICE, ids.getFirst(), 0, new RecordingStreamEvents());
+        assertThat(first).isInstanceOf(ResumeOutcome.Refused.class);
+        assertThat(((ResumeOutcome.Refused) first).code()).isEqualTo(ErrorCode.STREAM_NOT_FOUND);
+        assertThat(resume(SECOND, ALICE, ids.getLast(), 0, new RecordingStreamEvents()))
+                .isEqualTo(new ResumeOutcome.Resumed(ids.getLast()));
     }
 
     @Test

@@ -19,6 +19,31 @@ public final class InMemoryChunkLog implements ChunkLog {
     private final InstantSource clock;
     private final List<Stored> batches = new ArrayList<>();
     private int appends;
+    /** Batches accepted while lagging, and what waits for them, in order; null when keeping up. */
+    private List<Runnable> lagging;
+
+    /** From now on batches are accepted but not written, as by a database that is down or slow. */
+    public synchronized void lag() {
+        if (lagging == null) {
+            lagging = new ArrayList<>();
+        }
+    }
+
+    /** Writes what was held back, in order, running each {@link #whenWritten} callback in its turn; keeps up from now on. */
+    public synchronized void catchUp() {
+        List<Runnable> backlog = lagging == null ? List.of() : lagging;
+        lagging = null;
+        backlog.forEach(Runnable::run);
+    }
+
+    @Override
+    public synchronized void whenWritten(Runnable then) {
+        if (lagging != null) {
+            lagging.add(then);
+        } else {
+            then.run();
+        }
+    }
 
     public InMemoryChunkLog(InstantSource clock) {
         this.clock = clock;
@@ -27,6 +52,15 @@ public final class InMemoryChunkLog implements ChunkLog {
     @Override
     public synchronized void append(List<ChunkBatch> more) {
         appends++;
+        if (lagging != null) {
+            List<ChunkBatch> copy = List.copyOf(more);
+            lagging.add(() -> store(copy));
+            return;
+        }
+        store(more);
+    }
+
+    private void store(List<ChunkBatch> more) {
         for (ChunkBatch batch : more) {
             boolean known = batches.stream().anyMatch(s -> s.batch().sessionId().equals(batch.sessionId())
                     && s.batch().firstIndex() == batch.firstIndex());

@@ -15,6 +15,7 @@ import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.session.SessionId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,40 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
 
     private final Map<SessionId, StoredSessions.Entry> sessions = new LinkedHashMap<>();
     private volatile boolean refusing;
+    /** Writes accepted while lagging, and what waits for them, in order; null when keeping up. */
+    private List<Runnable> lagging;
 
     public void refuseNewSessions(boolean refuse) {
         this.refusing = refuse;
+    }
+
+    /** From now on progress and closes are accepted but not written, as by a database that is down or slow. */
+    public synchronized void lag() {
+        if (lagging == null) {
+            lagging = new ArrayList<>();
+        }
+    }
+
+    /** Writes what was held back, in order, running each {@link #whenWritten} callback in its turn; keeps up from now on. */
+    public synchronized void catchUp() {
+        List<Runnable> backlog = lagging == null ? List.of() : lagging;
+        lagging = null;
+        backlog.forEach(Runnable::run);
+    }
+
+    private boolean heldBack(Runnable write) {
+        if (lagging == null) {
+            return false;
+        }
+        lagging.add(write);
+        return true;
+    }
+
+    @Override
+    public synchronized void whenWritten(Runnable then) {
+        if (!heldBack(then)) {
+            then.run();
+        }
     }
 
     @Override
@@ -40,6 +72,9 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
 
     @Override
     public synchronized void progressed(List<SessionProgress> progress) {
+        if (heldBack(() -> progressed(progress))) {
+            return;
+        }
         for (SessionProgress p : progress) {
             StoredSessions.Entry entry = sessions.get(p.id());
             if (entry != null && entry.closed == null && entry.interruptedAt == null) {
@@ -50,6 +85,9 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
 
     @Override
     public synchronized void closed(SessionClosed session) {
+        if (heldBack(() -> closed(session))) {
+            return;
+        }
         StoredSessions.Entry entry = sessions.get(session.session().id());
         if (entry != null && entry.interruptedAt == null) {
             entry.closed = session;

@@ -113,6 +113,22 @@ public final class HttpFailures {
         return uri.getHost() + ":" + port;
     }
 
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile(
+            "\\[[0-9a-fA-F:.]+](:\\d+)?|\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d+)?\\b");
+
+    /**
+     * {@code text} without the host and port of {@code uri}, nor any IP address: for details a client
+     * sees, where the network behind the server has no business.
+     */
+    public static String withoutAddress(String text, URI uri) {
+        String scrubbed = text;
+        String host = uri.getHost();
+        if (host != null && !host.isEmpty()) {
+            scrubbed = scrubbed.replace(target(uri), "the provider").replace(host, "the provider");
+        }
+        return ADDRESS.matcher(scrubbed).replaceAll("the provider");
+    }
+
     /**
      * A fault in words that never read "null": its type, and its message or else the first message
      * found among its causes (the JDK's HTTP client throws a {@code ConnectException} with no

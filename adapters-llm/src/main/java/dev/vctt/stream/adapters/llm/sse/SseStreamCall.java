@@ -146,17 +146,14 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 outcome = response.statusCode() == 200 ? read(in) : httpFailure(response, in);
             }
         } catch (HttpConnectTimeoutException e) {
-            outcome = stopped(failure(FailureKind.TIMEOUT_CONNECT, "cannot connect to " + HttpFailures.target(request.uri())
-                    + " within " + timeouts.connect().toMillis() + " ms (" + HttpFailures.describe(e) + ")"));
+            outcome = stopped(transportFailure(FailureKind.TIMEOUT_CONNECT,
+                    "cannot connect within " + timeouts.connect().toMillis() + " ms", e));
         } catch (ConnectException e) {
-            outcome = stopped(failure(FailureKind.CONNECT, "cannot connect to " + HttpFailures.target(request.uri())
-                    + " (" + HttpFailures.describe(e) + ")"));
+            outcome = stopped(transportFailure(FailureKind.CONNECT, "cannot connect", e));
         } catch (IOException e) {
-            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "connection to " + HttpFailures.target(request.uri())
-                    + " lost (" + HttpFailures.describe(e) + ")"));
+            outcome = stopped(transportFailure(FailureKind.CONNECTION_LOST, "connection lost", e));
         } catch (InterruptedException e) {
-            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "interrupted while calling "
-                    + HttpFailures.target(request.uri())));
+            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "interrupted while calling the provider"));
         } catch (SseFormatException e) {
             outcome = stopped(failure(FailureKind.MALFORMED_STREAM, e.getMessage()));
         } catch (ListenerFailed e) {
@@ -270,6 +267,16 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
         } catch (IOException e) {
             // the answer is complete; a connection that cannot be reused is only closed
         }
+    }
+
+    /**
+     * A failure of the connection to the provider. Its detail reaches clients (stream_error, the
+     * session record), so it says what went wrong but never where: the host and port go to the log.
+     */
+    private StreamOutcome.Failed transportFailure(FailureKind kind, String what, Throwable fault) {
+        String why = HttpFailures.describe(fault);
+        log.warn("{} to {}: {}", what, HttpFailures.target(request.uri()), why);
+        return failure(kind, what + " (" + HttpFailures.withoutAddress(why, request.uri()) + ")");
     }
 
     private static StreamOutcome.Failed failure(FailureKind kind, String detail) {

@@ -115,6 +115,18 @@ class HttpFailuresTest {
         assertThat(HttpFailures.target(uri)).isEqualTo(target);
     }
 
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "http://10.1.2.3:8080/v1      | ConnectException: Connection refused: /10.1.2.3:8080 | ConnectException: Connection refused: /the provider",
+            "https://proxy.corp.example/v1 | UnknownHostException: proxy.corp.example           | UnknownHostException: the provider",
+            "https://proxy.corp.example/v1 | IOException: no route to proxy.corp.example:443     | IOException: no route to the provider",
+            "https://api.openai.com/v1     | IOException: reset by [fd00::1]:443 and 192.168.0.7 | IOException: reset by the provider and the provider",
+            "https://api.openai.com/v1     | HttpConnectTimeoutException: HTTP connect timed out | HttpConnectTimeoutException: HTTP connect timed out",
+    })
+    void a_detail_for_clients_names_no_host_port_or_address(URI uri, String detail, String forClients) {
+        assertThat(HttpFailures.withoutAddress(detail, uri)).isEqualTo(forClients);
+    }
+
     private static <T extends Throwable> T withCause(T fault, Throwable cause) {
         fault.initCause(cause);
         return fault;

@@ -62,6 +62,11 @@ public final class JdbcChunkLog implements ChunkLog {
     }
 
     @Override
+    public void whenWritten(Runnable then) {
+        writer.whenDone(then);
+    }
+
+    @Override
     public List<LoggedChunk> read(SessionId sessionId, int fromIndex) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""

@@ -127,6 +127,11 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
     }
 
     @Override
+    public void whenWritten(Runnable then) {
+        writer.whenDone(then);
+    }
+
+    @Override
     public void interrupted(RunningSession session, Instant at) {
         writer.submit("the interruption of session " + session.id(), Map.of("session", session, "at", at),
                 connection -> interrupt(connection, session, at));

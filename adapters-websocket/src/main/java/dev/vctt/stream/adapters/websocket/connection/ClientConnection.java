@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +64,25 @@ public final class ClientConnection implements StreamEvents {
     private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
     /** Streams this connection is replaying now: a second resume of one of them would send its indexes twice. */
     private final java.util.Set<SessionId> resuming = ConcurrentHashMap.newKeySet();
+    /** Starts and resumes in progress on the worker threads; see {@link ConnectionLimits#maxPending()}. */
+    private final Semaphore pending;
+    private final int maxPending;
     private Outbox outbox;
     private long replayHighWater;
     private volatile boolean closed;
 
     public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
                             InstantSource clock) {
+        this(id, caller, codec, useCases, work, clock, ConnectionLimits.DEFAULT_MAX_PENDING);
+    }
+
+    public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
+                            InstantSource clock, int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1: " + maxPending);
+        }
+        this.maxPending = maxPending;
+        this.pending = new Semaphore(maxPending);
         this.id = id;
         this.caller = caller;
         this.codec = codec;
@@ -107,7 +121,8 @@ public final class ClientConnection implements StreamEvents {
             return;
         }
         switch (command) {
-            case ClientCommand.RequestStream request -> work.execute(() -> start(request).ifPresent(receipt));
+            case ClientCommand.RequestStream request -> inProgress(Optional.empty(), request.requestId(), receipt,
+                    () -> start(request).ifPresent(receipt));
             case ClientCommand.CancelStream cancel -> {
                 if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId()))
                         instanceof CancelOutcome.NotFound) {
@@ -119,12 +134,13 @@ public final class ClientConnection implements StreamEvents {
                     receipt.accept(new CommandReceipt.Accepted(cancel.sessionId()));
                 }
             }
-            case ClientCommand.ResumeStream resume -> work.execute(() -> receipt.accept(resume(resume)));
+            case ClientCommand.ResumeStream resume -> inProgress(Optional.of(resume.sessionId().value()), Optional.empty(),
+                    receipt, () -> receipt.accept(resume(resume)));
             case ClientCommand.RequestBand band -> {
                 if (useCases.bands().isEmpty()) {
                     refuseUnknown("band_request", band.requestId(), receipt);
                 } else {
-                    work.execute(() -> startBand(band).ifPresent(receipt));
+                    inProgress(Optional.empty(), band.requestId(), receipt, () -> startBand(band).ifPresent(receipt));
                 }
             }
             case ClientCommand.CancelBand cancel -> {
@@ -138,6 +154,33 @@ public final class ClientConnection implements StreamEvents {
                 sendError(Optional.empty(), unreadable.code(), unreadable.message(), unreadable.requestId());
                 receipt.accept(new CommandReceipt.Refused(unreadable.code(), unreadable.message()));
             }
+        }
+    }
+
+    /**
+     * Runs a start or resume on a worker thread if fewer than {@code maxPending} are in progress on
+     * this connection; otherwise refuses it at once with {@code TOO_MANY_STREAMS}.
+     */
+    private void inProgress(Optional<String> sessionId, Optional<String> requestId, Consumer<CommandReceipt> receipt,
+                            Runnable task) {
+        if (!pending.tryAcquire()) {
+            String message = "this connection has " + maxPending + " stream starts and resumes in progress already; "
+                    + "send more once they are answered";
+            sendError(sessionId, ErrorCode.TOO_MANY_STREAMS, message, requestId);
+            receipt.accept(new CommandReceipt.Refused(ErrorCode.TOO_MANY_STREAMS, message));
+            return;
+        }
+        try {
+            work.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    pending.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.release();
+            throw e;
         }
     }
 

@@ -5,17 +5,25 @@ package dev.vctt.stream.adapters.websocket.connection;
  * {@code MESSAGE_TOO_LARGE} and the connection stays open; the transport refuses outright (closing
  * the connection) a frame above four times that, so a huge frame is never held in memory. The outbox
  * holds at most {@code outboxChars} characters of frames for a client that does not read, with at
- * most {@code outboxWindow} of them handed to the transport at once.
+ * most {@code outboxWindow} of them handed to the transport at once. At most {@code maxPending}
+ * stream starts, band starts and resumes (each a replay that may take long) are in progress at once;
+ * more are refused with {@code TOO_MANY_STREAMS}, so a client firing a thousand resumes gets a
+ * thousand answers, not a thousand concurrent replays.
  */
-public record ConnectionLimits(int maxFrameBytes, int outboxChars, int outboxWindow) {
+public record ConnectionLimits(int maxFrameBytes, int outboxChars, int outboxWindow, int maxPending) {
 
+    public static final int DEFAULT_MAX_PENDING = 16;
     public static final ConnectionLimits DEFAULTS = new ConnectionLimits(64 * 1024, 1024 * 1024, 64);
 
     public ConnectionLimits {
-        if (maxFrameBytes < 1024 || outboxChars < 1024 || outboxWindow < 1) {
+        if (maxFrameBytes < 1024 || outboxChars < 1024 || outboxWindow < 1 || maxPending < 1) {
             throw new IllegalArgumentException("connection limits too small: " + maxFrameBytes + ", " + outboxChars
-                    + ", " + outboxWindow);
+                    + ", " + outboxWindow + ", " + maxPending);
         }
+    }
+
+    public ConnectionLimits(int maxFrameBytes, int outboxChars, int outboxWindow) {
+        this(maxFrameBytes, outboxChars, outboxWindow, DEFAULT_MAX_PENDING);
     }
 
     /** The hard limit the transport enforces by closing the connection. */

@@ -176,7 +176,7 @@ final class SocketIoConnection {
             codec = numberedFrames;
         }
         var connection = new ClientConnection(ClientId.of("sio-" + newId()), who, codec,
-                protocol.useCases(), protocol.work(), protocol.clock());
+                protocol.useCases(), protocol.work(), protocol.clock(), protocol.limits().maxPending());
         connection.attach(outbox);
         lock.lock();
         try {

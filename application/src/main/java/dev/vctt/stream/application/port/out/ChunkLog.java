@@ -21,4 +21,14 @@ public interface ChunkLog {
 
     /** Drops the chunks of sessions written before {@code before} (retention); returns how many batches went. */
     int forgetBefore(Instant before);
+
+    /**
+     * Runs {@code then} once every batch appended before this call has been dealt with: stored, or
+     * set aside as one that can never be stored. A log that writes before it returns (the default)
+     * runs it at once; one that writes in the background runs it on its own thread when the backlog
+     * ahead of the call is written, however long the database is down.
+     */
+    default void whenWritten(Runnable then) {
+        then.run();
+    }
 }

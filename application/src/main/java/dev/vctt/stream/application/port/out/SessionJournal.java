@@ -26,4 +26,14 @@ public interface SessionJournal {
 
     /** A session that a crash left behind is marked interrupted, with what it had streamed. */
     void interrupted(RunningSession session, Instant at);
+
+    /**
+     * Runs {@code then} once every record accepted before this call has been dealt with: stored, or
+     * set aside as one that can never be stored. A journal that writes before it returns (the
+     * default) runs it at once; one that writes in the background runs it on its own thread when the
+     * backlog ahead of the call is written, however long the database is down.
+     */
+    default void whenWritten(Runnable then) {
+        then.run();
+    }
 }
