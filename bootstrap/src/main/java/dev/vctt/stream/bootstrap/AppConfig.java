@@ -6,6 +6,7 @@ import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
 import dev.vctt.stream.adapters.mcp.McpServerSpec;
 import dev.vctt.stream.application.service.ResumeSettings;
 import dev.vctt.stream.application.service.ToolSettings;
+import dev.vctt.stream.domain.band.BandLimits;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.routing.ProviderId;
@@ -52,7 +53,13 @@ public record AppConfig(
         int demoTokensPerSecond,
         ResumeSettings resume,
         Source source,
-        ToolConfig tools) {
+        ToolConfig tools,
+        BandLimits bandLimits) {
+
+    /** The most members a band may be configured to allow (each is a stream of its connection). */
+    static final int MAX_BAND_MEMBERS = 100;
+    /** The longest member timeout a band may be configured to allow. */
+    static final int MAX_BAND_MEMBER_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
     /** The MCP servers and the tool loop's limits. */
     public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
@@ -177,7 +184,8 @@ public record AppConfig(
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
                 new Source(environment),
-                tools(env));
+                tools(env),
+                bandLimits(env, providers.bands()));
     }
 
     /** How long a stream outlives its client, waiting for a resume (and a Socket.IO client may recover). */
@@ -193,6 +201,15 @@ public record AppConfig(
         SocketIoSettings.Recovery defaults = SocketIoSettings.Recovery.DEFAULTS;
         return new SocketIoSettings.Recovery(env.choice("VCTT_SOCKETIO_RECOVERY", Toggle.class, Toggle.ON) == Toggle.ON,
                 resumeGrace(env), defaults.eventsKept(), defaults.maxParked());
+    }
+
+    /** Band Jam limits: the environment wins over the file, the file over the defaults. */
+    private static BandLimits bandLimits(Env env, ConfigFile.Bands file) {
+        BandLimits defaults = BandLimits.DEFAULTS;
+        return new BandLimits(
+                env.integer("VCTT_BAND_MAX_MEMBERS", file.maxMembers().orElse(defaults.maxMembers()), 1, MAX_BAND_MEMBERS),
+                env.integer("VCTT_BAND_MAX_MEMBER_TIMEOUT_MS",
+                        file.maxMemberTimeoutMs().orElse((int) defaults.maxMemberTimeoutMs()), 1, MAX_BAND_MEMBER_TIMEOUT_MS));
     }
 
     private static ToolConfig tools(Env env) {
@@ -244,7 +261,8 @@ public record AppConfig(
     }
 
     /** The endpoints, models, routes and budget defaults: built-in, then the file, then the environment. */
-    private record Providers(Map<ProviderId, Endpoint> endpoints, Catalog catalog, ConfigFile.Budgets budgets) {
+    private record Providers(Map<ProviderId, Endpoint> endpoints, Catalog catalog, ConfigFile.Budgets budgets,
+                             ConfigFile.Bands bands) {
     }
 
     private static Providers providers(Env env, Map<String, String> environment, ProviderTimeouts defaults) {
@@ -261,7 +279,7 @@ public record AppConfig(
         ConfigFile.Loaded loaded = file.isPresent()
                 ? ConfigFile.load(env.path(ConfigFile.VARIABLE, file.get()), environment, base)
                 : new ConfigFile.Loaded(environmentOverrides(env, builtIn), baseCatalog(environmentOverrides(env, builtIn), prices),
-                        ConfigFile.Budgets.NONE);
+                        ConfigFile.Budgets.NONE, ConfigFile.Bands.NONE);
         Catalog catalog = loaded.catalog();
         Optional<String> models = env.text("VCTT_MODELS");
         if (models.isPresent()) {
@@ -270,7 +288,7 @@ public record AppConfig(
         Optional<String> routes = env.text("VCTT_ROUTES");
         catalog = routes.isPresent() ? catalog.withRoutes(routes.get()) : catalog;
         catalog.routeTable();
-        return new Providers(loaded.endpoints(), catalog, loaded.budgets());
+        return new Providers(loaded.endpoints(), catalog, loaded.budgets(), loaded.bands());
     }
 
     /** PRODUCT.md's models priced by the price list where it knows them, routed to the demo when nothing could answer. */

@@ -73,6 +73,9 @@ class AppConfigTest {
             "VCTT_RESUME_RETENTION, 0h, VCTT_RESUME_RETENTION must be a positive duration",
             "VCTT_CHUNK_LOG_FLUSH_MS, 0, VCTT_CHUNK_LOG_FLUSH_MS must be a whole number from 1",
             "VCTT_CHUNK_LOG_FLUSH_CHUNKS, 0, VCTT_CHUNK_LOG_FLUSH_CHUNKS must be a whole number from 1",
+            "VCTT_BAND_MAX_MEMBERS, 0, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
+            "VCTT_BAND_MAX_MEMBERS, 101, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
+            "VCTT_BAND_MAX_MEMBER_TIMEOUT_MS, never, VCTT_BAND_MAX_MEMBER_TIMEOUT_MS must be a whole number from 1",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))
