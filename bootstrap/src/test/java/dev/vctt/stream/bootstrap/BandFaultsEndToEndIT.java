@@ -189,6 +189,10 @@ class BandFaultsEndToEndIT {
             assertThat(ended.path("fallbackUsed").asBoolean()).isTrue();
             assertThat(complete.path("members")).hasSize(3)
                     .allSatisfy(m -> assertThat(m.path("outcome").asText()).isEqualTo("completed"));
+            for (JsonNode member : complete.path("members")) {
+                assertThat(member.path("model").asText()).as("band_complete names the model that answered")
+                        .isEqualTo(member.path("sessionId").asText().equals(session) ? "gpt-4o-mini" : "gpt-4o");
+            }
             assertThat(openai.requests().get(3).body()).doesNotContain("Missing voices");
         }
     }
