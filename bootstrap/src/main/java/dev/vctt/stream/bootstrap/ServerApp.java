@@ -208,9 +208,9 @@ public final class ServerApp implements AutoCloseable {
     /**
      * Reads the configuration (environment, {@code VCTT_CONFIG}, {@code VCTT_PRICES_FILE}) again and
      * starts new streams and new bands with its models, routes, prices, budget defaults and band
-     * limits. Streams and bands in flight keep the chain and prices they started with. A file with a mistake is refused, the error logged and
-     * the settings in force kept; so is a change of endpoints, which needs a restart (their HTTP
-     * clients and health live as long as the server).
+     * limits. Streams and bands in flight keep the chain and prices they started with. A file with a
+     * mistake is refused, the error logged and the settings in force kept; so is a change of
+     * endpoints, which needs a restart (their HTTP clients and health live as long as the server).
      *
      * @return whether the new settings are in force
      */
