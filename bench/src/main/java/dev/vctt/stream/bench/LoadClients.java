@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,6 +16,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -46,7 +49,12 @@ final class LoadClients {
         }
     }
 
+    /** A band's members, in order: the three thinking roles first, as a band_request without roles has. */
+    private static final List<String> BAND_ROLES = List.of("analyst", "relational", "ethics", "primary", "analyst");
+
     private final LoadOptions.Protocol protocol;
+    /** The roles of each band_request as a JSON array, or empty for single streams. */
+    private final String bandRoles;
     private final URI uri;
     private final int connections;
     private final int rounds;
@@ -69,6 +77,19 @@ final class LoadClients {
 
     LoadClients(LoadOptions.Protocol protocol, int serverPort, int connections, int rounds, String message,
                 HttpClient[] clients, HarnessThreads harness) {
+        this(protocol, serverPort, connections, rounds, message, clients, harness, 0);
+    }
+
+    /**
+     * With {@code bandMembers > 0} each request is a {@code band_request} of that many members and a
+     * synthesis (no verification); a "stream" then ends at {@code band_complete}, its chunks are every
+     * member's and the synthesis's, its first chunk is the first of any member, and its gaps are
+     * between chunks of the connection, whichever member wrote them.
+     */
+    LoadClients(LoadOptions.Protocol protocol, int serverPort, int connections, int rounds, String message,
+                HttpClient[] clients, HarnessThreads harness, int bandMembers) {
+        this.bandRoles = bandMembers == 0 ? "" : IntStream.range(0, bandMembers)
+                .mapToObj(i -> "\"" + BAND_ROLES.get(i % BAND_ROLES.size()) + "\"").collect(Collectors.joining(",", "[", "]"));
         this.protocol = protocol;
         this.uri = URI.create("ws://127.0.0.1:" + serverPort
                 + (protocol == LoadOptions.Protocol.NATIVE ? "/stream" : "/socket.io/?EIO=4&transport=websocket"));
@@ -261,10 +282,14 @@ final class LoadClients {
             round = r;
             StreamStat stat = stats[r * connections + index];
             String requestId = "b" + index + "-" + r;
-            String data = "{\"message\":\"" + message + "\",\"agentRole\":\"analyst\",\"requestId\":\"" + requestId + "\"}";
+            String event = bandRoles.isEmpty() ? "stream_request" : "band_request";
+            String data = bandRoles.isEmpty()
+                    ? "{\"message\":\"" + message + "\",\"agentRole\":\"analyst\",\"requestId\":\"" + requestId + "\"}"
+                    : "{\"message\":\"" + message + "\",\"roles\":" + bandRoles + ",\"synthesis\":true,"
+                            + "\"verification\":false,\"requestId\":\"" + requestId + "\"}";
             String frame = protocol == LoadOptions.Protocol.NATIVE
-                    ? "{\"event\":\"stream_request\",\"data\":" + data + "}"
-                    : "42/stream,[\"stream_request\"," + data + "]";
+                    ? "{\"event\":\"" + event + "\",\"data\":" + data + "}"
+                    : "42/stream,[\"" + event + "\"," + data + "]";
             long now = System.nanoTime();
             stat.sentNs = now;
             firstSendNs.accumulateAndGet(now, Math::min);
@@ -320,10 +345,24 @@ final class LoadClients {
             if (stat == null || stat.ended()) {
                 return;
             }
+            boolean band = !bandRoles.isEmpty();
             switch (event) {
                 case "stream_chunk" -> chunk(stat, now, chunkLength(frame, dataAt));
-                case "stream_complete" -> complete(stat);
+                case "stream_complete" -> {
+                    if (!band) {
+                        complete(stat);
+                    }
+                }
+                case "band_complete" -> complete(stat);
                 case "stream_error" -> {
+                    if (band && frame.indexOf("\"bandId\"", dataAt) >= 0) {
+                        // a member failed; its band still ends with band_complete
+                        int code = frame.indexOf("\"code\":\"", dataAt);
+                        errors.computeIfAbsent("member stream_error " + (code < 0 ? "?"
+                                : frame.substring(code + 8, frame.indexOf('"', code + 8))), k -> new AtomicInteger())
+                                .incrementAndGet();
+                        return;
+                    }
                     int code = frame.indexOf("\"code\":\"", dataAt);
                     fail(stat, "stream_error " + (code < 0 ? "?" : frame.substring(code + 8, frame.indexOf('"', code + 8))));
                     send(round + 1);

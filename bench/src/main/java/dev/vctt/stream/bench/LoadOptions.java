@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * One load cell and how to run it. The presets are the cells of issue 16: {@code n100} (100 streams
  * at 20 tokens/s, 200 tokens each), {@code n1000}, {@code n5000} (at 4 tokens/s) and {@code sat}
- * (100 connections, 10 unpaced streams each, back to back).
+ * (100 connections, 10 unpaced streams each, back to back), and issue 12's {@code band100} (100 bands of
+ * three members and a synthesis, one band per connection, at n100's pace and length).
  */
 public record LoadOptions(
         String label,
@@ -24,7 +25,8 @@ public record LoadOptions(
         int clients,
         int connectConcurrency,
         Optional<Path> dataDir,
-        boolean threads) {
+        boolean threads,
+        int bandMembers) {
 
     /** How the clients speak to the server. */
     public enum Protocol { NATIVE, SOCKETIO }
@@ -37,7 +39,7 @@ public record LoadOptions(
             PostgreSQL or DATABASE_URL) and N WebSocket clients in this JVM, runs one cell and prints
             its figures. JVM flags (-Xmx, -XX:+UseSerialGC) given to java apply to the server.
 
-              --cell n100|n1000|n5000|sat   a preset of issue 16 (options after it override it)
+              --cell n100|n1000|n5000|sat|band100   a preset (options after it override it)
               --streams N               concurrent streams, one connection each          [100]
               --rate R                  tokens per second per stream; 0 = unpaced        [20]
               --tokens T                tokens (chunks) per stream                       [200]
@@ -53,9 +55,13 @@ public record LoadOptions(
               --connect-concurrency C   WebSocket handshakes in flight                   [200]
               --data-dir DIR            where the embedded PostgreSQL keeps its data     [a temp dir]
               --threads                 also print CPU and context switches per thread group
+              --band M                  each stream is a band of M members + synthesis   [0]
             """;
 
     public LoadOptions {
+        if (bandMembers < 0 || bandMembers > 5) {
+            throw new IllegalArgumentException("--band takes 0 (single streams) to 5 members");
+        }
         if (streams < 1 || rounds < 1 || rate < 0 || tokens < 1 || ttftMs < 0 || warmupStreams < 0 || warmupTokens < 1 || staggerMs < 0
                 || timeoutSeconds < 1 || clients < 1 || connectConcurrency < 1) {
             throw new IllegalArgumentException("an option is out of range");
@@ -69,11 +75,12 @@ public record LoadOptions(
     public static LoadOptions cell(String name) {
         return switch (name) {
             case "n100" -> new LoadOptions("n100", Protocol.NATIVE, 100, 1, 20, 200, 0, 100, 200, 1000, 120, 2, 200,
-                    Optional.empty(), false);
+                    Optional.empty(), false, 0);
             case "n1000" -> cell("n100").withLabel("n1000").withStreams(1000);
             case "n5000" -> cell("n100").withLabel("n5000").withStreams(5000).withRate(4);
             case "sat" -> cell("n100").withLabel("sat").withRounds(10).withRate(0);
-            default -> throw new IllegalArgumentException("unknown cell '" + name + "' (n100, n1000, n5000, sat)");
+            case "band100" -> cell("n100").withLabel("band100").withBandMembers(3);
+            default -> throw new IllegalArgumentException("unknown cell '" + name + "' (n100, n1000, n5000, sat, band100)");
         };
     }
 
@@ -112,6 +119,7 @@ public record LoadOptions(
                         case "--clients" -> options.withClients(positive(arg, value));
                         case "--connect-concurrency" -> options.withConnectConcurrency(positive(arg, value));
                         case "--data-dir" -> options.withDataDir(Path.of(value));
+                        case "--band" -> options.withBandMembers((int) positive0(arg, value));
                         default -> throw new IllegalArgumentException("unknown option: " + arg);
                     };
                 }
@@ -120,18 +128,20 @@ public record LoadOptions(
         boolean presetAsIs = labelled && options.equalsCell(cell(options.label));
         return presetAsIs ? options : options.withLabel(String.format(Locale.ROOT, "n%d-r%s-t%d%s", options.streams,
                 options.rate == Math.rint(options.rate) ? Long.toString((long) options.rate) : Double.toString(options.rate),
-                options.tokens, options.rounds > 1 ? "-x" + options.rounds : ""));
+                options.tokens, options.rounds > 1 ? "-x" + options.rounds : "")
+                + (options.bands() ? "-band" + options.bandMembers : ""));
     }
 
     /** A preset's cell with what was already chosen that is not part of a cell (protocol, warm-up, ...). */
     private static LoadOptions keep(LoadOptions chosen, LoadOptions preset) {
         return new LoadOptions(preset.label, chosen.protocol, preset.streams, preset.rounds, preset.rate, preset.tokens,
                 chosen.ttftMs, chosen.warmupStreams, chosen.warmupTokens, chosen.staggerMs, chosen.timeoutSeconds, chosen.clients,
-                chosen.connectConcurrency, chosen.dataDir, chosen.threads);
+                chosen.connectConcurrency, chosen.dataDir, chosen.threads, preset.bandMembers);
     }
 
     private boolean equalsCell(LoadOptions preset) {
-        return streams == preset.streams && rounds == preset.rounds && rate == preset.rate && tokens == preset.tokens;
+        return streams == preset.streams && rounds == preset.rounds && rate == preset.rate && tokens == preset.tokens
+                && bandMembers == preset.bandMembers;
     }
 
     /** Streams the measured run starts in all. */
@@ -141,77 +151,92 @@ public record LoadOptions(
 
     public LoadOptions withLabel(String value) {
         return new LoadOptions(value, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withProtocol(Protocol value) {
         return new LoadOptions(label, value, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withStreams(int value) {
         return new LoadOptions(label, protocol, value, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withRounds(int value) {
         return new LoadOptions(label, protocol, streams, value, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withRate(double value) {
         return new LoadOptions(label, protocol, streams, rounds, value, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withTokens(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, value, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withTtftMs(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, value, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withWarmupStreams(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, value, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withWarmupTokens(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, value, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withStaggerMs(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, value,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withTimeoutSeconds(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                value, clients, connectConcurrency, dataDir, threads);
+                value, clients, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withClients(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, value, connectConcurrency, dataDir, threads);
+                timeoutSeconds, value, connectConcurrency, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withConnectConcurrency(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, value, dataDir, threads);
+                timeoutSeconds, clients, value, dataDir, threads, bandMembers);
     }
 
     public LoadOptions withDataDir(Path value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads);
+                timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads, bandMembers);
+    }
+
+    public LoadOptions withBandMembers(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, value);
+    }
+
+    /** Whether each "stream" of the cell is a band: its members, then a synthesis, on one connection. */
+    public boolean bands() {
+        return bandMembers > 0;
+    }
+
+    /** The chunks one stream (or one band: every member and the synthesis) writes when it runs to the end. */
+    public long tokensPerStream() {
+        return (long) tokens * (bands() ? bandMembers + 1 : 1);
     }
 
     public LoadOptions withThreads(boolean value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, value);
+                timeoutSeconds, clients, connectConcurrency, dataDir, value, bandMembers);
     }
 
     private static Protocol protocol(String value) {

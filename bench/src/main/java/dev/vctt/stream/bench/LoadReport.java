@@ -74,8 +74,12 @@ public record LoadReport(
         out.append(String.format(Locale.ROOT, "streams          %d (%d connections x %d rounds), %s, %s, %d tokens%n",
                 streams, options.streams(), options.rounds(), options.protocol().name().toLowerCase(Locale.ROOT),
                 options.rate() == 0 ? "unpaced" : fmt(options.rate()) + " tok/s", options.tokens()));
+        if (options.bands()) {
+            out.append(String.format(Locale.ROOT, "bands            each stream is a band of %d members + synthesis%n",
+                    options.bandMembers()));
+        }
         out.append(String.format(Locale.ROOT, "ended            %d completed, %d failed, %d short of %d chunks%n",
-                completed, failed, shortStreams, options.tokens()));
+                completed, failed, shortStreams, options.tokensPerStream()));
         errors.forEach((error, count) -> out.append(String.format(Locale.ROOT, "  error          %d x %s%n", count, error)));
         out.append(String.format(Locale.ROOT, "chunks           %d of %d in %.2f s: %.0f chunks/s%n",
                 chunks, expectedChunks, windowSeconds, chunksPerSecond));

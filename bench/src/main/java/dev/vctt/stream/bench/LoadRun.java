@@ -81,7 +81,7 @@ public final class LoadRun {
                 if (options.warmupStreams() > 0) {
                     long started = System.nanoTime();
                     var warmup = new LoadClients(options.protocol(), server.port(), options.warmupStreams(), 1,
-                            WARMUP_MESSAGE.formatted(options.warmupTokens()), clients, harness);
+                            WARMUP_MESSAGE.formatted(options.warmupTokens()), clients, harness, options.bandMembers());
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, options.timeoutSeconds()));
                     warmup.connect(options.connectConcurrency(), deadline);
                     warmup.start(scheduler, 0);
@@ -126,7 +126,8 @@ public final class LoadRun {
 
     private LoadReport measure(int port, HttpClient[] clients, ScheduledExecutorService scheduler)
             throws InterruptedException {
-        var run = new LoadClients(options.protocol(), port, options.streams(), options.rounds(), MESSAGE, clients, harness);
+        var run = new LoadClients(options.protocol(), port, options.streams(), options.rounds(), MESSAGE, clients, harness,
+                options.bandMembers());
         run.pacedAt(options.rate());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
@@ -184,8 +185,8 @@ public final class LoadRun {
         return new LoadReport(options.label(), options, stats.length,
                 (int) Arrays.stream(stats).filter(s -> s.completed).count(),
                 (int) Arrays.stream(stats).filter(s -> s.error != null).count(),
-                (int) Arrays.stream(stats).filter(s -> s.completed && s.chars / LoadClients.TOKEN_TEXT.length() < options.tokens()).count(),
-                errors, chunks, (long) options.tokens() * stats.length, windowSeconds,
+                (int) Arrays.stream(stats).filter(s -> s.completed && s.chars / LoadClients.TOKEN_TEXT.length() < options.tokensPerStream()).count(),
+                errors, chunks, options.tokensPerStream() * stats.length, windowSeconds,
                 chunks / (streamingNs / 1e9),
                 percentileMs(firstChunks, 0.50), percentileMs(firstChunks, 0.99),
                 run.gapsMicros.getValueAtPercentile(50) / 1000.0, run.gapsMicros.getValueAtPercentile(99) / 1000.0,
@@ -270,7 +271,9 @@ public final class LoadRun {
     private void warnAboutFileDescriptors() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             // each stream holds four sockets in this process: client, server side, upstream, provider side
-            long needed = 4L * Math.max(options.streams(), options.warmupStreams()) + 512;
+            // (a band two more per further member)
+            long needed = (2L + 2L * Math.max(1, options.bandMembers())) * Math.max(options.streams(), options.warmupStreams())
+                    + 512;
             if (unix.getMaxFileDescriptorCount() < needed) {
                 progress.accept("WARNING: " + needed + " file descriptors needed, the limit is "
                         + unix.getMaxFileDescriptorCount() + " (raise it with ulimit -n)");

@@ -34,6 +34,20 @@ class LoadOptionsTest {
     }
 
     @Test
+    void the_band_cell_is_n100_with_each_stream_a_band_of_three_members_and_a_synthesis() {
+        LoadOptions band = LoadOptions.parse("--cell", "band100");
+
+        assertThat(band.label()).isEqualTo("band100");
+        assertThat(band.streams()).isEqualTo(100);
+        assertThat(band.rate()).isEqualTo(20);
+        assertThat(band.bandMembers()).isEqualTo(3);
+        assertThat(band.tokensPerStream()).isEqualTo(800);
+        assertThat(LoadOptions.parse().tokensPerStream()).isEqualTo(200);
+        assertThat(LoadOptions.parse("--band", "2", "--streams", "5").label()).isEqualTo("n5-r20-t200-band2");
+        assertThatThrownBy(() -> LoadOptions.parse("--band", "6")).hasMessageContaining("--band");
+    }
+
+    @Test
     void options_after_a_preset_change_it_and_its_label_says_so() {
         LoadOptions options = LoadOptions.parse("--cell", "n1000", "--streams", "50", "--protocol", "socketio");
 

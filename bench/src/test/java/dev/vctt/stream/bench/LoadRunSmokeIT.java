@@ -63,6 +63,23 @@ class LoadRunSmokeIT {
         assertThat(report.tokenLagP99Ms()).isPositive();
     }
 
+    @ParameterizedTest
+    @EnumSource(LoadOptions.Protocol.class)
+    void a_tiny_band_cell_delivers_every_members_and_the_synthesiss_chunks(LoadOptions.Protocol protocol) throws Exception {
+        LoadOptions options = LoadOptions.parse("--streams", "3", "--tokens", "10", "--rate", "100", "--band", "3",
+                "--warmup-streams", "1", "--stagger-ms", "50", "--timeout-s", "60").withProtocol(protocol);
+
+        LoadReport report = LoadRun.run(options, database(), line -> { });
+
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.completed()).isEqualTo(3);
+        assertThat(report.shortStreams()).isZero();
+        assertThat(report.chunks()).as("3 bands x (3 members + synthesis) x 10").isEqualTo(120)
+                .isEqualTo(report.expectedChunks());
+        assertThat(report.serverCpuUsPerChunk()).isPositive();
+        assertThat(report.render()).contains("band of 3 members + synthesis", "120 of 120");
+    }
+
     private static Map<String, String> database() {
         DatabaseSettings database = TestDatabase.freshSchema();
         var env = new HashMap<String, String>();

@@ -7,6 +7,7 @@ import dev.vctt.stream.adapters.mcp.McpServerSpec;
 import dev.vctt.stream.application.service.ResumeSettings;
 import dev.vctt.stream.application.service.SmoothSettings;
 import dev.vctt.stream.application.service.ToolSettings;
+import dev.vctt.stream.domain.band.BandLimits;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.request.RequestLimits;
 import dev.vctt.stream.domain.routing.ProviderId;
@@ -55,7 +56,13 @@ public record AppConfig(
         ResumeSettings resume,
         Source source,
         ToolConfig tools,
-        SmoothSettings smoothing) {
+        SmoothSettings smoothing,
+        BandLimits bandLimits) {
+
+    /** The most members a band may be configured to allow (each is a stream of its connection). */
+    static final int MAX_BAND_MEMBERS = 100;
+    /** The longest member timeout a band may be configured to allow. */
+    static final int MAX_BAND_MEMBER_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
     /** The MCP servers and the tool loop's limits. */
     public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
@@ -183,7 +190,7 @@ public record AppConfig(
                         env.integer("VCTT_RESUME_MAX_ENDED", ResumeSettings.DEFAULT_MAX_ENDED, 1, 10_000_000)),
                 new Source(environment),
                 tools(env),
-                smoothing(env));
+                smoothing(env), bandLimits(env, providers.bands()));
     }
 
     /** {@code VCTT_SMOOTH}: {@code off} (the default) or {@code chunking:maxDelayMs}, such as {@code word:30}. */
@@ -209,6 +216,15 @@ public record AppConfig(
         SocketIoSettings.Recovery defaults = SocketIoSettings.Recovery.DEFAULTS;
         return new SocketIoSettings.Recovery(env.choice("VCTT_SOCKETIO_RECOVERY", Toggle.class, Toggle.ON) == Toggle.ON,
                 resumeGrace(env), defaults.eventsKept(), defaults.maxParked());
+    }
+
+    /** Band Jam limits: the environment wins over the file, the file over the defaults. */
+    private static BandLimits bandLimits(Env env, ConfigFile.Bands file) {
+        BandLimits defaults = BandLimits.DEFAULTS;
+        return new BandLimits(
+                env.integer("VCTT_BAND_MAX_MEMBERS", file.maxMembers().orElse(defaults.maxMembers()), 1, MAX_BAND_MEMBERS),
+                env.integer("VCTT_BAND_MAX_MEMBER_TIMEOUT_MS",
+                        file.maxMemberTimeoutMs().orElse((int) defaults.maxMemberTimeoutMs()), 1, MAX_BAND_MEMBER_TIMEOUT_MS));
     }
 
     private static ToolConfig tools(Env env) {
@@ -260,7 +276,8 @@ public record AppConfig(
     }
 
     /** The endpoints, models, routes and budget defaults: built-in, then the file, then the environment. */
-    private record Providers(Map<ProviderId, Endpoint> endpoints, Catalog catalog, ConfigFile.Budgets budgets) {
+    private record Providers(Map<ProviderId, Endpoint> endpoints, Catalog catalog, ConfigFile.Budgets budgets,
+                             ConfigFile.Bands bands) {
     }
 
     private static Providers providers(Env env, Map<String, String> environment, ProviderTimeouts defaults) {
@@ -277,7 +294,7 @@ public record AppConfig(
         ConfigFile.Loaded loaded = file.isPresent()
                 ? ConfigFile.load(env.path(ConfigFile.VARIABLE, file.get()), environment, base)
                 : new ConfigFile.Loaded(environmentOverrides(env, builtIn), baseCatalog(environmentOverrides(env, builtIn), prices),
-                        ConfigFile.Budgets.NONE);
+                        ConfigFile.Budgets.NONE, ConfigFile.Bands.NONE);
         Catalog catalog = loaded.catalog();
         Optional<String> models = env.text("VCTT_MODELS");
         if (models.isPresent()) {
@@ -286,7 +303,7 @@ public record AppConfig(
         Optional<String> routes = env.text("VCTT_ROUTES");
         catalog = routes.isPresent() ? catalog.withRoutes(routes.get()) : catalog;
         catalog.routeTable();
-        return new Providers(loaded.endpoints(), catalog, loaded.budgets());
+        return new Providers(loaded.endpoints(), catalog, loaded.budgets(), loaded.bands());
     }
 
     /** PRODUCT.md's models priced by the price list where it knows them, routed to the demo when nothing could answer. */

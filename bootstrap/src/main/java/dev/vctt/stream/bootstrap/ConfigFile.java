@@ -53,20 +53,26 @@ final class ConfigFile {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers the HTTP client sets itself and refuses to take from us. */
     private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
-    private static final Set<String> TOP = Set.of("endpoints", "models", "routes", "budgets");
+    private static final Set<String> TOP = Set.of("endpoints", "models", "routes", "budgets", "bands");
     private static final Set<String> ENDPOINT = Set.of("family", "baseUrl", "apiKeyEnv", "timeouts", "headers");
     private static final Set<String> TIMEOUTS = Set.of("connectMs", "firstTokenMs", "idleMs");
     private static final Set<String> MODEL = Set.of("endpoint", "id", "price", "contextWindow");
     private static final Set<String> PRICE = Set.of("input", "output");
     private static final Set<String> BUDGETS = Set.of("dailyUsd", "keyDailyUsd", "defaultMaxTokens");
+    private static final Set<String> BANDS = Set.of("maxMembers", "maxMemberTimeoutMs");
 
     /** Budget defaults the file gives; the environment's variables win over them. */
     record Budgets(Optional<Usd> daily, Optional<Usd> keyDaily, OptionalInt defaultMaxTokens) {
         static final Budgets NONE = new Budgets(Optional.empty(), Optional.empty(), OptionalInt.empty());
     }
 
+    /** Band Jam limits the file gives; the environment's variables win over them. */
+    record Bands(OptionalInt maxMembers, OptionalInt maxMemberTimeoutMs) {
+        static final Bands NONE = new Bands(OptionalInt.empty(), OptionalInt.empty());
+    }
+
     /** The file's settings laid over the defaults. */
-    record Loaded(Map<ProviderId, Endpoint> endpoints, Catalog catalog, Budgets budgets) {
+    record Loaded(Map<ProviderId, Endpoint> endpoints, Catalog catalog, Budgets budgets, Bands bands) {
     }
 
     /** What the file is laid over, and what may still change endpoints and prices after it. */
@@ -136,10 +142,11 @@ final class ConfigFile {
             }
         }
         Budgets budgets = budgets(root.path("budgets"));
+        Bands bands = bands(root.path("bands"));
         if (!errors.isEmpty()) {
             throw refused();
         }
-        return new Loaded(Map.copyOf(finalEndpoints), catalog, budgets);
+        return new Loaded(Map.copyOf(finalEndpoints), catalog, budgets, bands);
     }
 
     private Optional<Endpoint> endpoint(String name, JsonNode node, ProviderTimeouts defaults) {
@@ -337,6 +344,14 @@ final class ConfigFile {
         return new Budgets(dollars(node, "budgets", "dailyUsd").map(Usd::of),
                 dollars(node, "budgets", "keyDailyUsd").map(Usd::of),
                 whole(node, "budgets", "defaultMaxTokens", 1, 1_000_000));
+    }
+
+    private Bands bands(JsonNode node) {
+        if (node.isMissingNode() || !expectObject(node, "bands", BANDS)) {
+            return Bands.NONE;
+        }
+        return new Bands(whole(node, "bands", "maxMembers", 1, AppConfig.MAX_BAND_MEMBERS),
+                whole(node, "bands", "maxMemberTimeoutMs", 1, AppConfig.MAX_BAND_MEMBER_TIMEOUT_MS));
     }
 
     private Optional<BigDecimal> dollars(JsonNode parent, String path, String key) {

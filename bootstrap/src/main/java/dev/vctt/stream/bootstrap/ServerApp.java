@@ -45,8 +45,8 @@ import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartBandService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
+import dev.vctt.stream.application.service.SwitchableStartBandService;
 import dev.vctt.stream.application.service.SwitchableStartService;
-import dev.vctt.stream.domain.band.BandLimits;
 import dev.vctt.stream.domain.band.BandPolicy;
 import dev.vctt.stream.domain.request.RequestPolicy;
 import dev.vctt.stream.domain.routing.AgentRole;
@@ -94,6 +94,8 @@ public final class ServerApp implements AutoCloseable {
     private final EndpointHealth health;
     private final java.util.function.Function<AppConfig, StartStreamService> startFor;
     private final SwitchableStartService start;
+    private final java.util.function.Function<AppConfig, StartBandService> startBandFor;
+    private final SwitchableStartBandService startBand;
     /** The settings new streams start with; a reload replaces it, streams in flight keep theirs. */
     private final AtomicReference<AppConfig> inForce;
 
@@ -149,12 +151,16 @@ public final class ServerApp implements AutoCloseable {
                 depsFor.apply(settings), ids, liveKeys);
         var start = new SwitchableStartService(startFor.apply(config));
         this.start = start;
-        // bands start with the settings of start-up (a reload does not reach them yet)
+        // bands, like streams, start with the settings in force; the bands running are shared across reloads
         var bands = new ActiveBands();
-        var startBand = new StartBandService(new BandPolicy(new RequestPolicy(config.requestLimits()), BandLimits.DEFAULTS),
-                config.catalog().routeTable(),
-                new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
-                depsFor.apply(config), ids, liveKeys, bands, bandStore, new SecureRandom());
+        var judgeOrder = new SecureRandom();
+        startBandFor = settings -> new StartBandService(
+                new BandPolicy(new RequestPolicy(settings.requestLimits()), settings.bandLimits()),
+                settings.catalog().routeTable(),
+                new BudgetSettings(settings.globalDailyBudget(), settings.keyDailyBudget(), settings.defaultMaxTokens()),
+                depsFor.apply(settings), ids, liveKeys, bands, bandStore, judgeOrder);
+        var startBand = new SwitchableStartBandService(startBandFor.apply(config));
+        this.startBand = startBand;
         cancelBands = new CancelBandService(bands);
         cancels = new CancelStreamService(active);
         streams = new CountActiveStreamsService(active);
@@ -211,10 +217,10 @@ public final class ServerApp implements AutoCloseable {
 
     /**
      * Reads the configuration (environment, {@code VCTT_CONFIG}, {@code VCTT_PRICES_FILE}) again and
-     * starts new streams with its models, routes, prices and budget defaults. Streams in flight keep
-     * the chain and prices they started with. A file with a mistake is refused, the error logged and
-     * the settings in force kept; so is a change of endpoints, which needs a restart (their HTTP
-     * clients and health live as long as the server).
+     * starts new streams and new bands with its models, routes, prices, budget defaults and band
+     * limits. Streams and bands in flight keep the chain and prices they started with. A file with a
+     * mistake is refused, the error logged and the settings in force kept; so is a change of
+     * endpoints, which needs a restart (their HTTP clients and health live as long as the server).
      *
      * @return whether the new settings are in force
      */
@@ -232,13 +238,16 @@ public final class ServerApp implements AutoCloseable {
             return false;
         }
         StartStreamService next;
+        StartBandService nextBands;
         try {
             next = startFor.apply(fresh);
+            nextBands = startBandFor.apply(fresh);
         } catch (RuntimeException e) {
             log.error("reload refused, the settings in force stay: {}", e.getMessage());
             return false;
         }
         start.use(next);
+        startBand.use(nextBands);
         inForce.set(fresh);
         log.info("reloaded: {} models, routes {}", fresh.catalog().models().size(), fresh.catalog().routes().entrySet()
                 .stream().map(e -> e.getKey().wireName() + "=" + e.getValue()).collect(Collectors.joining(" ")));

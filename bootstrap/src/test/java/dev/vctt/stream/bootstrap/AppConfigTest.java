@@ -80,6 +80,9 @@ class AppConfigTest {
             "VCTT_SMOOTH, sentence:30, VCTT_SMOOTH must be off or chunking:maxDelayMs",
             "VCTT_SMOOTH, word:5000, VCTT_SMOOTH must be off or chunking:maxDelayMs",
             "VCTT_SMOOTH_MAX_HELD_CHARS, 0, VCTT_SMOOTH_MAX_HELD_CHARS must be a whole number from 1",
+            "VCTT_BAND_MAX_MEMBERS, 0, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
+            "VCTT_BAND_MAX_MEMBERS, 101, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
+            "VCTT_BAND_MAX_MEMBER_TIMEOUT_MS, never, VCTT_BAND_MAX_MEMBER_TIMEOUT_MS must be a whole number from 1",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))

@@ -3,6 +3,8 @@ package dev.vctt.stream.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vctt.stream.adapters.llm.testing.Reply;
+import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,61 @@ class BandJamClientsIT {
             assertThat(complete.path("members")).hasSize(4);
             assertThat(complete.path("synthesis").asText()).isNotBlank();
             assertThat(complete.path("requestId").asText()).isEqualTo("sio-band");
+        }
+    }
+
+    @Test
+    @Timeout(value = NodeTools.SETUP_MINUTES + 2, unit = TimeUnit.MINUTES)
+    void a_socket_io_client_sees_a_failed_and_a_fallen_back_member_tagged_then_band_cancel_closes_every_upstream() {
+        // given a provider that refuses one member and overloads another, whose fallback and the third member run long
+        NodeTools.requirePackages();
+        try (SseReplayServer openai = SseReplayServer.start()) {
+            app = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(),
+                    "OPENAI_API_KEY", "sk-e2e", "VCTT_ROUTES", "*=gpt-4o>gpt-4o-mini"))), Clock.systemUTC());
+            openai.enqueue(Reply.status(400, "{\"error\":{\"message\":\"bad request\",\"type\":\"invalid_request_error\"}}"));
+            openai.enqueue(Reply.status(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+            for (int i = 0; i < 2; i++) {
+                openai.enqueue(Reply.sse(BandEndToEndIT.answer("long")).inWritesOf(100).pacedBy(Duration.ofMillis(300)));
+            }
+
+            // when the script cancels the band once it saw the failure, the fallback and both running members
+            try (NodeScript script = NodeScript.start("sio-band-faults.js", Integer.toString(app.port()))) {
+                script.awaitSuccess(Duration.ofMinutes(1));
+                JsonNode seen = script.awaitJson(j -> j.path("done").asBoolean(), Duration.ofSeconds(5));
+
+                // then every event was tagged with the band and its member's role, on Socket.IO as on the native protocol
+                String bandId = seen.path("bandStart").path("bandId").asText();
+                assertThat(seen.path("ack").path("accepted").asBoolean()).isTrue();
+                assertThat(seen.path("errors")).hasSize(1);
+                JsonNode error = seen.path("errors").get(0);
+                assertThat(error.path("bandId").asText()).isEqualTo(bandId);
+                assertThat(error.path("agentRole").asText()).isIn("analyst", "relational", "ethics");
+                assertThat(error.path("code").asText()).isNotBlank();
+                JsonNode fallback = seen.path("fallbacks").get(0);
+                assertThat(fallback.path("bandId").asText()).isEqualTo(bandId);
+                assertThat(fallback.path("to").asText()).isEqualTo("gpt-4o-mini");
+                assertThat(seen.path("chunks").properties()).hasSize(2).allSatisfy(member -> {
+                    var indexes = new ArrayList<Integer>();
+                    member.getValue().forEach(c -> {
+                        indexes.add(c.path("index").asInt());
+                        assertThat(c.path("bandId").asText()).isEqualTo(bandId);
+                    });
+                    assertThat(indexes).isEqualTo(IntStream.range(0, indexes.size()).boxed().toList());
+                });
+                assertThat(seen.path("cancelAck").path("bandId").asText()).isEqualTo(bandId);
+
+                // and band_cancel closed both running upstreams and ended the band cancelled, without a synthesis
+                for (int i = 0; i < 2; i++) {
+                    assertThat(openai.awaitAbandonedByClient(Duration.ofSeconds(15))).as("upstream %d closed", i).isTrue();
+                }
+                JsonNode complete = seen.path("complete");
+                assertThat(complete.path("cancelled").asBoolean()).isTrue();
+                assertThat(complete.path("synthesis").isNull()).isTrue();
+                List<String> outcomes = new ArrayList<>();
+                complete.path("members").forEach(m -> outcomes.add(m.path("outcome").asText()));
+                assertThat(outcomes).containsExactlyInAnyOrder("failed", "cancelled", "cancelled");
+                assertThat(openai.requests()).hasSize(4);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vctt.stream.domain.cost.Price;
 import dev.vctt.stream.domain.cost.PriceEntry;
+import dev.vctt.stream.domain.band.BandLimits;
 import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.ModelId;
@@ -93,7 +94,7 @@ class ConfigFileTest {
         String schema = Files.readString(docs("vctt-config.schema.json"));
         for (String key : new String[] {"endpoints", "models", "routes", "budgets", "family", "baseUrl", "apiKeyEnv",
                 "timeouts", "connectMs", "firstTokenMs", "idleMs", "headers", "endpoint", "price", "contextWindow",
-                "dailyUsd", "keyDailyUsd", "defaultMaxTokens"}) {
+                "dailyUsd", "keyDailyUsd", "defaultMaxTokens", "bands", "maxMembers", "maxMemberTimeoutMs"}) {
             assertThat(schema).as("the schema knows " + key).contains("\"" + key + "\"");
         }
     }
@@ -139,6 +140,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void band_limits_come_from_the_file_and_the_environment_wins_where_both_speak() {
+        String yaml = """
+                bands: {maxMembers: 3, maxMemberTimeoutMs: 20000}
+                """;
+
+        AppConfig fromFile = load(yaml);
+        AppConfig overridden = load(yaml, "VCTT_BAND_MAX_MEMBERS", "7");
+
+        assertThat(fromFile.bandLimits()).isEqualTo(new BandLimits(3, 20_000));
+        assertThat(overridden.bandLimits()).isEqualTo(new BandLimits(7, 20_000));
+        assertThat(load("").bandLimits()).isEqualTo(BandLimits.DEFAULTS);
+    }
+
+    @Test
     void the_file_key_is_used_when_the_environment_gives_none() {
         AppConfig config = load("""
                 endpoints:
@@ -157,7 +172,10 @@ class ConfigFileTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "unknown top-level key    | modles: {}                                               | modles: unknown key (known: budgets, endpoints, models, routes)",
+            "unknown top-level key    | modles: {}                                               | modles: unknown key (known: bands, budgets, endpoints, models, routes)",
+            "unknown band key         | 'bands: {members: 3}'                                    | bands.members: unknown key (known: maxMemberTimeoutMs, maxMembers)",
+            "band members out of range| 'bands: {maxMembers: 0}'                                 | bands.maxMembers: must be a whole number from 1 to 100, got 0",
+            "band timeout wrong type  | 'bands: {maxMemberTimeoutMs: soon}'                      | bands.maxMemberTimeoutMs: must be a whole number from 1 to 86400000",
             "unknown endpoint key     | 'endpoints: {a: {family: openai-compatible, baseUrl: \"http://h/v1\", baseurl: x}}' | endpoints.a.baseurl: unknown key",
             "unknown model key        | 'models: {m: {endpoint: openai, price: {input: 1, output: 1}, cost: 3}}' | models.m.cost: unknown key",
             "unknown price key        | 'models: {m: {endpoint: openai, price: {input: 1, output: 1, cached: 1}}}' | models.m.price.cached: unknown key",

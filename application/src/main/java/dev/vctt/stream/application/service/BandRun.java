@@ -34,6 +34,7 @@ import dev.vctt.stream.domain.request.ChatRole;
 import dev.vctt.stream.domain.request.ChatTurn;
 import dev.vctt.stream.domain.request.StreamRequest;
 import dev.vctt.stream.domain.routing.AgentRole;
+import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.AttemptResult;
 import dev.vctt.stream.domain.session.FinishReason;
 import dev.vctt.stream.domain.session.SessionId;
@@ -379,7 +380,8 @@ final class BandRun {
         synchronized (this) {
             for (Seat seat : seats.values()) {
                 boolean used = seat.kind == Kind.MEMBER && seat.answered() && synthesis.isPresent();
-                results.add(new BandMemberResult(seat.member, seat.outcome, seat.tokens, seat.cost, used));
+                var member = new BandMember(seat.member.sessionId(), seat.member.role(), seat.answeredBy);
+                results.add(new BandMemberResult(member, seat.outcome, seat.tokens, seat.cost, used));
                 tokens = tokens.plus(seat.tokens);
                 cost = cost.plus(seat.cost);
             }
@@ -415,11 +417,14 @@ final class BandRun {
         private String text = "";
         private TokenCount tokens = TokenCount.ZERO;
         private Usd cost = Usd.ZERO;
+        /** The model that wrote the answer: the first of the chain unless the member fell back. */
+        private ModelId answeredBy;
 
         Seat(BandMember member, Kind kind, StreamEvents downstream) {
             this.member = member;
             this.kind = kind;
             this.downstream = downstream;
+            this.answeredBy = member.model();
         }
 
         boolean answered() {
@@ -468,6 +473,9 @@ final class BandRun {
         @Override
         public void completed(StreamCompleted event) {
             downstream.completed(event);
+            synchronized (BandRun.this) {
+                answeredBy = event.model();
+            }
             MemberOutcome how = switch (event.finishReason()) {
                 case CANCELLED -> MemberOutcome.CANCELLED;
                 case BUDGET -> MemberOutcome.BUDGET;

@@ -268,6 +268,29 @@ class BandServiceTest {
     }
 
     @Test
+    void band_cancel_during_the_synthesis_stops_it_and_starts_no_verification() {
+        // given every member answered and the synthesis is streaming
+        BandOutcome outcome = start(service, BandRequestDraft.ofMessage("Should we?"));
+        calls(openai, 3).forEach(call -> call.delta("yes").complete(FinishReason.STOP));
+        ScriptedStream synthesis = openai.nextCall();
+        synthesis.delta("So far ");
+        BandId band = ((BandOutcome.Started) outcome).bandId();
+
+        // when
+        cancelBands.cancel(new CancelBandCommand(CLIENT, band));
+
+        // then
+        BandCompleted done = events.await(BandCompleted.class);
+        assertThat(synthesis.isCancelled()).isTrue();
+        assertThat(done.cancelled()).isTrue();
+        assertThat(done.members()).extracting(BandMemberResult::outcome).containsExactly(MemberOutcome.COMPLETED,
+                MemberOutcome.COMPLETED, MemberOutcome.COMPLETED, MemberOutcome.CANCELLED);
+        assertThat(done.synthesis()).isEmpty();
+        assertThat(done.verdict()).isEmpty();
+        assertThat(openai.callCount()).as("no verification asked").isEqualTo(4);
+    }
+
+    @Test
     void stream_cancel_of_one_member_stops_only_it_and_the_synthesis_names_it_missing() {
         // given
         start(service, BandRequestDraft.ofMessage("Should we?").withVerification(false));
@@ -334,6 +357,10 @@ class BandServiceTest {
         assertThat(events.of(analyst.sessionId()).of(StreamFellBack.class)).hasSize(1);
         assertThat(done.members()).extracting(BandMemberResult::outcome).containsOnly(MemberOutcome.COMPLETED);
         assertThat(done.synthesis()).isEmpty();
+        assertThat(analyst.model()).as("band_start names the first choice").isEqualTo(GPT_4O.model());
+        assertThat(done.members().getFirst().member().model()).as("band_complete the model that answered")
+                .isEqualTo(CLAUDE.model());
+        assertThat(done.members().get(1).member().model()).isEqualTo(GPT_4O.model());
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The rules a band request must pass: the question passes the stream request's rules, the roles are
- * known and not too many, the quorum is at most the members, the member timeout within the limit.
+ * known and not too many, the quorum is at most the members, the member timeout within the limit,
+ * and no tools are asked for (members are offered none).
  * Every broken rule is reported.
  */
 public final class BandPolicy {
@@ -38,6 +39,11 @@ public final class BandPolicy {
         switch (questions.check(draft.question())) {
             case RequestCheck.Valid valid -> question = valid.request();
             case RequestCheck.Invalid invalid -> violations.addAll(invalid.violations());
+        }
+
+        if (draft.question().enableTools().orElse(false)) {
+            // the reservation is sized for one completion per seat; a tool loop would multiply it
+            violations.add(new Violation("enableTools", "band members are offered no tools; ask a single stream"));
         }
 
         var roles = new ArrayList<AgentRole>();

@@ -31,10 +31,10 @@ public record BandRequest(StreamRequest question, List<AgentRole> roles, boolean
         }
     }
 
-    /** The question as one member asks it: the same request in that member's role. */
+    /** The question as one member asks it: the same request in that member's role, without tools (members get none). */
     public StreamRequest forMember(AgentRole role) {
         return new StreamRequest(question.message(), question.systemPrompt(), question.temperature(), role,
-                question.toolsEnabled(), question.history(), question.maxTokens(), question.onDisconnect(),
+                false, question.history(), question.maxTokens(), question.onDisconnect(),
                 question.smoothing());
     }
 }

@@ -17,6 +17,9 @@ import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.ModelId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +72,24 @@ class BandRulesTest {
         assertThat(((BandCheck.Invalid) check).describe())
                 .contains("message: must not be blank", "roles: must name at most 5 roles", "roles[1]: must be an agent role",
                         "verification: needs synthesis", "quorum: must be between 1", "memberTimeoutMs: must be between 1 and 60000");
+    }
+
+    @Test
+    void a_band_asking_for_tools_is_refused_and_one_saying_no_tools_is_not() {
+        // given
+        StreamRequestDraft withTools = new StreamRequestDraft(Optional.of("Should we?"), Optional.empty(),
+                OptionalDouble.empty(), Optional.empty(), Optional.of(true), Optional.empty(), OptionalLong.empty());
+        StreamRequestDraft withoutTools = new StreamRequestDraft(Optional.of("Should we?"), Optional.empty(),
+                OptionalDouble.empty(), Optional.empty(), Optional.of(false), Optional.empty(), OptionalLong.empty());
+
+        // when
+        BandCheck asked = policy.check(BandRequestDraft.ofMessage("x").withQuestion(withTools));
+        BandCheck declined = policy.check(BandRequestDraft.ofMessage("x").withQuestion(withoutTools));
+
+        // then
+        assertThat(((BandCheck.Invalid) asked).describe()).contains("enableTools: band members are offered no tools");
+        assertThat(declined).isInstanceOf(BandCheck.Valid.class);
+        assertThat(((BandCheck.Valid) declined).request().forMember(AgentRole.ANALYST).toolsEnabled()).isFalse();
     }
 
     @Test
