@@ -25,13 +25,12 @@ final class VerdictSeriesSql {
 
     static String sql(SeriesQuery query, Caller caller) {
         return """
-                select bucket, grp, round(avg(verdict_score), 3) as value
-                from (select distinct b.id,
-                          date_bin(cast(? as interval), b.started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
-                          %s as grp, b.verdict_score
-                      from bands b join band_members m on m.band_id = b.id
-                      where b.verdict_score is not null and b.started_at >= ? and b.started_at < ?
-                        %s) as scored
+                select date_bin(cast(? as interval), b.started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
+                    g.grp, round(avg(b.verdict_score), 3) as value
+                from bands b
+                cross join lateral (select distinct %s as grp from band_members m where m.band_id = b.id) as g
+                where b.verdict_score is not null and b.started_at >= ? and b.started_at < ?
+                  %s
                 group by 1, 2
                 order by 2, 1""".formatted(group(query.by()), caller.apiKey().isPresent() ? "and b.api_key_id = ?" : "");
     }

@@ -66,9 +66,9 @@
     return body.lines.filter((line) => line.group !== chart.hideGroup);
   }
 
-  // bin i holds [bounds[i-1], bounds[i]): '<2', '2–5', …, '≥200'
+  // bin i holds [bounds[i-1], bounds[i]); a bin is labelled by where it starts: '<2', '2', '5', …, '≥200'
   function binLabels(bounds) {
-    return [`<${bounds[0]}`, ...bounds.slice(1).map((bound, i) => `${bounds[i]}–${bound}`), `≥${bounds[bounds.length - 1]}`];
+    return [`<${bounds[0]}`, ...bounds.slice(0, -1).map(String), `≥${bounds[bounds.length - 1]}`];
   }
 
   // uPlot wants one x array and one aligned y array per line; empty buckets are gaps (null)
@@ -139,7 +139,7 @@
       // a frequency polygon over the bins (x is the bin's index, labelled with its bounds)
       options.scales = { x: { time: false, range: [-0.5, chart.bins.length - 0.5] } };
       options.axes[0] = { splits: () => chart.bins.map((label, i) => i), rotate: 0, size: 36,
-        values: (u, splits) => splits.map((i) => (i % 2 === 0 ? chart.bins[i] : '')) };
+        values: (u, splits) => splits.map((i) => chart.bins[i]) };
       options.series.forEach((series, i) => {
         if (i > 0) series.fill = COLOURS[(i - 1) % COLOURS.length] + '22';
       });
