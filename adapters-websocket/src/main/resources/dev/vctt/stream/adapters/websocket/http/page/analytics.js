@@ -68,7 +68,8 @@
 
   // bin i holds [bounds[i-1], bounds[i]); a bin is labelled by where it starts: '<2', '2', '5', …, '≥200'
   function binLabels(bounds) {
-    return [`<${bounds[0]}`, ...bounds.slice(0, -1).map(String), `≥${bounds[bounds.length - 1]}`];
+    const short = (bound) => (bound >= 1000 ? `${bound / 1000}k` : String(bound));
+    return [`<${short(bounds[0])}`, ...bounds.slice(0, -1).map(short), `≥${short(bounds[bounds.length - 1])}`];
   }
 
   // uPlot wants one x array and one aligned y array per line; empty buckets are gaps (null)
@@ -169,6 +170,11 @@
   }
 
   CHARTS.forEach(frame);
+  // ?window=3600,5m picks a window of the list (a link or a screenshot can name it)
+  const wanted = new URLSearchParams(window.location.search).get('window');
+  if (wanted && [...$('#window').options].some((option) => option.value === wanted)) {
+    $('#window').value = wanted;
+  }
   $('#window').addEventListener('change', refresh);
   $('#live').addEventListener('change', schedule);
   $('#api-key').addEventListener('keydown', (event) => {
