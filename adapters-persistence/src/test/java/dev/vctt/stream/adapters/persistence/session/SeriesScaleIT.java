@@ -107,6 +107,21 @@ class SeriesScaleIT {
     }
 
     @Test
+    void thirty_days_of_spend_by_key_behind_budget_use_answer_every_key_and_day() throws Exception {
+        var query = new SeriesQuery(SeriesQuery.Metric.SPEND, SeriesQuery.GroupBy.KEY, SeriesQuery.Bucket.DAY,
+                NOW.minusSeconds(30 * 86_400), NOW);
+
+        explain("spend by key (what budget_use divides), 1d buckets, 30 days (the whole table)", query, Caller.ANONYMOUS);
+        Series series;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            series = SeriesSql.run(connection, query, Caller.ANONYMOUS);
+        }
+
+        assertThat(series.lines()).hasSize(20);
+        assertThat(series.lines()).allSatisfy(line -> assertThat(line.points()).hasSizeBetween(30, 31));
+    }
+
+    @Test
     void a_day_of_the_tokens_per_second_distribution_by_model_reads_the_start_time_index() throws Exception {
         var query = new DistributionQuery(DistributionQuery.Metric.TOKENS_PER_SECOND, SeriesQuery.GroupBy.MODEL,
                 NOW.minusSeconds(86_400), NOW);

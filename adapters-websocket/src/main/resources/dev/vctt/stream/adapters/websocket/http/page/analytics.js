@@ -50,6 +50,7 @@
     const to = new Date();
     const from = new Date(to.getTime() - seconds * 1000);
     const query = new URLSearchParams({ metric: chart.metric, by: chart.by, from: from.toISOString(), to: to.toISOString() });
+    chart.range = [from.getTime() / 1000, to.getTime() / 1000];
     if (!chart.histogram) query.set('bucket', bucket);
     const path = chart.histogram ? '/api/stats/distribution?' : '/api/stats/series?';
     const response = await fetch(path + query, { headers: headers(), cache: 'no-store' });
@@ -136,7 +137,14 @@
       axes: [{}, { size: 64, values: (u, values) => values.map(number) }],
       legend: { live: false },
     };
-    if (chart.histogram) {
+    if (!chart.histogram) {
+      // the whole window, however few buckets have sessions (a lone bucket would be spread over years)
+      // (from the data, not uPlot's proposal: for one point it proposes 86 400 000 s)
+      options.scales = { x: { range: (u) => {
+        const xs = u.data[0];
+        return [Math.min(xs[0] ?? chart.range[0], chart.range[0]), Math.max(xs[xs.length - 1] ?? chart.range[1], chart.range[1])];
+      } } };
+    } else {
       // a frequency polygon over the bins (x is the bin's index, labelled with its bounds)
       options.scales = { x: { time: false, range: [-0.5, chart.bins.length - 0.5] } };
       options.axes[0] = { splits: () => chart.bins.map((label, i) => i), rotate: 0, size: 36,
