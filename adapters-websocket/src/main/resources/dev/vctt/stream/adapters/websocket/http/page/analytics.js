@@ -138,8 +138,8 @@
       legend: { live: false },
     };
     if (!chart.histogram) {
-      // the whole window, however few buckets have sessions (a lone bucket would be spread over years)
-      // (from the data, not uPlot's proposal: for one point it proposes 86 400 000 s)
+      // the whole window, however few buckets have sessions; from the data, not uPlot's proposal (for a
+      // lone point it proposes 86 400 000 s, which spread one bucket over years)
       options.scales = { x: { range: (u) => {
         const xs = u.data[0];
         return [Math.min(xs[0] ?? chart.range[0], chart.range[0]), Math.max(xs[xs.length - 1] ?? chart.range[1], chart.range[1])];
@@ -147,7 +147,7 @@
     } else {
       // a frequency polygon over the bins (x is the bin's index, labelled with its bounds)
       options.scales = { x: { time: false, range: [-0.5, chart.bins.length - 0.5] } };
-      options.axes[0] = { splits: () => chart.bins.map((label, i) => i), rotate: 0, size: 36,
+      options.axes[0] = { splits: () => chart.bins.map((label, i) => i), size: 36,
         values: (u, splits) => splits.map((i) => chart.bins[i]) };
       options.series.forEach((series, i) => {
         if (i > 0) series.fill = COLOURS[(i - 1) % COLOURS.length] + '22';
