@@ -178,7 +178,7 @@ public final class ServerApp implements AutoCloseable {
                         new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
                 new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor), authenticate, new QuerySessionsService(sessions),
-                        new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
+                        new QueryStatsService(sessions, bandStore, keys)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);
         }

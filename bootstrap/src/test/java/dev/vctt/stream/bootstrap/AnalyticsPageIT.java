@@ -58,8 +58,11 @@ class AnalyticsPageIT {
     @Test
     void every_chart_draws_points_from_streamed_and_earlier_sessions_without_errors() throws Exception {
         Map<String, String> env = TestEnvironment.of(Map.of());
+        Key budgeted = createKey(env, "budgeted", "--daily-budget", "0.5");
         app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
         seed(env, null, MODELS, 240);
+        seed(env, budgeted.id(), List.of("gpt-4o"), 40);
+        seedBands(env, null, MODELS, 30);
         Files.deleteIfExists(SCREENSHOT);
 
         try (NodeScript script = NodeScript.start("analytics-page.js", Map.of("CHROMIUM_PATH",
@@ -71,7 +74,7 @@ class AnalyticsPageIT {
             assertThat(streamed.path("stopped").asText()).isEqualTo("cancelled");
             JsonNode charts = step(script, "charts");
             assertThat(charts.path("title").asText()).isEqualTo("VCTT Stream — analytics");
-            assertThat(charts.path("charts")).hasSizeGreaterThanOrEqualTo(12);
+            assertThat(charts.path("charts")).hasSize(16);
             charts.path("charts").forEach(chart -> {
                 assertThat(chart.path("points").asInt()).as("points of %s", chart.path("title").asText()).isPositive();
                 assertThat(chart.path("canvas").asBoolean()).as("canvas of %s", chart.path("title").asText()).isTrue();
@@ -79,6 +82,11 @@ class AnalyticsPageIT {
             assertThat(groups(charts, "chart-ttft-p50")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast", "demo");
             assertThat(groups(charts, "chart-spend-role")).contains("analyst", "ethics");
             assertThat(groups(charts, "chart-errors")).contains("PROVIDER_ERROR", "PROVIDER_TIMEOUT").doesNotContain("none");
+            assertThat(groups(charts, "chart-tokens-per-second-dist")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast");
+            assertThat(groups(charts, "chart-gap-p99-dist")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast");
+            assertThat(groups(charts, "chart-budget-key")).containsExactly(budgeted.id());
+            assertThat(groups(charts, "chart-verdicts-role")).containsExactly("analyst", "ethics", "synthesiser", "verification");
+            assertThat(groups(charts, "chart-verdicts-model")).containsExactlyElementsOf(MODELS.stream().sorted().toList());
             JsonNode end = step(script, "end");
             assertThat(end.path("pageErrors")).as("page errors").isEmpty();
             assertThat(end.path("consoleErrors")).as("console errors").isEmpty();
@@ -90,11 +98,13 @@ class AnalyticsPageIT {
     @Test
     void with_keys_the_page_asks_for_a_key_and_shows_only_that_keys_figures() throws Exception {
         Map<String, String> env = TestEnvironment.of(Map.of("VCTT_AUTH", "keys"));
-        Key alice = createKey(env, "alice");
-        Key bob = createKey(env, "bob");
+        Key alice = createKey(env, "alice", "--daily-budget", "0.1");
+        Key bob = createKey(env, "bob", "--daily-budget", "0.1");
         app = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC());
         seed(env, alice.id(), List.of("model-of-alice"), 60);
         seed(env, bob.id(), List.of("model-of-bob"), 60);
+        seedBands(env, alice.id(), List.of("model-of-alice"), 10);
+        seedBands(env, bob.id(), List.of("model-of-bob"), 10);
         Path screenshot = SCREENSHOT.resolveSibling("analytics-key.png");
 
         try (NodeScript script = NodeScript.start("analytics-page.js", Map.of("CHROMIUM_PATH",
@@ -105,6 +115,10 @@ class AnalyticsPageIT {
             JsonNode charts = step(script, "charts");
             assertThat(groups(charts, "chart-ttft-p50")).containsExactly("model-of-alice");
             assertThat(groups(charts, "chart-budget-key")).containsExactly(alice.id());
+            assertThat(groups(charts, "chart-verdicts-model")).containsExactly("model-of-alice");
+            assertThat(groups(charts, "chart-tokens-per-second-dist")).containsExactly("model-of-alice");
+            charts.path("charts").forEach(chart -> assertThat(chart.path("points").asInt())
+                    .as("points of %s", chart.path("title").asText()).isPositive());
             assertThat(charts.path("text").asText()).doesNotContain("model-of-bob").doesNotContain(bob.id());
             JsonNode end = step(script, "end");
             assertThat(end.path("pageErrors")).isEmpty();
@@ -115,14 +129,16 @@ class AnalyticsPageIT {
     private record Key(String id, String secret) {
     }
 
-    private static Key createKey(Map<String, String> env, String name) {
+    private static Key createKey(Map<String, String> env, String... nameAndOptions) {
         var out = new ByteArrayOutputStream();
-        assertThat(AdminCommand.run(new String[] {"keys", "create", name}, AppConfig.fromEnv(env),
+        var args = new ArrayList<>(List.of("keys", "create"));
+        args.addAll(List.of(nameAndOptions));
+        assertThat(AdminCommand.run(args.toArray(String[]::new), AppConfig.fromEnv(env),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
         Matcher id = Pattern.compile("key (key_\\S+) created").matcher(printed);
         assertThat(id.find()).as("key id in %s", printed).isTrue();
-        return new Key(id.group(1), printed.substring(printed.indexOf("vctt_")).strip());
+        return new Key(id.group(1), printed.substring(printed.lastIndexOf("vctt_")).strip());
     }
 
     /**
@@ -171,6 +187,57 @@ class AnalyticsPageIT {
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+    }
+
+    /**
+     * {@code count} ended bands over the last 20 hours, each of an analyst, an ethics (not every third) and
+     * a verification member and a synthesiser, on two of the models in turn, scored lower the later the
+     * band's first model is in {@code models} (every fifth unreadable).
+     */
+    private static void seedBands(Map<String, String> env, String keyId, List<String> models, int count) throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String schema = env.get("VCTT_DB_SCHEMA");
+        try (Connection connection = DriverManager.getConnection(env.get("DATABASE_URL"), env.get("DATABASE_USER"),
+                env.get("DATABASE_PASSWORD"));
+             PreparedStatement band = connection.prepareStatement("""
+                     insert into %s.bands (id, api_key_id, started_at, ended_at, cancelled, synthesis, verdict_score,
+                         verdict_error, total_tokens, total_cost)
+                     values (?, ?, ?, ?, false, 'seeded', ?, ?, 400, 0.004)""".formatted(schema));
+             PreparedStatement member = connection.prepareStatement("""
+                     insert into %s.band_members (band_id, position, session_id, agent_role, model, outcome, tokens,
+                         cost_usd, used)
+                     values (?, ?, ?, ?, ?, 'completed', 100, 0.001, ?)""".formatted(schema))) {
+            var random = new java.util.Random(16);
+            List<String> roles = List.of("analyst", "ethics", "verification", "synthesiser");
+            for (int i = 0; i < count; i++) {
+                String id = "band-seed-" + (keyId == null ? "" : keyId + "-") + i;
+                Instant started = now.minusSeconds((long) (20 * 3600.0 * i / count) + 90);
+                boolean unreadable = i % 5 == 4;
+                band.setString(1, id);
+                band.setString(2, keyId);
+                band.setTimestamp(3, java.sql.Timestamp.from(started));
+                band.setTimestamp(4, java.sql.Timestamp.from(started.plusSeconds(9)));
+                // the first model's bands score best, so the lines part
+                band.setBigDecimal(5, unreadable ? null
+                        : java.math.BigDecimal.valueOf(Math.max(0, 95 - 20 * (i % models.size()) - random.nextInt(15)), 2));
+                band.setString(6, unreadable ? "the verdict has no SCORE line" : null);
+                band.addBatch();
+                for (int position = 0; position < roles.size(); position++) {
+                    if (position == 1 && i % 3 == 0) {
+                        continue; // some bands go without the ethics voice
+                    }
+                    member.setString(1, id);
+                    member.setInt(2, position);
+                    member.setString(3, id + "-" + position);
+                    member.setString(4, roles.get(position));
+                    member.setString(5, models.get((i + position % 2) % models.size()));
+                    member.setBoolean(6, position < 3);
+                    member.addBatch();
+                }
+            }
+            band.executeBatch();
+            member.executeBatch();
         }
     }
 

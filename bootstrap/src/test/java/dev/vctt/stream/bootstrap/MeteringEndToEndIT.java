@@ -172,8 +172,21 @@ class MeteringEndToEndIT {
                 .isEqualByComparingTo(REPORTED_COST);
         for (String bad : List.of("metric=nope", "", "metric=spend&by=colour", "metric=spend&bucket=2m",
                 "metric=spend&from=yesterday", "metric=spend&from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z",
-                "metric=spend&bucket=5m&from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z")) {
+                "metric=spend&bucket=5m&from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+                "metric=budget_use&by=model", "metric=verdict_score&by=kind")) {
             var answer = get("/api/stats/series?" + bad, null);
+            assertThat(answer.status()).as(bad).isEqualTo(400);
+            assertThat(answer.body().path("code").asText()).as(bad).isEqualTo("BAD_REQUEST");
+            assertThat(answer.body().path("error").asText()).as(bad).isNotBlank();
+        }
+        JsonNode distribution = get("/api/stats/distribution?metric=tokens_per_second&by=role", null).body();
+        assertThat(distribution.path("bounds")).hasSize(13);
+        assertThat(distribution.path("lines").get(0).path("group").asText()).isEqualTo("ethics");
+        assertThat(distribution.path("lines").get(0).path("sessions").asInt()).isEqualTo(1);
+        assertThat(distribution.path("lines").get(0).path("counts")).hasSize(14);
+        for (String bad : List.of("metric=ttft_p50", "", "metric=gap_p99&by=colour", "metric=gap_p99&to=soon",
+                "metric=gap_p99&from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z")) {
+            var answer = get("/api/stats/distribution?" + bad, null);
             assertThat(answer.status()).as(bad).isEqualTo(400);
             assertThat(answer.body().path("code").asText()).as(bad).isEqualTo("BAD_REQUEST");
             assertThat(answer.body().path("error").asText()).as(bad).isNotBlank();

@@ -10,7 +10,10 @@ import java.util.Optional;
 /**
  * One figure of the ended sessions that started in {@code [from, to)}, per time bucket and per group.
  * Percentiles are over sessions: {@code tokens_per_second} is the sessions' median rate,
- * {@code gap_p99} the 99th percentile of the sessions' own chunk-gap p99.
+ * {@code gap_p99} the 99th percentile of the sessions' own chunk-gap p99. {@code budget_use} is by key:
+ * the percent of the key's daily budget its sessions spent (keys without a budget have no line).
+ * {@code verdict_score} is over the bands instead, by the role or model of the members whose answers the
+ * synthesis used (or the band's key): the mean score the verifier gave (the "trust metric", 0 to 1).
  */
 public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from, Instant to) {
 
@@ -18,7 +21,13 @@ public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from
     public static final long MAX_BUCKETS = 2016;
 
     public enum Metric {
-        TTFT_P50, TTFT_P95, TOKENS_PER_SECOND, GAP_P99, SPEND, SESSIONS, ERRORS, FALLBACKS, WASTE_TOKENS;
+        TTFT_P50, TTFT_P95, TOKENS_PER_SECOND, GAP_P99, SPEND, SESSIONS, ERRORS, FALLBACKS, WASTE_TOKENS, BUDGET_USE,
+        VERDICT_SCORE;
+
+        /** Figures of the sessions' own records (the others are derived from them or read from the bands). */
+        public boolean ofSessions() {
+            return this != BUDGET_USE && this != VERDICT_SCORE;
+        }
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -74,6 +83,12 @@ public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from
         Objects.requireNonNull(to, "to");
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
+        }
+        if (metric == Metric.BUDGET_USE && by != GroupBy.KEY) {
+            throw new IllegalArgumentException("budget_use is by key");
+        }
+        if (metric == Metric.VERDICT_SCORE && by == GroupBy.KIND) {
+            throw new IllegalArgumentException("verdict_score is by model, role or key");
         }
         long buckets = Duration.between(from, to).dividedBy(bucket.width());
         if (buckets > MAX_BUCKETS) {

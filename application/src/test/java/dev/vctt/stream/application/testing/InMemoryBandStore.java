@@ -2,6 +2,8 @@ package dev.vctt.stream.application.testing;
 
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.application.port.out.BandRecord;
@@ -13,6 +15,7 @@ import dev.vctt.stream.domain.band.Verdict;
 import dev.vctt.stream.domain.cost.Usd;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -20,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The band store in memory, with the same rules for keys, periods and statistics as the real one. */
 public final class InMemoryBandStore implements BandStore {
@@ -77,6 +83,40 @@ public final class InMemoryBandStore implements BandStore {
                 row[3] == 0 ? Optional.empty() : Optional.of(average(scoreSums.get(key), row[3])), spend.get(key))));
         return new BandStats(count, cancelled, scored, scored == 0 ? Optional.empty() : Optional.of(average(scoreSum, scored)),
                 out);
+    }
+
+    @Override
+    public synchronized Series verdicts(SeriesQuery query, Caller caller) {
+        long width = query.bucket().width().toMillis();
+        var groups = new TreeMap<String, TreeMap<Instant, List<BigDecimal>>>();
+        for (BandRecord band : bands.values()) {
+            Optional<BigDecimal> score = score(band);
+            if (!visible(band, caller) || score.isEmpty() || band.startedAt().isBefore(query.from())
+                    || !band.startedAt().isBefore(query.to())) {
+                continue;
+            }
+            Instant bucket = Instant.ofEpochMilli(Math.floorDiv(band.startedAt().toEpochMilli(), width) * width);
+            Set<String> inBand = new TreeSet<>();
+            for (BandRecord.Member member : band.members()) {
+                inBand.add(switch (query.by()) {
+                    case MODEL -> member.model().value();
+                    case ROLE -> member.role().wireName();
+                    case KEY -> band.apiKey().map(ApiKeyId::value).orElse("(none)");
+                    case KIND -> throw new IllegalArgumentException("verdict_score is by model, role or key");
+                });
+            }
+            inBand.forEach(group -> groups.computeIfAbsent(group, g -> new TreeMap<>())
+                    .computeIfAbsent(bucket, b -> new ArrayList<>()).add(score.get()));
+        }
+        var lines = new ArrayList<Series.Line>();
+        groups.forEach((group, buckets) -> {
+            var points = new ArrayList<Series.Point>();
+            buckets.forEach((bucket, scores) -> points.add(new Series.Point(bucket,
+                    scores.stream().reduce(BigDecimal.ZERO, BigDecimal::add)
+                            .divide(BigDecimal.valueOf(scores.size()), 3, RoundingMode.HALF_UP))));
+            lines.add(new Series.Line(group, points));
+        });
+        return new Series(query, lines);
     }
 
     private static BigDecimal average(BigDecimal sum, long count) {

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.testing;
 
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -121,6 +123,11 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
     @Override
     public synchronized Series series(SeriesQuery query, Caller caller) {
         return StoredSessions.series(query, sessions.values().stream().filter(e -> visible(e, caller)).toList());
+    }
+
+    @Override
+    public synchronized Distribution distribution(DistributionQuery query, Caller caller) {
+        return StoredSessions.distribution(query, sessions.values().stream().filter(e -> visible(e, caller)).toList());
     }
 
     @Override

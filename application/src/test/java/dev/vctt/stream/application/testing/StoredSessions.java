@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.testing;
 
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -232,7 +234,33 @@ final class StoredSessions {
                     metric == SeriesQuery.Metric.TTFT_P50 ? 0.5 : 0.95));
             case TOKENS_PER_SECOND -> decimal(percentile(doubles(entries, e -> e.closed.quality().tokensPerSecond()), 0.5));
             case GAP_P99 -> decimal(percentile(doubles(entries, e -> e.closed.quality().gapP99Ms()), 0.99));
+            case BUDGET_USE, VERDICT_SCORE -> throw new IllegalArgumentException(metric.wireName() + " is not a session figure");
         };
+    }
+
+    /** The histogram as {@code JdbcSessionStore} counts it with width_bucket, by a plain walk. */
+    static Distribution distribution(DistributionQuery query, Collection<Entry> entries) {
+        int bins = query.metric().bounds().size() + 1;
+        Map<String, List<Long>> groups = new TreeMap<>();
+        for (Entry e : entries) {
+            Instant started = e.opened.startedAt();
+            if (e.closed == null || started.isBefore(query.from()) || !started.isBefore(query.to())) {
+                continue;
+            }
+            OptionalDouble value = switch (query.metric()) {
+                case TOKENS_PER_SECOND -> e.closed.quality().tokensPerSecond();
+                case GAP_P99 -> e.closed.quality().gapP99Ms();
+            };
+            if (value.isPresent()) {
+                List<Long> counts = groups.computeIfAbsent(group(query.by(), e),
+                        g -> new ArrayList<>(java.util.Collections.nCopies(bins, 0L)));
+                int bin = query.metric().bin(value.getAsDouble());
+                counts.set(bin, counts.get(bin) + 1);
+            }
+        }
+        var lines = new ArrayList<Distribution.Line>();
+        groups.forEach((group, counts) -> lines.add(new Distribution.Line(group, counts)));
+        return new Distribution(query, lines);
     }
 
     private static List<Double> doubles(List<Entry> entries, Function<Entry, OptionalDouble> figure) {

@@ -5,6 +5,8 @@ import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.adapters.persistence.StoredText.Column;
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.out.BandRecord;
 import dev.vctt.stream.application.port.out.BandStore;
@@ -191,6 +193,11 @@ public final class JdbcBandStore implements BandStore {
             }
             return new BandStats(count, cancelled, scored, average, rows);
         });
+    }
+
+    @Override
+    public Series verdicts(SeriesQuery query, Caller caller) {
+        return query("the verdict series", connection -> VerdictSeriesSql.run(connection, query, caller));
     }
 
     private static BigDecimal rounded(BigDecimal value) {

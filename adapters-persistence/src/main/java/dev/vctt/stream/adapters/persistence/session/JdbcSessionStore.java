@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.adapters.persistence.StoredText.Column;
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -452,6 +454,11 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
     @Override
     public Series series(SeriesQuery query, Caller caller) {
         return query("a series", connection -> SeriesSql.run(connection, query, caller));
+    }
+
+    @Override
+    public Distribution distribution(DistributionQuery query, Caller caller) {
+        return query("a distribution", connection -> DistributionSql.run(connection, query, caller));
     }
 
     @Override

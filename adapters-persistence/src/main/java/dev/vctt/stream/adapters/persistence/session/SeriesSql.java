@@ -68,7 +68,7 @@ final class SeriesSql {
     }
 
     /** Fixed expressions chosen by enum, never input. */
-    private static String group(SeriesQuery.GroupBy by) {
+    static String group(SeriesQuery.GroupBy by) {
         return switch (by) {
             case MODEL -> "current_model";
             case ROLE -> "agent_role";
@@ -89,6 +89,7 @@ final class SeriesSql {
             case ERRORS -> "count(*) filter (where status = 'failed')";
             case FALLBACKS -> "count(*) filter (where fallback_used)";
             case WASTE_TOKENS -> "coalesce(sum(waste_tokens), 0)";
+            case BUDGET_USE, VERDICT_SCORE -> throw new IllegalArgumentException(metric.wireName() + " is not a session figure");
         };
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.persistence.testing.StoreFixture;
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.domain.access.ApiKeyId;
@@ -25,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The series over a few hundred thousand sessions: the plan reads a window from an index (the start
+ * The series and distributions over a few hundred thousand sessions: the plan reads a window from an index (the start
  * time's, or one key's covering index) instead of the whole table. What it took is measured (EXPLAIN ANALYZE) and written to
  * {@code target/series-scale.txt} for docs/performance.md; no wall-clock time is asserted.
  */
@@ -104,11 +106,66 @@ class SeriesScaleIT {
         assertThat(series.lines()).allSatisfy(line -> assertThat(line.points()).hasSizeBetween(30, 31));
     }
 
+    @Test
+    void thirty_days_of_spend_by_key_behind_budget_use_answer_every_key_and_day() throws Exception {
+        var query = new SeriesQuery(SeriesQuery.Metric.SPEND, SeriesQuery.GroupBy.KEY, SeriesQuery.Bucket.DAY,
+                NOW.minusSeconds(30 * 86_400), NOW);
+
+        explain("spend by key (what budget_use divides), 1d buckets, 30 days (the whole table)", query, Caller.ANONYMOUS);
+        Series series;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            series = SeriesSql.run(connection, query, Caller.ANONYMOUS);
+        }
+
+        assertThat(series.lines()).hasSize(20);
+        assertThat(series.lines()).allSatisfy(line -> assertThat(line.points()).hasSizeBetween(30, 31));
+    }
+
+    @Test
+    void a_day_of_the_tokens_per_second_distribution_by_model_reads_the_start_time_index() throws Exception {
+        var query = new DistributionQuery(DistributionQuery.Metric.TOKENS_PER_SECOND, SeriesQuery.GroupBy.MODEL,
+                NOW.minusSeconds(86_400), NOW);
+
+        JsonNode plan;
+        Distribution distribution;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            plan = explain("tokens_per_second distribution by model, last 24 h, all keys", DistributionSql.prepare(connection,
+                    "explain (analyze, buffers, format json) " + DistributionSql.sql(query, Caller.ANONYMOUS), query,
+                    Caller.ANONYMOUS));
+            distribution = DistributionSql.run(connection, query, Caller.ANONYMOUS);
+        }
+
+        assertThat(indexesUsed(plan)).contains("sessions_by_start");
+        assertThat(rowsRead(plan)).isLessThan(SESSIONS / 10);
+        assertThat(distribution.lines()).hasSize(4);
+        assertThat(distribution.lines().stream().mapToLong(Distribution.Line::sessions).sum()).isBetween(9_900L, 10_100L);
+    }
+
+    @Test
+    void a_week_of_one_keys_gap_p99_distribution_reads_the_key_index() throws Exception {
+        var query = new DistributionQuery(DistributionQuery.Metric.GAP_P99, SeriesQuery.GroupBy.MODEL,
+                NOW.minusSeconds(7 * 86_400), NOW);
+        Caller key = Caller.of(ApiKeyId.of("key_7"));
+
+        JsonNode plan;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            plan = explain("gap_p99 distribution by model, last 7 days, one key of 20", DistributionSql.prepare(connection,
+                    "explain (analyze, buffers, format json) " + DistributionSql.sql(query, key), query, key));
+        }
+
+        assertThat(indexesUsed(plan)).contains("sessions_series_by_key");
+        assertThat(rowsRead(plan)).isLessThan(SESSIONS / 20);
+    }
+
     private static JsonNode explain(String what, SeriesQuery query, Caller caller) throws Exception {
-        try (Connection connection = fixture.database.dataSource().getConnection();
-             PreparedStatement explain = SeriesSql.prepare(connection,
-                     "explain (analyze, buffers, format json) " + SeriesSql.sql(query, caller), query, caller);
-             ResultSet result = explain.executeQuery()) {
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            return explain(what, SeriesSql.prepare(connection,
+                    "explain (analyze, buffers, format json) " + SeriesSql.sql(query, caller), query, caller));
+        }
+    }
+
+    private static JsonNode explain(String what, PreparedStatement explain) throws Exception {
+        try (explain; ResultSet result = explain.executeQuery()) {
             result.next();
             JsonNode plan = new ObjectMapper().readTree(result.getString(1)).get(0);
             String line = "%s: %.1f ms (planning %.1f ms), %d rows read, indexes %s".formatted(what,

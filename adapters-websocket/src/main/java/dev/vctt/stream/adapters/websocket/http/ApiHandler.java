@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.CanonicalPath;
 import dev.vctt.stream.adapters.websocket.connection.PresentedKey;
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/sessions/{id}} (a session with its messages and stream quality figures),
  * {@code GET /api/bands/{id}} (a band with its members),
- * {@code GET /api/stats?from=&to=} (UTC days, default the last 30) and
- * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=} (one figure over time, what {@code /analytics} draws). With API keys required, a request presents its key like a
+ * {@code GET /api/stats?from=&to=} (UTC days, default the last 30),
+ * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=} (one figure over time, what {@code /analytics} draws),
+ * {@code GET /api/stats/distribution?metric=&by=&from=&to=} (a histogram of a per-session figure). With API keys required, a request presents its key like a
  * WebSocket does ({@code Authorization: Bearer} or {@code ?token=}) and sees only its own sessions.
  * A path that is not {@linkplain CanonicalPath canonical} is not found, whatever it would decode to.
  */
@@ -92,6 +95,8 @@ public final class ApiHandler extends HttpHandler {
                 stats(request, response, caller);
             } else if (path.equals("/api/stats/series")) {
                 series(request, response, caller);
+            } else if (path.equals("/api/stats/distribution")) {
+                distribution(request, response, caller);
             } else {
                 error(response, 404, "NOT_FOUND", "no such endpoint: " + path);
             }
@@ -243,6 +248,63 @@ public final class ApiHandler extends HttpHandler {
                     out.writeNumber(point.bucket().getEpochSecond());
                     out.writeNumber(point.value().stripTrailingZeros().toPlainString());
                     out.writeEndArray();
+                }
+                out.writeEndArray();
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    /**
+     * {@code GET /api/stats/distribution?metric=tokens_per_second|gap_p99&by=&from=&to=}: per group, the
+     * sessions in each bin of the metric's fixed bounds (a histogram, for {@code /analytics}).
+     */
+    private void distribution(Request request, Response response, Caller caller) throws IOException {
+        Optional<DistributionQuery.Metric> metric = DistributionQuery.Metric.fromWireName(param(request, "metric", ""));
+        if (metric.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "metric is one of " + Arrays.stream(DistributionQuery.Metric.values())
+                    .map(DistributionQuery.Metric::wireName).toList());
+            return;
+        }
+        Optional<SeriesQuery.GroupBy> by = SeriesQuery.GroupBy.fromWireName(param(request, "by", "model"));
+        if (by.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "by is one of model, role, key, kind");
+            return;
+        }
+        DistributionQuery query;
+        try {
+            Instant to = instant(request.getParameter("to")).orElse(clock.instant());
+            Instant from = instant(request.getParameter("from")).orElse(to.minus(Duration.ofDays(1)));
+            query = new DistributionQuery(metric.get(), by.get(), from, to);
+        } catch (DateTimeParseException e) {
+            error(response, 400, "BAD_REQUEST", "from and to are instants like 2026-11-30T10:00:00Z");
+            return;
+        } catch (IllegalArgumentException e) {
+            error(response, 400, "BAD_REQUEST", e.getMessage());
+            return;
+        }
+        Distribution distribution = useCases.stats().distribution(caller, query);
+        write(response, 200, out -> {
+            out.writeStartObject();
+            out.writeStringField("metric", query.metric().wireName());
+            out.writeStringField("by", query.by().wireName());
+            time(out, "from", Optional.of(query.from()));
+            time(out, "to", Optional.of(query.to()));
+            out.writeArrayFieldStart("bounds");
+            for (int bound : query.metric().bounds()) {
+                out.writeNumber(bound);
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("lines");
+            for (Distribution.Line line : distribution.lines()) {
+                out.writeStartObject();
+                out.writeStringField("group", line.group());
+                out.writeNumberField("sessions", line.sessions());
+                out.writeArrayFieldStart("counts");
+                for (long count : line.counts()) {
+                    out.writeNumber(count);
                 }
                 out.writeEndArray();
                 out.writeEndObject();

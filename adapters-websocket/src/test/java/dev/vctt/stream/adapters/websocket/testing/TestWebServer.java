@@ -23,6 +23,7 @@ import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartStreamService;
 import dev.vctt.stream.application.service.StreamDependencies;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
+import dev.vctt.stream.application.testing.InMemoryBandStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
 import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
@@ -91,7 +92,7 @@ public final class TestWebServer {
                         new ResumeStreamService(active, sessions, chunkLog, Clock.systemUTC(), resume, liveKeys), streams,
                         new ConnectClientService(active)),
                 new HttpUseCases(new CheckHealthService(active, sessions), authenticate, new QuerySessionsService(sessions),
-                        new QueryStatsService(sessions)), metrics, Clock.systemUTC());
+                        new QueryStatsService(sessions, new InMemoryBandStore(), new InMemoryApiKeyStore())), metrics, Clock.systemUTC());
         server.start();
         return server;
     }

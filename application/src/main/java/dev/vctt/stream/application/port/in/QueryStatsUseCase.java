@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.in;
 
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
@@ -13,4 +15,7 @@ public interface QueryStatsUseCase {
 
     /** One figure over time, per model, role, key or error kind (what {@code /analytics} draws). */
     Series series(Caller caller, SeriesQuery query);
+
+    /** How tokens per second or the chunk-gap p99 of the sessions is spread, per group (a histogram). */
+    Distribution distribution(Caller caller, DistributionQuery query);
 }

@@ -1,5 +1,7 @@
 package dev.vctt.stream.application.port.out;
 
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -24,6 +26,9 @@ public interface SessionQueries {
 
     /** One figure over time, per group; with an API key, over that key's sessions only. */
     Series series(SeriesQuery query, Caller caller);
+
+    /** How one per-session figure is spread over its bins, per group; with an API key, over that key's sessions only. */
+    Distribution distribution(DistributionQuery query, Caller caller);
 
     /** Whether the database answers now (for the health check; never throws). */
     boolean reachable();

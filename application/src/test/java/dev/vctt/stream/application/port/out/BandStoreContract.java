@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vctt.stream.application.port.BandStats;
 import dev.vctt.stream.application.port.BandView;
+import dev.vctt.stream.application.port.Series;
+import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.domain.access.ApiKeyId;
@@ -134,5 +136,41 @@ public abstract class BandStoreContract<S extends BandStore> {
             assertThat(ethics.used()).isZero();
         });
         assertThat(store.stats(new StatsQuery(DAY, DAY), keyed()).bands()).isZero();
+    }
+
+    @Test
+    void verdict_series_average_the_scored_bands_each_role_and_model_took_part_in_per_bucket() {
+        // given three scored bands and an unreadable one in the hour from T0, and one scored the day before
+        Caller caller = keyed();
+        store.ended(band(caller, scored("0.5"), T0, "band-" + UUID.randomUUID()));
+        store.ended(band(caller, scored("1"), T0.plusSeconds(60), "band-" + UUID.randomUUID()));
+        store.ended(band(caller, scored("0.1"), T0.plusSeconds(120), "band-" + UUID.randomUUID()));
+        store.ended(band(caller, Optional.of(new Verdict.Reading.Unreadable("no score")), T0.plusSeconds(180),
+                "band-" + UUID.randomUUID()));
+        store.ended(band(caller, scored("0"), T0.minus(Duration.ofDays(1)), "band-" + UUID.randomUUID()));
+        Instant from = T0.minus(Duration.ofDays(1));
+        Instant to = T0.plusSeconds(3600);
+
+        holds(() -> {
+            // when
+            Series byModel = store.verdicts(verdicts(SeriesQuery.GroupBy.MODEL, from, to), caller);
+            Series byRole = store.verdicts(verdicts(SeriesQuery.GroupBy.ROLE, T0, to), caller);
+            Series byKey = store.verdicts(verdicts(SeriesQuery.GroupBy.KEY, T0, to), caller);
+
+            // then the mean is over bands, rounded to three decimals, and the unreadable verdict counts for nothing
+            assertThat(byModel.lines()).extracting(Series.Line::group).containsExactly("claude-sonnet-4-5", "gpt-4o");
+            assertThat(byModel.lines().get(1).points()).containsExactly(
+                    new Series.Point(from, new BigDecimal("0.000")), new Series.Point(T0, new BigDecimal("0.533")));
+            assertThat(byRole.lines()).extracting(Series.Line::group).containsExactly("analyst", "ethics", "synthesiser");
+            assertThat(byRole.lines()).allSatisfy(line -> assertThat(line.points()).singleElement()
+                    .satisfies(point -> assertThat(point.value()).isEqualByComparingTo("0.533")));
+            assertThat(byKey.lines()).singleElement().satisfies(line -> assertThat(line.group())
+                    .isEqualTo(caller.apiKey().orElseThrow().value()));
+        });
+        assertThat(store.verdicts(verdicts(SeriesQuery.GroupBy.MODEL, from, to), keyed()).lines()).isEmpty();
+    }
+
+    private static SeriesQuery verdicts(SeriesQuery.GroupBy by, Instant from, Instant to) {
+        return new SeriesQuery(SeriesQuery.Metric.VERDICT_SCORE, by, SeriesQuery.Bucket.HOUR, from, to);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.vctt.stream.application.port.ErrorCode;
+import dev.vctt.stream.application.port.Distribution;
+import dev.vctt.stream.application.port.DistributionQuery;
 import dev.vctt.stream.application.port.Series;
 import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
@@ -26,7 +28,9 @@ import dev.vctt.stream.domain.session.SessionId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
@@ -438,6 +442,41 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
             assertThat(store.series(query("sessions", "role", "1h", hour, hour.plusSeconds(7200)),
                     Caller.of(ApiKeyId.of("key_nobody"))).lines()).isEmpty();
         });
+    }
+
+    @Test
+    void distributions_count_known_sessions_into_the_metrics_bins_within_the_window_and_key() {
+        // given two primary sessions (50 and 30 tokens/s, gap p99 20 and 40 ms) in the first hour, an
+        // analyst session (20 tokens/s, gap p99 10 ms) and a failed one without figures in the second
+        Caller key = Caller.of(ApiKeyId.of("key_series_" + UUID.randomUUID()));
+        Instant hour = Instant.parse("2026-09-03T10:00:00Z");
+        seedSeries(key, hour);
+
+        holds(() -> {
+            // when
+            Distribution rate = store.distribution(new DistributionQuery(DistributionQuery.Metric.TOKENS_PER_SECOND,
+                    SeriesQuery.GroupBy.ROLE, hour, hour.plusSeconds(7200)), key);
+            Distribution gap = store.distribution(new DistributionQuery(DistributionQuery.Metric.GAP_P99,
+                    SeriesQuery.GroupBy.MODEL, hour, hour.plusSeconds(3600)), key);
+
+            // then a value on a bound falls in the bin it opens, as width_bucket counts
+            assertThat(rate.lines()).extracting(Distribution.Line::group).containsExactly("analyst", "primary");
+            assertThat(rate.lines().get(0).counts()).isEqualTo(counts(14, Map.of(5, 1L)));
+            assertThat(rate.lines().get(1).counts()).isEqualTo(counts(14, Map.of(6, 1L, 8, 1L)));
+            assertThat(gap.lines()).singleElement().satisfies(line -> {
+                assertThat(line.group()).isEqualTo("gpt-4o");
+                assertThat(line.counts()).isEqualTo(counts(13, Map.of(2, 2L)));
+                assertThat(line.sessions()).isEqualTo(2);
+            });
+            assertThat(store.distribution(new DistributionQuery(DistributionQuery.Metric.GAP_P99, SeriesQuery.GroupBy.MODEL,
+                    hour, hour.plusSeconds(7200)), Caller.of(ApiKeyId.of("key_nobody"))).lines()).isEmpty();
+        });
+    }
+
+    private static List<Long> counts(int bins, Map<Integer, Long> filled) {
+        var counts = new ArrayList<Long>(java.util.Collections.nCopies(bins, 0L));
+        filled.forEach(counts::set);
+        return counts;
     }
 
     /** The running session once the given progress has landed (the start and the progress are two writes). */
