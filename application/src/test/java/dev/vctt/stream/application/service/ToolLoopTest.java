@@ -183,6 +183,25 @@ class ToolLoopTest {
     }
 
     @Test
+    void a_request_with_enable_tools_false_is_offered_no_tool_and_a_call_is_refused() {
+        // given
+        var draft = new StreamRequestDraft(Optional.of("add 2 and 3"), Optional.empty(), java.util.OptionalDouble.empty(),
+                Optional.empty(), Optional.of(false), Optional.empty(), java.util.OptionalLong.empty());
+        service().start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, draft, Optional.empty()), events);
+        ScriptedStream first = openai.nextCall();
+        assertThat(first.request().tools()).isEmpty();
+
+        // when: the model calls a tool anyway
+        first.toolCall("x", "get-sum", "{}").complete(FinishReason.TOOL_CALLS);
+
+        // then: nothing runs; the answer ends as the model ended it
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(tools.pending()).isZero();
+        assertThat(events.of(StreamToolCall.class)).isEmpty();
+        assertThat(completed.toolCalls()).isZero();
+    }
+
+    @Test
     void a_tool_the_allow_list_does_not_name_is_refused_without_reaching_the_server() {
         // given
         start(service(), Caller.ANONYMOUS);
@@ -254,6 +273,27 @@ class ToolLoopTest {
         assertThat(completed.steps()).isEqualTo(2);
         assertThat(tools.pending()).isZero();
         assertThat(openai.callCount()).isEqualTo(2);
+    }
+
+    @Test
+    void a_disconnect_past_the_resume_grace_during_a_tool_call_stops_the_call_and_ends_the_stream_cancelled() {
+        // given
+        start(service(), Caller.ANONYMOUS);
+        openai.nextCall().delta("working").toolCall("a", "echo", "{}").complete(FinishReason.TOOL_CALLS);
+        ScriptedToolExecutor.Call call = tools.nextCall();
+        var sessionId = events.of(StreamToolCall.class).getFirst().sessionId();
+
+        // when: the client goes and nobody resumes within the grace
+        clients.disconnect(CLIENT);
+        assertThat(call.cancelled()).as("the grace has not run out yet").isFalse();
+        scheduler.runAll();
+
+        // then
+        assertThat(call.cancelled()).isTrue();
+        assertThat(sessions.find(sessionId, Caller.ANONYMOUS).orElseThrow().status()).isEqualTo("cancelled");
+        assertThat(sessions.find(sessionId, Caller.ANONYMOUS).orElseThrow().toolCalls())
+                .extracting(ToolCallRecord::outcome).containsExactly("cancelled");
+        assertThat(openai.callCount()).isEqualTo(1);
     }
 
     @Test
