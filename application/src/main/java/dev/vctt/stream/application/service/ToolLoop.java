@@ -12,7 +12,6 @@ import dev.vctt.stream.domain.request.ToolUse;
 import dev.vctt.stream.domain.tool.ToolAccess;
 import dev.vctt.stream.domain.tool.ToolLoopPolicy;
 import dev.vctt.stream.domain.tool.ToolResultCap;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -168,7 +167,7 @@ final class ToolLoop {
             case ToolOutcome.Broke broke -> "failed";
             case ToolOutcome.Cancelled cancelled -> "cancelled";
         };
-        long bytes = outcome instanceof ToolOutcome.Answered ? text.getBytes(StandardCharsets.UTF_8).length : 0;
+        long bytes = outcome instanceof ToolOutcome.Answered ? ToolResultCap.utf8Bytes(text) : 0;
         return new ToolCallRecord(step, use.id(), tool == null ? "" : tool.server(), use.name(), ended,
                 ended.equals("answered"), shown.truncated(), bytes, Math.max(0, took.toMillis()));
     }
