@@ -167,6 +167,59 @@ class BrowserPageIT {
         }
     }
 
+    @Test
+    void a_tool_call_shows_inline_in_the_answer_collapsed_with_its_arguments_result_and_time() throws Exception {
+        // given: a replayed model that calls get-sum on the reference MCP server, then answers
+        var openai = dev.vctt.stream.adapters.llm.testing.SseReplayServer.start();
+        try (openai) {
+            openai.enqueue(dev.vctt.stream.adapters.llm.testing.Reply.sse(
+                    dev.vctt.stream.adapters.llm.testing.Transcripts.bytes("openai-mcp-get-sum-call.sse")));
+            openai.enqueue(dev.vctt.stream.adapters.llm.testing.Reply.sse(
+                    dev.vctt.stream.adapters.llm.testing.Transcripts.bytes("openai-mcp-answer.sse")));
+            String everything = NodeTools.DIR.resolve(Path.of("node_modules", "@modelcontextprotocol",
+                    "server-everything", "dist", "index.js")).toString();
+            String servers = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(List.of(Map.of(
+                    "name", "everything", "command", "node", "args", List.of(everything, "stdio"),
+                    "allowedTools", List.of("get-sum"))));
+            app = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of("OPENAI_BASE_URL",
+                    openai.baseUrl().toString(), "OPENAI_API_KEY", "sk-o", "VCTT_ROUTES", "*=gpt-4o",
+                    "VCTT_MCP_SERVERS", servers))), Clock.systemUTC());
+            dev.vctt.stream.application.testing.Eventually.holds(Duration.ofSeconds(60),
+                    () -> assertThat(health(app)).contains("\"tools\":1"));
+
+            // when
+            try (NodeScript script = NodeScript.start("browser-tools.js", Map.of("CHROMIUM_PATH",
+                    NodeTools.chromium().toString()), Integer.toString(app.port()))) {
+                script.awaitSuccess(Duration.ofMinutes(2));
+
+                // then
+                JsonNode tool = step(script, "tool");
+                assertThat(tool.path("endState").asText()).isEqualTo("done");
+                assertThat(tool.path("call").path("state").asText()).isEqualTo("ok");
+                assertThat(tool.path("call").path("open").asBoolean()).as("collapsed").isFalse();
+                assertThat(tool.path("call").path("argumentsVisible").asBoolean()).isFalse();
+                assertThat(tool.path("call").path("summary").asText())
+                        .matches("tool everything/get-sum: ok in \\d+ ms");
+                assertThat(tool.path("opened").path("open").asBoolean()).isTrue();
+                assertThat(tool.path("opened").path("argumentsVisible").asBoolean()).isTrue();
+                assertThat(tool.path("opened").path("arguments").asText()).isEqualTo("{\"a\":2,\"b\":3}");
+                assertThat(tool.path("opened").path("result").asText()).contains("5");
+                assertThat(tool.path("opened").path("textAround").asText()).startsWith("Let me add them.")
+                        .endsWith(" 2 + 3 = 5.");
+                assertThat(step(script, "end").path("pageErrors")).as("errors in the page").isEmpty();
+            }
+        }
+    }
+
+    private static String health(ServerApp server) {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port()
+                    + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private static JsonNode step(NodeScript script, String name) {
         return script.awaitJson(line -> line.path("step").asText().equals(name), Duration.ofSeconds(5));
     }

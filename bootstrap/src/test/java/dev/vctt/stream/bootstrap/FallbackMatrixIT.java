@@ -57,6 +57,8 @@ class FallbackMatrixIT {
     private static final SseReplayServer ANTHROPIC = SseReplayServer.start();
     private static final SseReplayServer XAI = SseReplayServer.start();
     private static ServerApp app;
+    /** The server with the reference MCP server, for the rows that fail after a tool step; started by the first. */
+    private static ServerApp withTools;
 
     /** A provider as the matrix needs it: its server, its answer, and its failure replies. */
     enum Upstream {
@@ -177,6 +179,9 @@ class FallbackMatrixIT {
 
     @AfterAll
     static void stop() {
+        if (withTools != null) {
+            withTools.close();
+        }
         app.close();
         OPENAI.close();
         ANTHROPIC.close();
@@ -255,6 +260,87 @@ class FallbackMatrixIT {
                 assertThat(first.server().awaitAbandonedByClient(WAIT)).as("timed-out upstream closed").isTrue();
             }
         }
+    }
+
+    /** How the model's second step (after a tool step) fails. */
+    static Stream<Arguments> fails_after_a_tool_step() {
+        String answer = new String(Transcripts.bytes("openai-mcp-answer.sse"), StandardCharsets.UTF_8);
+        String head = answer.substring(0, answer.indexOf("\n\n", answer.indexOf("2 + 3")) + 2);
+        return Stream.of(
+                Arguments.of("HTTP 503 before the step's first chunk", false,
+                        Reply.status(503, Upstream.OPENAI_UP.errorBody(503))),
+                Arguments.of("error event after the step's first chunk", true,
+                        Reply.sse(head + Upstream.OPENAI_UP.errorEvent())),
+                Arguments.of("dropped after the step's first chunk", true,
+                        Reply.sse(head + "data: {\"partial\":").dropAfter(Integer.MAX_VALUE)
+                                .pauseBeforeFault(Duration.ofMillis(100))));
+    }
+
+    private static synchronized ServerApp withTools() throws IOException {
+        if (withTools == null) {
+            NodeTools.requirePackages();
+            String everything = NodeTools.DIR.resolve(java.nio.file.Path.of("node_modules", "@modelcontextprotocol",
+                    "server-everything", "dist", "index.js")).toString();
+            String servers = JSON.writeValueAsString(List.of(Map.of("name", "everything", "command", "node",
+                    "args", List.of(everything, "stdio"), "allowedTools", List.of("get-sum"))));
+            withTools = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of(
+                    "OPENAI_BASE_URL", OPENAI.baseUrl().toString(), "OPENAI_API_KEY", "sk-o",
+                    "ANTHROPIC_BASE_URL", ANTHROPIC.baseUrl().toString(), "ANTHROPIC_API_KEY", "sk-a",
+                    "VCTT_FIRST_TOKEN_TIMEOUT_MS", "2000", "VCTT_IDLE_TIMEOUT_MS", "2000",
+                    "VCTT_MCP_SERVERS", servers))), Clock.systemUTC());
+            Eventually.becomes(() -> {
+                try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withTools.port() + "/health"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"tools\":1");
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+        }
+        return withTools;
+    }
+
+    @ParameterizedTest(name = "fails after a tool step: {0}")
+    @MethodSource("fails_after_a_tool_step")
+    @org.junit.jupiter.api.Timeout(value = NodeTools.SETUP_MINUTES, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void a_model_that_fails_after_a_tool_step_falls_back_and_the_loop_goes_on_with_the_conversation_so_far(
+            String name, boolean afterText, Reply failure) throws IOException {
+        // given: gpt-4o calls get-sum, then fails in its second step; claude-sonnet-4-5 answers
+        ServerApp server = withTools();
+        OPENAI.enqueue(Reply.sse(Transcripts.bytes("openai-mcp-get-sum-call.sse")));
+        OPENAI.enqueue(failure);
+        ANTHROPIC.enqueue(Reply.sse(Transcripts.bytes("anthropic-mcp-answer.sse")));
+
+        try (WsTestClient client = WsTestClient.connect(server.port())) {
+            // when
+            client.send("stream_request", Map.of("message", "What is 2 + 3?"));
+            JsonNode complete = client.await("stream_complete");
+
+            // then: one stream, one gapless index sequence, the fallback announced where the failing step stopped
+            JsonNode fallback = client.await("stream_fallback");
+            assertThat(fallback.path("from").asText()).isEqualTo("gpt-4o");
+            assertThat(fallback.path("to").asText()).isEqualTo("claude-sonnet-4-5");
+            List<JsonNode> chunks = client.events("stream_chunk");
+            assertThat(chunks).extracting(chunk -> chunk.path("index").asInt())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, chunks.size()).boxed().toList());
+            long fromFirst = chunks.stream().filter(c -> c.path("model").asText().equals("gpt-4o")).count();
+            assertThat(fromFirst).isEqualTo(afterText ? 3 : 2);
+            assertThat(fallback.path("atIndex").asInt()).isEqualTo((int) fromFirst);
+            assertThat(client.await("stream_tool_result").path("ok").asBoolean()).isTrue();
+            assertThat(complete.path("finishReason").asText()).isEqualTo("stop");
+            assertThat(complete.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+            assertThat(complete.path("fallbackUsed").asBoolean()).isTrue();
+            assertThat(complete.path("steps").asInt()).isEqualTo(2);
+            assertThat(complete.path("toolCalls").asInt()).isEqualTo(1);
+            assertThat(complete.path("modelsTried")).extracting(tried -> tried.path("outcome").asText())
+                    .containsExactly("tool_calls", "failed", "completed");
+            assertThat(client.events("stream_error")).isEmpty();
+        }
+        // and the next model is asked the conversation so far: the call and its result, in its own format
+        JsonNode messages = JSON.readTree(ANTHROPIC.takeRequest(WAIT).body()).path("messages");
+        assertThat(messages.get(1).path("content").get(1).path("name").asText()).isEqualTo("get-sum");
+        assertThat(messages.get(2).path("content").get(0).path("type").asText()).isEqualTo("tool_result");
+        assertThat(messages.get(2).path("content").get(0).path("content").asText()).contains("5");
     }
 
     @Test

@@ -20,6 +20,8 @@ final class CancellableTransport implements McpClientTransport {
 
     private final McpClientTransport delegate;
     private final Map<String, Object> requestIds = new ConcurrentHashMap<>();
+    /** Calls stopped before they were sent (the SDK sends on its own thread): cancelled as soon as they go. */
+    private final Map<String, String> stoppedEarly = new ConcurrentHashMap<>();
 
     CancellableTransport(McpClientTransport delegate) {
         this.delegate = delegate;
@@ -38,23 +40,34 @@ final class CancellableTransport implements McpClientTransport {
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
         if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
-            tokenOf(request.params()).ifPresent(token -> requestIds.put(token, request.id()));
+            Optional<String> token = tokenOf(request.params());
+            String reason = token.map(stoppedEarly::remove).orElse(null);
+            if (reason != null) {
+                return delegate.sendMessage(message).then(delegate.sendMessage(cancelled(request.id(), reason)));
+            }
+            token.ifPresent(t -> requestIds.put(t, request.id()));
         }
         return delegate.sendMessage(message);
     }
 
-    /** Tells the server to stop the call that carried {@code token}, if it was sent. */
+    private static McpSchema.JSONRPCNotification cancelled(Object id, String reason) {
+        return new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/cancelled",
+                Map.of("requestId", id, "reason", reason));
+    }
+
+    /** Tells the server to stop the call that carried {@code token}: now if it was sent, else as it is sent. */
     void cancel(String token, String reason) {
         Object id = requestIds.remove(token);
         if (id != null) {
-            delegate.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
-                    "notifications/cancelled", Map.of("requestId", id, "reason", reason)))
-                    .onErrorResume(e -> Mono.empty()).subscribe();
+            delegate.sendMessage(cancelled(id, reason)).onErrorResume(e -> Mono.empty()).subscribe();
+        } else {
+            stoppedEarly.put(token, reason);
         }
     }
 
     void forget(String token) {
         requestIds.remove(token);
+        stoppedEarly.remove(token);
     }
 
     private static Optional<String> tokenOf(Object params) {

@@ -76,4 +76,18 @@ class CancellableTransportTest {
 
         assertThat(server.sent).hasSize(1);
     }
+
+    @Test
+    void a_call_stopped_before_the_sdk_sent_it_is_cancelled_right_after_it_goes() {
+        // given: the stream stopped while the SDK had not yet written the call
+        transport.cancel("vctt-4", "the stream was stopped");
+
+        // when
+        sendCall("abc-10", "vctt-4");
+
+        // then
+        assertThat(server.sent).hasSize(2);
+        assertThat(server.sent.getLast()).isInstanceOfSatisfying(McpSchema.JSONRPCNotification.class, note ->
+                assertThat(note.params()).isEqualTo(Map.of("requestId", "abc-10", "reason", "the stream was stopped")));
+    }
 }

@@ -13,14 +13,24 @@ import java.util.Optional;
  * A stored session as the API shows it. {@code status} is {@code running}, {@code completed},
  * {@code cancelled}, {@code failed} or {@code interrupted}; {@code messages} are the turns sent
  * (system prompt, history, the question) and the answer as the last assistant turn; {@code quality} how the
- * stream went (unknown while it runs).
+ * stream went (unknown while it runs); {@code toolCalls} each call of its tool loop (known once it ended).
  */
 public record SessionView(String id, String status, String agentRole, Optional<String> apiKeyId,
                           Optional<String> requestId, double temperature, Instant startedAt,
                           Optional<Instant> firstTokenAt, Optional<Instant> endedAt, TokenUsage usage, Usd cost,
                           boolean usageEstimated, Optional<String> finishReason, Optional<String> errorCode,
                           Optional<String> errorMessage, List<ModelTried> modelsTried, List<ChatTurn> messages,
-                          StreamQuality quality) {
+                          StreamQuality quality, List<ToolCallRecord> toolCalls) {
+
+    public SessionView(String id, String status, String agentRole, Optional<String> apiKeyId,
+                       Optional<String> requestId, double temperature, Instant startedAt,
+                       Optional<Instant> firstTokenAt, Optional<Instant> endedAt, TokenUsage usage, Usd cost,
+                       boolean usageEstimated, Optional<String> finishReason, Optional<String> errorCode,
+                       Optional<String> errorMessage, List<ModelTried> modelsTried, List<ChatTurn> messages,
+                       StreamQuality quality) {
+        this(id, status, agentRole, apiKeyId, requestId, temperature, startedAt, firstTokenAt, endedAt, usage, cost,
+                usageEstimated, finishReason, errorCode, errorMessage, modelsTried, messages, quality, List.of());
+    }
 
     public SessionView(String id, String status, String agentRole, Optional<String> apiKeyId,
                        Optional<String> requestId, double temperature, Instant startedAt,
@@ -49,5 +59,6 @@ public record SessionView(String id, String status, String agentRole, Optional<S
         Objects.requireNonNull(quality, "quality");
         modelsTried = List.copyOf(modelsTried);
         messages = List.copyOf(messages);
+        toolCalls = List.copyOf(toolCalls);
     }
 }

@@ -562,7 +562,7 @@ final class StreamRun {
         }
         try {
             deps.sessions().closed(new SessionClosed(result, text, failure.map(StreamFailed::code),
-                    failure.map(StreamFailed::message), quality));
+                    failure.map(StreamFailed::message), quality, tools.records()));
         } catch (StoreUnavailable e) {
             log.error("could not record the end of stream {}: {}", result.id(), e.getMessage());
         }

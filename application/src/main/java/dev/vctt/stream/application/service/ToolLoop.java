@@ -1,5 +1,6 @@
 package dev.vctt.stream.application.service;
 
+import dev.vctt.stream.application.port.ToolCallRecord;
 import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.ToolCall;
 import dev.vctt.stream.application.port.out.ToolDefinition;
@@ -41,6 +42,8 @@ final class ToolLoop {
     private final Map<String, ToolDefinition> offered = new LinkedHashMap<>();
     private final List<BudgetLimit> limits;
     private final List<ToolExecutor.ToolCallHandle> running = new CopyOnWriteArrayList<>();
+    /** Every call that ended, for the session record; written under the stream's lock. */
+    private final List<ToolCallRecord> records = new CopyOnWriteArrayList<>();
     /** Set by {@link #cancel}: a call started after it (the cancel came between a step's events and its calls) stops at once. */
     private volatile boolean cancelled;
     private int steps = 1;
@@ -84,6 +87,11 @@ final class ToolLoop {
         return calls;
     }
 
+    /** The calls that ended so far, in the order they ended. */
+    List<ToolCallRecord> records() {
+        return List.copyOf(records);
+    }
+
     ToolLoopPolicy.NextStep next() {
         return ToolLoopPolicy.after(steps, settings.maxSteps());
     }
@@ -108,6 +116,7 @@ final class ToolLoop {
      */
     void run(List<ToolCall> toolCalls, InstantSource clock, Object lock, Step step) {
         calls += toolCalls.size();
+        int stepNumber = steps;
         running.clear();
         var uses = toolCalls.stream().map(call -> new ToolUse(call.id(), call.name(), call.argumentsJson())).toList();
         var replies = new ToolReply[toolCalls.size()];
@@ -129,6 +138,7 @@ final class ToolLoop {
                 boolean error = !(outcome instanceof ToolOutcome.Answered answered) || answered.error();
                 ToolResultCap.Capped shown = ToolResultCap.cap(text, settings.resultBytes());
                 synchronized (lock) {
+                    records.add(record(stepNumber, use, tool, outcome, text, shown, took));
                     replies[slot] = new ToolReply(use.id(), shown.forModel(settings.resultBytes()), error);
                     step.answered(use, tool == null ? "" : tool.server(), outcome, shown, took);
                     if (--left[0] == 0) {
@@ -147,6 +157,19 @@ final class ToolLoop {
                 }
             }
         }
+    }
+
+    private static ToolCallRecord record(int step, ToolUse use, ToolDefinition tool, ToolOutcome outcome, String text,
+                                         ToolResultCap.Capped shown, Duration took) {
+        String ended = switch (outcome) {
+            case ToolOutcome.Answered answered -> answered.error() ? "error" : "answered";
+            case ToolOutcome.TimedOut timedOut -> "timed_out";
+            case ToolOutcome.Broke broke -> "failed";
+            case ToolOutcome.Cancelled cancelled -> "cancelled";
+        };
+        long bytes = outcome instanceof ToolOutcome.Answered ? ToolResultCap.utf8Bytes(text) : 0;
+        return new ToolCallRecord(step, use.id(), tool == null ? "" : tool.server(), use.name(), ended,
+                ended.equals("answered"), shown.truncated(), bytes, Math.max(0, took.toMillis()));
     }
 
     /** Stops every call of the running step; each then ends as cancelled. */

@@ -5,6 +5,7 @@ import static dev.vctt.stream.application.testing.TestCatalog.GPT_4O;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.vctt.stream.application.port.ToolCallRecord;
 import dev.vctt.stream.application.port.in.StartStreamCommand;
 import dev.vctt.stream.application.port.in.StreamChunk;
 import dev.vctt.stream.application.port.in.StreamCompleted;
@@ -67,6 +68,7 @@ class ToolLoopTest {
     private final RecordingStreamEvents events = new RecordingStreamEvents();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemorySpendLedger ledger = new InMemorySpendLedger();
+    private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final ConnectClientService clients = new ConnectClientService(active);
     private final CancelStreamService cancels = new CancelStreamService(active);
 
@@ -76,7 +78,7 @@ class ToolLoopTest {
                 Duration.ofSeconds(5), resultBytes);
         var deps = new StreamDependencies(Map.of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic),
                 TestCatalog.prices(), new NoTokenizer(), new FallbackRule(Duration.ofSeconds(10)), scheduler,
-                new InMemorySessionStore(), ledger, new RecordingStreamMetrics(), clock, active,
+                sessions, ledger, new RecordingStreamMetrics(), clock, active,
                 new InMemoryChunkLog(clock), ResumeSettings.DEFAULTS, settings);
         clients.connect(CLIENT);
         return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
@@ -136,6 +138,29 @@ class ToolLoopTest {
     }
 
     @Test
+    void the_session_record_lists_each_tool_call_with_its_step_outcome_size_and_time_but_not_its_content() {
+        // given: a cap of 10 bytes
+        start(service(8, 10, BudgetSettings.NONE), Caller.ANONYMOUS);
+
+        // when: step 1 calls get-sum (a longer answer) and get-env (never offered); step 2 answers
+        openai.nextCall().toolCall("call_1", "get-sum", "{\"a\":2,\"b\":3}").toolCall("call_2", "get-env", "{}")
+                .usage(10, 5).complete(FinishReason.TOOL_CALLS);
+        tools.nextCall().answer("The sum of 2 and 3 is 5.");
+        openai.nextCall().delta("5.").usage(30, 4).complete(FinishReason.STOP);
+
+        // then
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        List<ToolCallRecord> calls = sessions.find(completed.sessionId(), Caller.ANONYMOUS).orElseThrow().toolCalls();
+        assertThat(calls).extracting(ToolCallRecord::step, ToolCallRecord::toolCallId, ToolCallRecord::server,
+                ToolCallRecord::name, ToolCallRecord::outcome, ToolCallRecord::ok, ToolCallRecord::truncated,
+                ToolCallRecord::bytes).containsExactlyInAnyOrder(
+                tuple(1, "call_1", "everything", "get-sum", "answered", true, true, 24L),
+                tuple(1, "call_2", "", "get-env", "failed", false, true, 0L)); // its error text was cut too
+        assertThat(calls).filteredOn(call -> call.name().equals("get-sum"))
+                .allSatisfy(call -> assertThat(call.durationMs()).isPositive());
+    }
+
+    @Test
     void parallel_tool_calls_of_one_step_run_at_the_same_time() {
         // given
         start(service(), Caller.ANONYMOUS);
@@ -155,6 +180,25 @@ class ToolLoopTest {
                 .containsExactly("a", "b");
         next.delta("ok").complete(FinishReason.STOP);
         assertThat(events.await(StreamCompleted.class).toolCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void a_request_with_enable_tools_false_is_offered_no_tool_and_a_call_is_refused() {
+        // given
+        var draft = new StreamRequestDraft(Optional.of("add 2 and 3"), Optional.empty(), java.util.OptionalDouble.empty(),
+                Optional.empty(), Optional.of(false), Optional.empty(), java.util.OptionalLong.empty());
+        service().start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, draft, Optional.empty()), events);
+        ScriptedStream first = openai.nextCall();
+        assertThat(first.request().tools()).isEmpty();
+
+        // when: the model calls a tool anyway
+        first.toolCall("x", "get-sum", "{}").complete(FinishReason.TOOL_CALLS);
+
+        // then: nothing runs; the answer ends as the model ended it
+        StreamCompleted completed = events.await(StreamCompleted.class);
+        assertThat(tools.pending()).isZero();
+        assertThat(events.of(StreamToolCall.class)).isEmpty();
+        assertThat(completed.toolCalls()).isZero();
     }
 
     @Test
@@ -229,6 +273,27 @@ class ToolLoopTest {
         assertThat(completed.steps()).isEqualTo(2);
         assertThat(tools.pending()).isZero();
         assertThat(openai.callCount()).isEqualTo(2);
+    }
+
+    @Test
+    void a_disconnect_past_the_resume_grace_during_a_tool_call_stops_the_call_and_ends_the_stream_cancelled() {
+        // given
+        start(service(), Caller.ANONYMOUS);
+        openai.nextCall().delta("working").toolCall("a", "echo", "{}").complete(FinishReason.TOOL_CALLS);
+        ScriptedToolExecutor.Call call = tools.nextCall();
+        var sessionId = events.of(StreamToolCall.class).getFirst().sessionId();
+
+        // when: the client goes and nobody resumes within the grace
+        clients.disconnect(CLIENT);
+        assertThat(call.cancelled()).as("the grace has not run out yet").isFalse();
+        scheduler.runAll();
+
+        // then
+        assertThat(call.cancelled()).isTrue();
+        assertThat(sessions.find(sessionId, Caller.ANONYMOUS).orElseThrow().status()).isEqualTo("cancelled");
+        assertThat(sessions.find(sessionId, Caller.ANONYMOUS).orElseThrow().toolCalls())
+                .extracting(ToolCallRecord::outcome).containsExactly("cancelled");
+        assertThat(openai.callCount()).isEqualTo(1);
     }
 
     @Test

@@ -123,7 +123,8 @@ final class StoredSessions {
                     ended == null || ended.metering().source() == UsageSource.ESTIMATED,
                     finishReason(), closed == null ? Optional.empty() : closed.errorCode().map(Enum::name),
                     closed == null ? Optional.empty() : closed.errorMessage(), tried, messages,
-                    closed == null ? StreamQuality.unknown() : closed.quality());
+                    closed == null ? StreamQuality.unknown() : closed.quality(),
+                    closed == null ? List.of() : closed.toolCalls());
         }
 
         private Optional<String> finishReason() {

@@ -18,6 +18,21 @@ public final class ToolResultCap {
         }
     }
 
+    /** The size of {@code content} in UTF-8, as the cap counts it (a result's size before the cut). */
+    public static long utf8Bytes(String content) {
+        long bytes = 0;
+        for (int i = 0; i < content.length(); ) {
+            int codePoint = content.codePointAt(i);
+            bytes += size(codePoint);
+            i += Character.charCount(codePoint);
+        }
+        return bytes;
+    }
+
+    private static int size(int codePoint) {
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    }
+
     public static Capped cap(String content, int maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative");
@@ -26,7 +41,7 @@ public final class ToolResultCap {
         int i = 0;
         while (i < content.length()) {
             int codePoint = content.codePointAt(i);
-            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            int size = size(codePoint);
             if (bytes + size > maxBytes) {
                 return new Capped(content.substring(0, i), true);
             }

@@ -51,4 +51,11 @@ class ToolRulesTest {
         assertThat(ToolLoopPolicy.after(2, 2)).isInstanceOf(ToolLoopPolicy.NextStep.StepLimit.class);
         assertThat(ToolLoopPolicy.after(1, 1)).isInstanceOf(ToolLoopPolicy.NextStep.StepLimit.class);
     }
+
+    @Test
+    void a_result_is_measured_in_utf8_bytes_as_the_cap_counts_them() {
+        assertThat(ToolResultCap.utf8Bytes("")).isZero();
+        assertThat(ToolResultCap.utf8Bytes("Echo: hi")).isEqualTo(8);
+        assertThat(ToolResultCap.utf8Bytes("é€😀")).isEqualTo(2 + 3 + 4);
+    }
 }

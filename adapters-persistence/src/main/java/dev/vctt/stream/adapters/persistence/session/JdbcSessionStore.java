@@ -14,6 +14,7 @@ import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
+import dev.vctt.stream.application.port.ToolCallRecord;
 import dev.vctt.stream.application.port.out.RunningSession;
 import dev.vctt.stream.application.port.out.SessionClosed;
 import dev.vctt.stream.application.port.out.SessionJournal;
@@ -231,7 +232,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                     usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
                     models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false,
                     gap_p50_ms = ?, gap_p99_ms = ?, tokens_per_second = ?, chunks_sent = ?, bytes_sent = ?, resumes = ?,
-                    waste_tokens = ?
+                    waste_tokens = ?, tool_calls = ?::jsonb
                 where id = ? and status = 'running'""")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(session.endedAt()));
@@ -257,7 +258,8 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             update.setLong(21, quality.bytesSent());
             update.setInt(22, quality.resumes());
             update.setLong(23, quality.wasteTokens());
-            update.setString(24, session.id().value());
+            update.setString(24, toolCalls(closed.toolCalls()));
+            update.setString(25, session.id().value());
             if (update.executeUpdate() == 0) {
                 return;
             }
@@ -340,6 +342,33 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         return tried.toString();
     }
 
+    /** The ids and names come from a model or a server: sanitised, as PostgreSQL refuses some text in jsonb. */
+    private static String toolCalls(List<ToolCallRecord> calls) {
+        ArrayNode list = JSON.createArrayNode();
+        for (ToolCallRecord call : calls) {
+            list.addObject().put("step", call.step()).put("toolCallId", StoredText.sanitized(call.toolCallId()))
+                    .put("server", StoredText.sanitized(call.server())).put("name", StoredText.sanitized(call.name()))
+                    .put("outcome", call.outcome()).put("ok", call.ok()).put("truncated", call.truncated())
+                    .put("bytes", call.bytes()).put("durationMs", call.durationMs());
+        }
+        return list.toString();
+    }
+
+    private static List<ToolCallRecord> toolCalls(String json) {
+        try {
+            var calls = new ArrayList<ToolCallRecord>();
+            for (JsonNode node : JSON.readTree(json)) {
+                calls.add(new ToolCallRecord(node.path("step").asInt(1), node.path("toolCallId").asText(),
+                        node.path("server").asText(), node.path("name").asText(), node.path("outcome").asText(),
+                        node.path("ok").asBoolean(), node.path("truncated").asBoolean(), node.path("bytes").asLong(),
+                        node.path("durationMs").asLong()));
+            }
+            return calls;
+        } catch (JsonProcessingException e) {
+            throw new StoreUnavailable("tool_calls is not JSON", e);
+        }
+    }
+
     @Override
     public List<RunningSession> running() {
         return query("the running sessions", connection -> {
@@ -411,7 +440,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 instant(row, "ended_at"), usage, cost, running || row.getBoolean("usage_estimated"),
                 Optional.ofNullable(row.getString("finish_reason")), Optional.ofNullable(row.getString("error_code")),
                 Optional.ofNullable(row.getString("error_message")), modelsTried(row.getString("models_tried")), view,
-                quality(row));
+                quality(row), toolCalls(row.getString("tool_calls")));
     }
 
     private static List<ChatTurn> messages(Connection connection, String id) throws SQLException {

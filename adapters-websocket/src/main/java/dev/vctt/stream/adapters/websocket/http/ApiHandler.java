@@ -15,6 +15,7 @@ import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
+import dev.vctt.stream.application.port.ToolCallRecord;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.Caller;
@@ -42,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/sessions/{id}} (a session with its messages and stream quality figures),
+ * {@code GET /api/sessions/{id}} (a session with its messages, tool calls and stream quality figures),
  * {@code GET /api/bands/{id}} (a band with its members),
  * {@code GET /api/stats?from=&to=} (UTC days, default the last 30),
  * {@code GET /api/stats/series?metric=&by=&bucket=&from=&to=} (one figure over time, what {@code /analytics} draws),
@@ -141,6 +142,7 @@ public final class ApiHandler extends HttpHandler {
                 out.writeEndObject();
             }
             out.writeEndArray();
+            toolCalls(out, view);
             quality(out, view);
             out.writeArrayFieldStart("messages");
             for (ChatTurn turn : view.messages()) {
@@ -180,6 +182,25 @@ public final class ApiHandler extends HttpHandler {
             }
             out.writeEndObject();
         });
+    }
+
+    /** Each call of the session's tool loop: which, in which step, how it ended; never its arguments or result. */
+    private static void toolCalls(JsonGenerator out, SessionView view) throws IOException {
+        out.writeArrayFieldStart("toolCalls");
+        for (ToolCallRecord call : view.toolCalls()) {
+            out.writeStartObject();
+            out.writeNumberField("step", call.step());
+            out.writeStringField("toolCallId", call.toolCallId());
+            out.writeStringField("server", call.server());
+            out.writeStringField("name", call.name());
+            out.writeStringField("outcome", call.outcome());
+            out.writeBooleanField("ok", call.ok());
+            out.writeBooleanField("truncated", call.truncated());
+            out.writeNumberField("bytes", call.bytes());
+            out.writeNumberField("durationMs", call.durationMs());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
     }
 
     private static void quality(JsonGenerator out, SessionView view) throws IOException {

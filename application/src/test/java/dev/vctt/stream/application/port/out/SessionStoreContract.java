@@ -12,6 +12,7 @@ import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.SessionView;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.StatsReport;
+import dev.vctt.stream.application.port.ToolCallRecord;
 import dev.vctt.stream.application.testing.TestCatalog;
 import dev.vctt.stream.application.testing.TestSessions;
 import dev.vctt.stream.domain.access.ApiKeyId;
@@ -108,6 +109,45 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
             assertThat(view.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, "Four."));
             assertThat(view.errorCode()).isEmpty();
         });
+    }
+
+    @Test
+    void a_session_keeps_each_tool_call_without_its_arguments_or_result() {
+        // given
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        var calls = List.of(
+                new ToolCallRecord(1, "call_1", "everything", "get-sum", "answered",
+                        true, false, 24, 35),
+                new ToolCallRecord(1, "call_2", "everything", "echo", "answered",
+                        true, true, 70_000, 12),
+                new ToolCallRecord(2, "call_\u0000odd", "", "get-env", "failed",
+                        false, false, 0, 0));
+
+        // when
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 120), "Four.", Optional.empty(),
+                Optional.empty(), StreamQuality.unknown(), calls));
+
+        // then: a model's odd id is kept readable, never refused by the store
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.toolCalls()).hasSize(3);
+            assertThat(view.toolCalls().subList(0, 2)).isEqualTo(calls.subList(0, 2));
+            assertThat(view.toolCalls().get(2).name()).isEqualTo("get-env");
+            assertThat(view.toolCalls().get(2).step()).isEqualTo(2);
+            assertThat(view.toolCalls().get(2).outcome()).isEqualTo("failed");
+        });
+    }
+
+    @Test
+    void a_session_without_tools_lists_no_tool_calls() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 120), "Four.", Optional.empty(),
+                Optional.empty()));
+
+        holds(() -> assertThat(found(id).toolCalls()).isEmpty());
     }
 
     @Test
