@@ -52,7 +52,20 @@ public record AppConfig(
         int demoTokensPerSecond,
         ResumeSettings resume,
         Source source,
-        ToolConfig tools) {
+        ToolConfig tools,
+        ClusterConfig cluster) {
+
+    /**
+     * This server as one node among several on one database: its name ({@code VCTT_NODE_ID}; without
+     * one, a name of its own for this run) and how long its lease over its streams lasts without a
+     * renewal ({@code VCTT_LEASE_MS}).
+     */
+    public record ClusterConfig(Optional<String> nodeId, Duration lease) {
+        public ClusterConfig {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(lease, "lease");
+        }
+    }
 
     /** The MCP servers and the tool loop's limits. */
     public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
@@ -177,7 +190,8 @@ public record AppConfig(
                         env.millis("VCTT_CHUNK_LOG_FLUSH_MS", ResumeSettings.DEFAULTS.flushEvery()),
                         env.integer("VCTT_CHUNK_LOG_FLUSH_CHUNKS", ResumeSettings.DEFAULTS.flushChunks(), 1, 100_000)),
                 new Source(environment),
-                tools(env));
+                tools(env),
+                new ClusterConfig(nodeId(env), env.millis("VCTT_LEASE_MS", Duration.ofSeconds(10))));
     }
 
     /** How long a stream outlives its client, waiting for a resume (and a Socket.IO client may recover). */
@@ -214,6 +228,15 @@ public record AppConfig(
         }
         return Optional.of(new ExternalDatabase(url.get(), env.text("DATABASE_USER", "postgres"),
                 env.text("DATABASE_PASSWORD", "")));
+    }
+
+    private static Optional<String> nodeId(Env env) {
+        Optional<String> id = env.text("VCTT_NODE_ID");
+        if (id.isPresent() && !id.get().matches("[A-Za-z0-9._:-]{1,100}")) {
+            throw new ConfigException("VCTT_NODE_ID must be 1 to 100 letters, digits, '.', '_', ':' or '-', got '"
+                    + id.get() + "'");
+        }
+        return id;
     }
 
     private static String schema(Env env) {

@@ -18,6 +18,7 @@ import dev.vctt.stream.adapters.persistence.band.JdbcBandStore;
 import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
+import dev.vctt.stream.adapters.persistence.session.JdbcStreamLeases;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
@@ -36,6 +37,7 @@ import dev.vctt.stream.application.service.ChunkLogFlusher;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
+import dev.vctt.stream.application.service.NodeHeartbeat;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryBandsService;
@@ -61,6 +63,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -91,6 +94,7 @@ public final class ServerApp implements AutoCloseable {
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
     private final ChunkLogFlusher chunkFlusher;
+    private final NodeHeartbeat heartbeat;
     private final EndpointHealth health;
     private final java.util.function.Function<AppConfig, StartStreamService> startFor;
     private final SwitchableStartService start;
@@ -101,12 +105,18 @@ public final class ServerApp implements AutoCloseable {
         this.config = config;
         this.inForce = new AtomicReference<>(config);
         Storage storage = closing(Storage.open(config));
-        var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
+        // one server alone on its embedded database takes over everything left running at once; servers
+        // sharing one take over only what a node whose lease expired left (see docs/architecture.md)
+        var leases = JdbcStreamLeases.join(storage.database.dataSource(), nodeId(config), config.cluster().lease(),
+                storage.shared() ? JdbcStreamLeases.Takeover.SHARED : JdbcStreamLeases.Takeover.ALONE);
+        storage.onceWritten(leases::leave);
+        var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer, leases.token());
         var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
-        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
-        new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
+        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer, leases.token());
+        var recovery = new RecoverSessionsService(leases, ledger, config.catalog().prices(), clock);
+        recovery.recover();
 
         var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
         var shared = new ProviderFamilies.Shared(watchdog, SseLimits.DEFAULTS, config.defaultMaxTokens());
@@ -123,6 +133,10 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
+        heartbeat = new NodeHeartbeat(leases, storage.shared() ? Optional.of(recovery) : Optional.empty(), scheduler, clock,
+                NodeHeartbeat.periodFor(config.cluster().lease()));
+        log.info("node {} (token {}), lease {} ms", leases.node().nodeId(), leases.token(),
+                config.cluster().lease().toMillis());
         var active = new ActiveStreams(config.maxStreamsPerConnection());
         var metrics = new MicrometerStreamMetrics();
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
@@ -184,6 +198,7 @@ public final class ServerApp implements AutoCloseable {
         var app = new ServerApp(config, clock);
         try {
             app.progress.start();
+            app.heartbeat.start();
             app.liveKeys.start();
             app.chunkFlusher.start();
             app.web.start();
@@ -248,6 +263,7 @@ public final class ServerApp implements AutoCloseable {
         awaitStreamsEnded();
         progress.stop();
         liveKeys.stop();
+        heartbeat.stop();
         chunkFlusher.flushNow(); // what streams that did not end in time have not handed over yet
         chunkFlusher.stop();
         while (!closeInReverse.isEmpty()) {
@@ -330,6 +346,11 @@ public final class ServerApp implements AutoCloseable {
     private <T extends AutoCloseable> T closing(T component) {
         closeInReverse.push(component);
         return component;
+    }
+
+    /** {@code VCTT_NODE_ID}, or a name of this run's own: two servers must never share one by accident. */
+    private static String nodeId(AppConfig config) {
+        return config.cluster().nodeId().orElseGet(() -> "node-" + java.util.UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** A quarter of the shortest deadline, between 10 ms and 250 ms. */

@@ -20,6 +20,7 @@ final class Storage implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     final Database database;
     final JdbcWriter writer;
+    private final java.util.List<Runnable> onceWritten = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer) {
         this.embedded = embedded;
@@ -50,9 +51,26 @@ final class Storage implements AutoCloseable {
         }
     }
 
+    /** Whether other servers may share this database: only an external one can be shared. */
+    boolean shared() {
+        return embedded.isEmpty();
+    }
+
+    /** Runs at close, once every queued write is stored and before the pool closes. */
+    void onceWritten(Runnable task) {
+        onceWritten.add(task);
+    }
+
     @Override
     public void close() {
         writer.close(Duration.ofSeconds(15));
+        for (Runnable task : onceWritten) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("a last write before the database closes failed: {}", e.getMessage());
+            }
+        }
         database.close();
         embedded.ifPresent(EmbeddedDatabase::close);
     }

@@ -23,15 +23,27 @@ import javax.sql.DataSource;
  * The chunk log in PostgreSQL: a row per batch (the chunks one stream sent since its last flush, as
  * two text arrays), written through the {@link JdbcWriter} in the background, so a flush of a
  * thousand streams is one JDBC batch in one transaction.
+ *
+ * <p>A batch is fenced on the writing node's token: once another node has taken the session over (the
+ * writer's lease ran out), the batch is not stored, so a stale node cannot add to a log that a resume
+ * elsewhere already treats as final.
  */
 public final class JdbcChunkLog implements ChunkLog {
 
     private final DataSource dataSource;
     private final JdbcWriter writer;
+    private final long ownerToken;
 
+    /** A log written by a server alone on its database (token 0). */
     public JdbcChunkLog(DataSource dataSource, JdbcWriter writer) {
+        this(dataSource, writer, 0);
+    }
+
+    /** A log written by the node of that token, whose batches are refused for sessions another node took over. */
+    public JdbcChunkLog(DataSource dataSource, JdbcWriter writer, long ownerToken) {
         this.dataSource = dataSource;
         this.writer = writer;
+        this.ownerToken = ownerToken;
     }
 
     @Override
@@ -40,12 +52,15 @@ public final class JdbcChunkLog implements ChunkLog {
             return;
         }
         List<ChunkBatch> copy = List.copyOf(batches);
-        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy));
+        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy, ownerToken));
     }
 
-    private static void insert(Connection connection, List<ChunkBatch> batches) throws SQLException {
+    private static void insert(Connection connection, List<ChunkBatch> batches, long owner) throws SQLException {
+        // the session's row may not be written yet (see V2): only another owner's row refuses the batch
         try (PreparedStatement insert = connection.prepareStatement("""
-                insert into chunk_batches (session_id, first_index, texts, models, texts_escaped) values (?, ?, ?, ?, ?)
+                insert into chunk_batches (session_id, first_index, texts, models, texts_escaped)
+                select ?, ?, ?, ?, ?
+                where not exists (select 1 from sessions where id = ? and owner_token <> ?)
                 on conflict (session_id, first_index) do nothing""")) {
             for (ChunkBatch batch : batches) {
                 insert.setString(1, batch.sessionId().value());
@@ -55,6 +70,8 @@ public final class JdbcChunkLog implements ChunkLog {
                         escaped ? batch.texts().stream().map(StoredText::escape).toArray() : batch.texts().toArray()));
                 insert.setArray(4, connection.createArrayOf("text", batch.models().stream().map(ModelId::value).toArray()));
                 insert.setBoolean(5, escaped);
+                insert.setString(6, batch.sessionId().value());
+                insert.setLong(7, owner);
                 insert.addBatch();
             }
             insert.executeBatch();
