@@ -3,7 +3,9 @@ package dev.vctt.stream.adapters.persistence.chunk;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.application.port.out.ChunkBatch;
+import dev.vctt.stream.adapters.persistence.signal.SignalPayload;
 import dev.vctt.stream.application.port.out.ChunkLog;
+import dev.vctt.stream.application.port.out.ClusterSignal;
 import dev.vctt.stream.application.port.out.LoggedChunk;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.routing.ModelId;
@@ -17,6 +19,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -33,6 +36,7 @@ public final class JdbcChunkLog implements ChunkLog {
     private final DataSource dataSource;
     private final JdbcWriter writer;
     private final long ownerToken;
+    private final Optional<String> headChannel;
 
     /** A log written by a server alone on its database (token 0). */
     public JdbcChunkLog(DataSource dataSource, JdbcWriter writer) {
@@ -41,9 +45,23 @@ public final class JdbcChunkLog implements ChunkLog {
 
     /** A log written by the node of that token, whose batches are refused for sessions another node took over. */
     public JdbcChunkLog(DataSource dataSource, JdbcWriter writer, long ownerToken) {
+        this(dataSource, writer, ownerToken, Optional.empty());
+    }
+
+    private JdbcChunkLog(DataSource dataSource, JdbcWriter writer, long ownerToken, Optional<String> headChannel) {
         this.dataSource = dataSource;
         this.writer = writer;
         this.ownerToken = ownerToken;
+        this.headChannel = headChannel;
+    }
+
+    /**
+     * The same log, announcing on that NOTIFY channel the new head of every batch it stores, in the
+     * batch's own transaction: the signal reaches other nodes when, and only when, the chunks are
+     * readable; one signal per stream per flush, never per chunk.
+     */
+    public JdbcChunkLog announcingHeadsOn(String channel) {
+        return new JdbcChunkLog(dataSource, writer, ownerToken, Optional.of(channel));
     }
 
     @Override
@@ -52,10 +70,11 @@ public final class JdbcChunkLog implements ChunkLog {
             return;
         }
         List<ChunkBatch> copy = List.copyOf(batches);
-        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy, ownerToken));
+        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy, ownerToken, headChannel));
     }
 
-    private static void insert(Connection connection, List<ChunkBatch> batches, long owner) throws SQLException {
+    private static void insert(Connection connection, List<ChunkBatch> batches, long owner, Optional<String> headChannel)
+            throws SQLException {
         // the session's row may not be written yet (see V2): only another owner's row refuses the batch
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into chunk_batches (session_id, first_index, texts, models, texts_escaped)
@@ -75,6 +94,20 @@ public final class JdbcChunkLog implements ChunkLog {
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+        if (headChannel.isPresent()) {
+            announce(connection, headChannel.get(), batches);
+        }
+    }
+
+    private static void announce(Connection connection, String channel, List<ChunkBatch> batches) throws SQLException {
+        Object[] payloads = batches.stream()
+                .map(b -> SignalPayload.encode(new ClusterSignal.HeadMoved(b.sessionId(), b.firstIndex() + b.texts().size())))
+                .flatMap(Optional::stream).toArray();
+        try (PreparedStatement notify = connection.prepareStatement("select pg_notify(?, p) from unnest(?) p")) {
+            notify.setString(1, channel);
+            notify.setArray(2, connection.createArrayOf("text", payloads));
+            notify.execute();
         }
     }
 
