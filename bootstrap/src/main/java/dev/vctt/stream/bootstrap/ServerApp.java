@@ -19,6 +19,7 @@ import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
 import dev.vctt.stream.adapters.persistence.session.JdbcStreamLeases;
+import dev.vctt.stream.adapters.persistence.signal.PgClusterSignals;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
@@ -34,6 +35,7 @@ import dev.vctt.stream.application.service.CancelBandService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.ChunkLogFlusher;
+import dev.vctt.stream.application.service.ClusterCancels;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
@@ -114,7 +116,12 @@ public final class ServerApp implements AutoCloseable {
         var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
-        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer, leases.token());
+        // nodes sharing the database hear each other over LISTEN/NOTIFY: cancels, heads of the chunk log
+        Optional<PgClusterSignals> signals = storage.shared()
+                ? Optional.of(closing(PgClusterSignals.start(storage.settings, storage.database.dataSource())))
+                : Optional.empty();
+        var unannounced = new JdbcChunkLog(storage.database.dataSource(), storage.writer, leases.token());
+        var chunkLog = signals.map(s -> unannounced.announcingHeadsOn(s.channel())).orElse(unannounced);
         var recovery = new RecoverSessionsService(leases, ledger, config.catalog().prices(), clock);
         recovery.recover();
 
@@ -168,7 +175,9 @@ public final class ServerApp implements AutoCloseable {
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 depsFor.apply(config), ids, liveKeys, bands, bandStore, new SecureRandom());
         cancelBands = new CancelBandService(bands);
-        cancels = new CancelStreamService(active);
+        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active));
+        clusterCancels.ifPresent(c -> closing(c.listen()));
+        cancels = new CancelStreamService(active, clusterCancels);
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
         chunkFlusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, config.resume());

@@ -20,9 +20,11 @@ final class Storage implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     final Database database;
     final JdbcWriter writer;
+    final DatabaseSettings settings;
     private final java.util.List<Runnable> onceWritten = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer) {
+    private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer, DatabaseSettings settings) {
+        this.settings = settings;
         this.embedded = embedded;
         this.database = database;
         this.writer = writer;
@@ -44,7 +46,7 @@ final class Storage implements AutoCloseable {
         try {
             Database database = Database.open(settings);
             var writer = new JdbcWriter(database.dataSource(), config.writeBacklog(), Duration.ofMillis(50), Duration.ofSeconds(5));
-            return new Storage(embedded, database, writer);
+            return new Storage(embedded, database, writer, settings);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
