@@ -45,6 +45,7 @@ import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryBandsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
+import dev.vctt.stream.application.service.RemoteTails;
 import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartBandService;
 import dev.vctt.stream.application.service.StartStreamService;
@@ -149,6 +150,15 @@ public final class ServerApp implements AutoCloseable {
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")
                 .register(metrics.registry());
+        // per node: the streams it owns under its lease, and how far it lags behind the shared database
+        var owned = new CountActiveStreamsService(active); // a supplier gauge holds it (a plain one only weakly)
+        io.micrometer.core.instrument.Gauge.builder("vctt.node.leases", owned::count)
+                .description("Streams this node owns under its lease").tag("node", leases.node().nodeId())
+                .register(metrics.registry());
+        io.micrometer.core.instrument.Gauge.builder("vctt.node.lag.seconds", heartbeat,
+                        beat -> beat.sinceRenewed().toMillis() / 1000.0)
+                .description("Time since this node last renewed its lease in the shared database")
+                .tag("node", leases.node().nodeId()).register(metrics.registry());
         health = new EndpointHealth(config.endpoints().keySet(), metrics.registry(), clock, AUTH_FAILURE_LOG_EVERY);
         var tokenizer = new JtokkitTokenizer();
         var ids = new RandomIds();
@@ -178,6 +188,9 @@ public final class ServerApp implements AutoCloseable {
         Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active));
         clusterCancels.ifPresent(c -> closing(c.listen()));
         cancels = new CancelStreamService(active, clusterCancels);
+        Optional<RemoteTails> remoteTails = signals.map(s -> new RemoteTails(s, chunkLog, sessions, scheduler, clock,
+                config.resume().flushEvery()));
+        remoteTails.ifPresent(r -> closing(r.listen()));
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
         chunkFlusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, config.resume());
@@ -190,9 +203,10 @@ public final class ServerApp implements AutoCloseable {
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels,
-                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys), streams,
+                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys,
+                                remoteTails), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
-                new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor, Optional.of(heartbeat)), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);

@@ -91,6 +91,82 @@ class ClusterEndToEndIT {
     }
 
     @Test
+    void a_client_cut_on_node_a_resumes_on_node_b_while_a_streams_and_again_after_a_completed() {
+        // given a stream on node a, paced, and a client that got its first chunks then lost node a
+        startNodes(3, Map.of("VCTT_CHUNK_LOG_FLUSH_MS", "50"));
+        openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofMillis(300)));
+        String sessionId;
+        List<String> held = new ArrayList<>();
+        try (WsTestClient onA = WsTestClient.connect(node('a').port())) {
+            onA.send("stream_request", Map.of("message", QUESTION));
+            sessionId = onA.await("stream_start").path("sessionId").asText();
+            onA.await("stream_chunk", chunk -> chunk.path("index").asInt() == 1);
+            onA.stopReading();
+            onA.events("stream_chunk").forEach(chunk -> held.add(chunk.path("chunk").asText()));
+            onA.abort();
+        }
+
+        // when it resumes on node b while node a still streams
+        try (WsTestClient onB = WsTestClient.connect(node('b').port())) {
+            onB.send("stream_resume", Map.of("sessionId", sessionId, "fromIndex", held.size()));
+            JsonNode end = onB.await("stream_complete");
+
+            // then it gets the rest, each index once, and the whole answer
+            List<JsonNode> rest = onB.events("stream_chunk");
+            assertThat(onB.events("stream_error")).isEmpty();
+            assertThat(rest).extracting(chunk -> chunk.path("index").asInt())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(held.size(), held.size() + rest.size())
+                            .boxed().toList());
+            var text = new StringBuilder(String.join("", held));
+            rest.forEach(chunk -> text.append(chunk.path("chunk").asText()));
+            assertThat(text.toString()).isEqualTo(end.path("fullText").asText()).isEqualTo("The capital of France is Paris.");
+        }
+
+        // and again on node c, after the stream completed on node a
+        try (WsTestClient onC = WsTestClient.connect(node('c').port())) {
+            onC.send("stream_resume", Map.of("sessionId", sessionId, "fromIndex", 1));
+            JsonNode end = onC.await("stream_complete");
+            var text = new StringBuilder(held.getFirst());
+            onC.events("stream_chunk").forEach(chunk -> text.append(chunk.path("chunk").asText()));
+            assertThat(text.toString()).isEqualTo(end.path("fullText").asText());
+        }
+    }
+
+    @Test
+    void each_node_reports_its_name_the_streams_it_owns_and_its_lag_in_health_and_metrics() throws Exception {
+        // given a stream running on node a
+        startNodes(2, Map.of());
+        openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofMillis(500)));
+        try (WsTestClient onA = WsTestClient.connect(node('a').port())) {
+            onA.send("stream_request", Map.of("message", QUESTION));
+            onA.await("stream_start");
+
+            // then
+            JsonNode healthA = httpJson(node('a').port(), "/health");
+            JsonNode healthB = httpJson(node('b').port(), "/health");
+            assertThat(healthA.path("node").path("id").asText()).isEqualTo("node-a");
+            assertThat(healthA.path("node").path("leasesHeld").asInt()).isEqualTo(1);
+            assertThat(healthA.path("node").path("lagMs").asLong()).isBetween(0L, 10_000L);
+            assertThat(healthB.path("node").path("id").asText()).isEqualTo("node-b");
+            assertThat(healthB.path("node").path("leasesHeld").asInt()).isZero();
+            assertThat(healthA.path("node").path("token").asLong()).isNotEqualTo(healthB.path("node").path("token").asLong());
+            assertThat(http(node('a').port(), "/metrics")).contains("vctt_node_leases{node=\"node-a\"} 1.0")
+                    .contains("vctt_node_lag_seconds{node=\"node-a\"}");
+        }
+    }
+
+    private static String http(int port, String path) throws Exception {
+        try (var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    private static JsonNode httpJson(int port, String path) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http(port, path));
+    }
+
+    @Test
     void a_cancel_for_no_running_stream_is_not_found_on_any_node() {
         startNodes(2, Map.of());
         try (WsTestClient onB = WsTestClient.connect(node('b').port())) {
