@@ -59,7 +59,10 @@ class PgClusterSignalsIT extends ClusterSignalsContract {
             // then each announced its head once, and the chunks were there to read when it did
             holds(() -> assertThat(heard).containsExactly(new ClusterSignal.HeadMoved(id, 3),
                     new ClusterSignal.HeadMoved(id, 4)));
-            assertThat(readable).containsExactly(3, 4);
+            // (the second batch may have landed too by the time the first signal is read: at least the head)
+            assertThat(readable).hasSize(2);
+            assertThat(readable.get(0)).isGreaterThanOrEqualTo(3);
+            assertThat(readable.get(1)).isEqualTo(4);
         }
     }
 }
