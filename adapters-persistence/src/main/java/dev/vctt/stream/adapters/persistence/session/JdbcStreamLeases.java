@@ -59,9 +59,13 @@ public final class JdbcStreamLeases implements StreamLeases {
             throw new IllegalArgumentException("the lease must be positive");
         }
         try (Connection connection = dataSource.getConnection();
+             PreparedStatement forget = connection.prepareStatement(
+                     "delete from nodes where lease_until < now() - interval '7 days'");
              PreparedStatement insert = connection.prepareStatement("""
                      insert into nodes (node_id, lease_until) values (?, now() + ? * interval '1 millisecond')
                      returning token""")) {
+            // runs long gone: their sessions count as abandoned with or without their row
+            forget.executeUpdate();
             insert.setString(1, nodeId);
             insert.setLong(2, lease.toMillis());
             try (ResultSet row = insert.executeQuery()) {
