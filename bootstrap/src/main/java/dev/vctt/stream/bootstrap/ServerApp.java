@@ -185,7 +185,7 @@ public final class ServerApp implements AutoCloseable {
                 new BudgetSettings(config.globalDailyBudget(), config.keyDailyBudget(), config.defaultMaxTokens()),
                 depsFor.apply(config), ids, liveKeys, bands, bandStore, new SecureRandom());
         cancelBands = new CancelBandService(bands);
-        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active));
+        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active, clock));
         clusterCancels.ifPresent(c -> closing(c.listen()));
         cancels = new CancelStreamService(active, clusterCancels);
         Optional<RemoteTails> remoteTails = signals.map(s -> new RemoteTails(s, chunkLog, sessions, scheduler, clock,

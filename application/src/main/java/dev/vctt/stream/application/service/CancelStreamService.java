@@ -28,7 +28,7 @@ public final class CancelStreamService implements CancelStreamUseCase {
             here.get().cancel();
             return new CancelOutcome.CancelRequested(command.sessionId());
         }
-        boolean sent = command.caller().isPresent() && active.running(command.sessionId()).isEmpty()
+        boolean sent = command.caller().isPresent()
                 && elsewhere.map(cluster -> cluster.requestElsewhere(command.sessionId(), command.caller().get()))
                         .orElse(false);
         return sent ? new CancelOutcome.CancelRequested(command.sessionId())

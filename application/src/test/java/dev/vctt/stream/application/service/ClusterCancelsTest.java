@@ -56,7 +56,7 @@ class ClusterCancelsTest {
     private final class Node {
         final ActiveStreams active = new ActiveStreams(4);
         final CancelStreamService cancels = new CancelStreamService(active,
-                Optional.of(new ClusterCancels(signals.node(), sessions, active)));
+                Optional.of(new ClusterCancels(signals.node(), sessions, active, clock)));
         final StartStreamService start = new StartStreamService(
                 new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), TestCatalog.everyRoleTo(TestCatalog.GPT_4O),
                 BudgetSettings.NONE,
@@ -68,7 +68,7 @@ class ClusterCancelsTest {
 
         Node(ClientId client) {
             new ConnectClientService(active).connect(client);
-            new ClusterCancels(signals.node(), sessions, active).listen();
+            new ClusterCancels(signals.node(), sessions, active, clock).listen();
         }
     }
 
@@ -120,6 +120,51 @@ class ClusterCancelsTest {
         CancelOutcome outcome = b.cancels.cancel(new CancelStreamCommand(ON_B, SessionId.of("s-1"), Optional.of(ALICE)));
 
         assertThat(outcome).isEqualTo(new CancelOutcome.NotFound(SessionId.of("s-1")));
+        assertThat(signals.published()).isEmpty();
+    }
+
+    @Test
+    void while_the_store_does_not_answer_cancels_for_other_nodes_are_refused_at_once_without_asking_it_each_time() {
+        // given a store that fails every lookup, and counts them
+        var lookups = new java.util.concurrent.atomic.AtomicInteger();
+        var down = new dev.vctt.stream.application.port.out.SessionQueries() {
+            @Override
+            public Optional<dev.vctt.stream.application.port.SessionView> find(SessionId id, Caller caller) {
+                lookups.incrementAndGet();
+                throw new dev.vctt.stream.application.port.out.StoreUnavailable("down");
+            }
+
+            @Override
+            public dev.vctt.stream.application.port.StatsReport stats(dev.vctt.stream.application.port.StatsQuery query,
+                                                                     Caller caller) {
+                throw new dev.vctt.stream.application.port.out.StoreUnavailable("down");
+            }
+
+            @Override
+            public dev.vctt.stream.application.port.Series series(dev.vctt.stream.application.port.SeriesQuery query,
+                                                                 Caller caller) {
+                throw new dev.vctt.stream.application.port.out.StoreUnavailable("down");
+            }
+
+            @Override
+            public boolean reachable() {
+                return false;
+            }
+        };
+        var active = new ActiveStreams(4);
+        var cancels = new CancelStreamService(active, Optional.of(new ClusterCancels(signals, down, active, clock)));
+
+        // when a burst of cancels arrives for streams not here
+        for (int i = 0; i < 100; i++) {
+            CancelOutcome outcome = cancels.cancel(new CancelStreamCommand(ON_B, SessionId.of("s-" + i), Optional.of(ALICE)));
+            assertThat(outcome).isInstanceOf(CancelOutcome.NotFound.class);
+        }
+
+        // then the store was asked once, and again only once it has rested
+        assertThat(lookups).hasValue(1);
+        clock.advance(ClusterCancels.RESTING.plusSeconds(1));
+        cancels.cancel(new CancelStreamCommand(ON_B, SessionId.of("later"), Optional.of(ALICE)));
+        assertThat(lookups).hasValue(2);
         assertThat(signals.published()).isEmpty();
     }
 }
