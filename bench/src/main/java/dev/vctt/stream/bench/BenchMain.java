@@ -7,7 +7,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar vctt-bench.jar [load] [options]} runs one load cell in this process and prints its
- * figures; {@code java -jar vctt-bench.jar jmh [JMH options]} runs the JMH benchmarks of the chunk path.
+ * figures; {@code java -jar vctt-bench.jar jmh [JMH options]} runs the JMH benchmarks of the chunk path;
+ * {@code java -jar vctt-bench.jar cluster} measures what scale-out costs ({@link ClusterBench}).
  */
 public final class BenchMain {
 
@@ -15,6 +16,11 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("cluster")) {
+            ClusterBench.run(System.out);
+            System.exit(0);
+            return;
+        }
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;

@@ -57,12 +57,25 @@ public record AppConfig(
         Source source,
         ToolConfig tools,
         SmoothSettings smoothing,
-        BandLimits bandLimits) {
+        BandLimits bandLimits,
+        ClusterConfig cluster) {
 
     /** The most members a band may be configured to allow (each is a stream of its connection). */
     static final int MAX_BAND_MEMBERS = 100;
     /** The longest member timeout a band may be configured to allow. */
     static final int MAX_BAND_MEMBER_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+    /**
+     * This server as one node among several on one database: its name ({@code VCTT_NODE_ID}; without
+     * one, a name of its own for this run) and how long its lease over its streams lasts without a
+     * renewal ({@code VCTT_LEASE_MS}).
+     */
+    public record ClusterConfig(Optional<String> nodeId, Duration lease) {
+        public ClusterConfig {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(lease, "lease");
+        }
+    }
 
     /** The MCP servers and the tool loop's limits. */
     public record ToolConfig(List<McpServerSpec> servers, int maxSteps, Duration callTimeout, int resultBytes) {
@@ -190,7 +203,8 @@ public record AppConfig(
                         env.integer("VCTT_RESUME_MAX_ENDED", ResumeSettings.DEFAULT_MAX_ENDED, 1, 10_000_000)),
                 new Source(environment),
                 tools(env),
-                smoothing(env), bandLimits(env, providers.bands()));
+                smoothing(env), bandLimits(env, providers.bands()),
+                new ClusterConfig(nodeId(env), env.millis("VCTT_LEASE_MS", Duration.ofSeconds(10))));
     }
 
     /** {@code VCTT_SMOOTH}: {@code off} (the default) or {@code chunking:maxDelayMs}, such as {@code word:30}. */
@@ -246,6 +260,15 @@ public record AppConfig(
         }
         return Optional.of(new ExternalDatabase(url.get(), env.text("DATABASE_USER", "postgres"),
                 env.text("DATABASE_PASSWORD", "")));
+    }
+
+    private static Optional<String> nodeId(Env env) {
+        Optional<String> id = env.text("VCTT_NODE_ID");
+        if (id.isPresent() && !id.get().matches("[A-Za-z0-9._:-]{1,100}")) {
+            throw new ConfigException("VCTT_NODE_ID must be 1 to 100 letters, digits, '.', '_', ':' or '-', got '"
+                    + id.get() + "'");
+        }
+        return id;
     }
 
     private static String schema(Env env) {

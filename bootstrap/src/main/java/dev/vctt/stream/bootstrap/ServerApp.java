@@ -18,6 +18,8 @@ import dev.vctt.stream.adapters.persistence.band.JdbcBandStore;
 import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.ledger.JdbcSpendLedger;
 import dev.vctt.stream.adapters.persistence.session.JdbcSessionStore;
+import dev.vctt.stream.adapters.persistence.session.JdbcStreamLeases;
+import dev.vctt.stream.adapters.persistence.signal.PgClusterSignals;
 import dev.vctt.stream.adapters.websocket.WebServer;
 import dev.vctt.stream.adapters.websocket.WebServerSettings;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
@@ -33,14 +35,17 @@ import dev.vctt.stream.application.service.CancelBandService;
 import dev.vctt.stream.application.service.CancelStreamService;
 import dev.vctt.stream.application.service.ConnectClientService;
 import dev.vctt.stream.application.service.ChunkLogFlusher;
+import dev.vctt.stream.application.service.ClusterCancels;
 import dev.vctt.stream.application.service.CheckHealthService;
 import dev.vctt.stream.application.service.CountActiveStreamsService;
 import dev.vctt.stream.application.service.LiveKeys;
+import dev.vctt.stream.application.service.NodeHeartbeat;
 import dev.vctt.stream.application.service.ProgressRecorder;
 import dev.vctt.stream.application.service.QuerySessionsService;
 import dev.vctt.stream.application.service.QueryBandsService;
 import dev.vctt.stream.application.service.QueryStatsService;
 import dev.vctt.stream.application.service.RecoverSessionsService;
+import dev.vctt.stream.application.service.RemoteTails;
 import dev.vctt.stream.application.service.ResumeStreamService;
 import dev.vctt.stream.application.service.StartBandService;
 import dev.vctt.stream.application.service.StartStreamService;
@@ -61,6 +66,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -91,6 +97,7 @@ public final class ServerApp implements AutoCloseable {
     private final ProgressRecorder progress;
     private final LiveKeys liveKeys;
     private final ChunkLogFlusher chunkFlusher;
+    private final NodeHeartbeat heartbeat;
     private final EndpointHealth health;
     private final java.util.function.Function<AppConfig, StartStreamService> startFor;
     private final SwitchableStartService start;
@@ -105,12 +112,23 @@ public final class ServerApp implements AutoCloseable {
         this.config = config;
         this.inForce = new AtomicReference<>(config);
         Storage storage = closing(Storage.open(config));
-        var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer);
+        // one server alone on its embedded database takes over everything left running at once; servers
+        // sharing one take over only what a node whose lease expired left (see docs/architecture.md)
+        var leases = JdbcStreamLeases.join(storage.database.dataSource(), nodeId(config), config.cluster().lease(),
+                storage.shared() ? JdbcStreamLeases.Takeover.SHARED : JdbcStreamLeases.Takeover.ALONE);
+        storage.onceWritten(leases::leave);
+        var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer, leases.token());
         var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
-        var chunkLog = new JdbcChunkLog(storage.database.dataSource(), storage.writer);
-        new RecoverSessionsService(sessions, ledger, config.catalog().prices(), clock).recover();
+        // nodes sharing the database hear each other over LISTEN/NOTIFY: cancels, heads of the chunk log
+        Optional<PgClusterSignals> signals = storage.shared()
+                ? Optional.of(closing(PgClusterSignals.start(storage.settings, storage.database.dataSource())))
+                : Optional.empty();
+        var unannounced = new JdbcChunkLog(storage.database.dataSource(), storage.writer, leases.token());
+        var chunkLog = signals.map(s -> unannounced.announcingHeadsOn(s.channel())).orElse(unannounced);
+        var recovery = new RecoverSessionsService(leases, ledger, config.catalog().prices(), clock);
+        recovery.recover();
 
         var watchdog = closing(new StreamWatchdog(watchdogTick(config.shortestTimeout())));
         var shared = new ProviderFamilies.Shared(watchdog, SseLimits.DEFAULTS, config.defaultMaxTokens());
@@ -127,11 +145,24 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
+        heartbeat = new NodeHeartbeat(leases, storage.shared() ? Optional.of(recovery) : Optional.empty(), scheduler, clock,
+                NodeHeartbeat.periodFor(config.cluster().lease()));
+        log.info("node {} (token {}), lease {} ms", leases.node().nodeId(), leases.token(),
+                config.cluster().lease().toMillis());
         var active = new ActiveStreams(config.maxStreamsPerConnection(), config.resume().maxEnded());
         var metrics = new MicrometerStreamMetrics();
         FunctionCounter.builder("vctt.store.writes.set.aside", storage.writer, JdbcWriter::setAsideCount)
                 .description("Writes the database can never take, kept in its dead_letters table")
                 .register(metrics.registry());
+        // per node: the streams it owns under its lease, and how far it lags behind the shared database
+        var owned = new CountActiveStreamsService(active); // a supplier gauge holds it (a plain one only weakly)
+        io.micrometer.core.instrument.Gauge.builder("vctt.node.leases", owned::count)
+                .description("Streams this node owns under its lease").tag("node", leases.node().nodeId())
+                .register(metrics.registry());
+        io.micrometer.core.instrument.Gauge.builder("vctt.node.lag.seconds", heartbeat,
+                        beat -> beat.sinceRenewed().toMillis() / 1000.0)
+                .description("Time since this node last renewed its lease in the shared database")
+                .tag("node", leases.node().nodeId()).register(metrics.registry());
         health = new EndpointHealth(config.endpoints().keySet(), metrics.registry(), clock, AUTH_FAILURE_LOG_EVERY);
         var tokenizer = new JtokkitTokenizer();
         var ids = new RandomIds();
@@ -162,7 +193,12 @@ public final class ServerApp implements AutoCloseable {
         var startBand = new SwitchableStartBandService(startBandFor.apply(config));
         this.startBand = startBand;
         cancelBands = new CancelBandService(bands);
-        cancels = new CancelStreamService(active);
+        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active, clock));
+        clusterCancels.ifPresent(c -> closing(c.listen()));
+        cancels = new CancelStreamService(active, clusterCancels);
+        Optional<RemoteTails> remoteTails = signals.map(s -> new RemoteTails(s, chunkLog, sessions, scheduler, clock,
+                config.resume().flushEvery()));
+        remoteTails.ifPresent(r -> closing(r.listen()));
         streams = new CountActiveStreamsService(active);
         progress = new ProgressRecorder(active, sessions, scheduler, clock, config.progressEvery());
         chunkFlusher = new ChunkLogFlusher(active, chunkLog, scheduler, clock, config.resume());
@@ -175,9 +211,10 @@ public final class ServerApp implements AutoCloseable {
                                 ServerApp.class.getClassLoader(), ASYNCAPI_RESOURCE),
                         new ServedDocument("/page-config.json", "application/json", pageConfig(config)))),
                 new StreamingUseCases(authenticate, start, cancels,
-                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys), streams,
+                        new ResumeStreamService(active, sessions, chunkLog, clock, config.resume(), liveKeys,
+                                remoteTails), streams,
                         new ConnectClientService(active)).withBands(startBand, cancelBands),
-                new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor), authenticate, new QuerySessionsService(sessions),
+                new HttpUseCases(new CheckHealthService(active, sessions, health, toolExecutor, Optional.of(heartbeat)), authenticate, new QuerySessionsService(sessions),
                         new QueryStatsService(sessions, bandStore, keys)).withBands(new QueryBandsService(bandStore)), metrics, clock);
         if (!config.offlineDemo()) {
             warnAboutMissingKeys(config);
@@ -200,6 +237,7 @@ public final class ServerApp implements AutoCloseable {
         }
         try {
             app.progress.start();
+            app.heartbeat.start();
             app.liveKeys.start();
             app.chunkFlusher.start();
             app.web.start();
@@ -267,6 +305,7 @@ public final class ServerApp implements AutoCloseable {
         awaitStreamsEnded();
         progress.stop();
         liveKeys.stop();
+        heartbeat.stop();
         chunkFlusher.flushNow(); // what streams that did not end in time have not handed over yet
         chunkFlusher.stop();
         closeAll(closeInReverse);
@@ -353,6 +392,11 @@ public final class ServerApp implements AutoCloseable {
     private <T extends AutoCloseable> T closing(T component) {
         closeInReverse.push(component);
         return component;
+    }
+
+    /** {@code VCTT_NODE_ID}, or a name of this run's own: two servers must never share one by accident. */
+    private static String nodeId(AppConfig config) {
+        return config.cluster().nodeId().orElseGet(() -> "node-" + java.util.UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** A quarter of the shortest deadline, between 10 ms and 250 ms. */

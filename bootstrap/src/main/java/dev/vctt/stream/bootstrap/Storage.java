@@ -20,8 +20,11 @@ final class Storage implements AutoCloseable {
     private final Optional<EmbeddedDatabase> embedded;
     final Database database;
     final JdbcWriter writer;
+    final DatabaseSettings settings;
+    private final java.util.List<Runnable> onceWritten = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer) {
+    private Storage(Optional<EmbeddedDatabase> embedded, Database database, JdbcWriter writer, DatabaseSettings settings) {
+        this.settings = settings;
         this.embedded = embedded;
         this.database = database;
         this.writer = writer;
@@ -43,16 +46,33 @@ final class Storage implements AutoCloseable {
         try {
             Database database = Database.open(settings);
             var writer = new JdbcWriter(database.dataSource(), config.writeBacklog(), Duration.ofMillis(50), Duration.ofSeconds(5));
-            return new Storage(embedded, database, writer);
+            return new Storage(embedded, database, writer, settings);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);
             throw e;
         }
     }
 
+    /** Whether other servers may share this database: only an external one can be shared. */
+    boolean shared() {
+        return embedded.isEmpty();
+    }
+
+    /** Runs at close, once every queued write is stored and before the pool closes. */
+    void onceWritten(Runnable task) {
+        onceWritten.add(task);
+    }
+
     @Override
     public void close() {
         writer.close(Duration.ofSeconds(15));
+        for (Runnable task : onceWritten) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("a last write before the database closes failed: {}", e.getMessage());
+            }
+        }
         database.close();
         embedded.ifPresent(EmbeddedDatabase::close);
     }

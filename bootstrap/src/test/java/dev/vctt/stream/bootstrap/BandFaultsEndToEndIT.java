@@ -151,9 +151,9 @@ class BandFaultsEndToEndIT {
             // the synthesis quotes the one answer and names the two missing voices
             String synthesisPrompt = openai.requests().get(3).body();
             assertThat(synthesisPrompt).contains(text("whole").strip()).doesNotContain("cut0");
-            String missing = failed.stream().map(m -> m.path("agentRole").asText()).sorted().collect(Collectors.joining(", "));
-            assertThat(synthesisPrompt).containsAnyOf("Missing voices: " + missing, "Missing voices: "
-                    + failed.reversed().stream().map(m -> m.path("agentRole").asText()).collect(Collectors.joining(", ")));
+            List<String> missing = failed.stream().map(m -> m.path("agentRole").asText()).sorted().toList();
+            assertThat(synthesisPrompt).containsAnyOf("Missing voices: " + String.join(", ", missing),
+                    "Missing voices: " + String.join(", ", missing.reversed()));
             assertThat(complete.path("synthesis").asText()).isEqualTo("Synthesised without two voices.");
             assertThat(becomes(() -> json(get("/api/bands/" + bandId)).path("members").size() == 4)).isTrue();
         }

@@ -176,9 +176,21 @@ public final class JdbcWriter implements AutoCloseable {
                 throw e;
             } catch (Throwable e) {
                 // a write whose own code fails with an Error must not end the one writer thread: every
-                // later record would then wait forever; the batch is lost, said once, counted
-                setAside.addAndGet(writes.size());
-                log.error("{} writes could not be stored ({}); the writer goes on", writes.size(), e.getClass().getName());
+                // later record would then wait forever. Its batch was not committed (the transaction is
+                // rolled back), so each write is tried on its own, in order: only the faulty one is lost
+                if (writes.size() == 1) {
+                    lost(1, e);
+                } else {
+                    for (Queued queued : writes) {
+                        try {
+                            writeAlone(queued);
+                        } catch (VirtualMachineError fatal) {
+                            throw fatal;
+                        } catch (Throwable alone) {
+                            lost(1, alone);
+                        }
+                    }
+                }
             }
             lock.lock();
             try {
@@ -201,6 +213,11 @@ public final class JdbcWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("what waited for the writes ahead of it failed", e);
         }
+    }
+
+    private void lost(int writes, Throwable e) {
+        setAside.addAndGet(writes);
+        log.error("{} write(s) could not be stored ({}); the writer goes on", writes, e.getClass().getName());
     }
 
     /**
@@ -371,6 +388,13 @@ public final class JdbcWriter implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } catch (Error e) {
+                try {
+                    connection.rollback(); // so the writes before it in the batch can be written again alone
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }

@@ -124,6 +124,11 @@ public final class ActiveStreams {
         return Optional.ofNullable(bySession.get(sessionId)).filter(run -> run.isWatchedBy(client));
     }
 
+    /** A stream running here, whoever it belongs to (for a cancel another node was asked for). */
+    Optional<StreamRun> running(SessionId sessionId) {
+        return Optional.ofNullable(bySession.get(sessionId));
+    }
+
     /** A running or just-ended stream, whoever it belongs to (the caller checks). */
     Optional<StreamRun> findForResume(SessionId sessionId) {
         return Optional.ofNullable(bySession.get(sessionId)).or(() -> recentlyEnded.find(sessionId));

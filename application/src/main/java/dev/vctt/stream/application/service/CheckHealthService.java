@@ -15,6 +15,7 @@ public final class CheckHealthService implements CheckHealthUseCase {
     private final ProviderHealth providers;
 
     private final ToolExecutor tools;
+    private final java.util.Optional<NodeHeartbeat> node;
 
     public CheckHealthService(ActiveStreams active, SessionQueries sessions) {
         this(active, sessions, ProviderHealth.NONE, NoTools.INSTANCE);
@@ -26,6 +27,12 @@ public final class CheckHealthService implements CheckHealthUseCase {
 
     public CheckHealthService(ActiveStreams active, SessionQueries sessions, ProviderHealth providers,
                               ToolExecutor tools) {
+        this(active, sessions, providers, tools, java.util.Optional.empty());
+    }
+
+    public CheckHealthService(ActiveStreams active, SessionQueries sessions, ProviderHealth providers,
+                              ToolExecutor tools, java.util.Optional<NodeHeartbeat> node) {
+        this.node = node;
         this.active = active;
         this.sessions = sessions;
         this.providers = providers;
@@ -36,6 +43,9 @@ public final class CheckHealthService implements CheckHealthUseCase {
     public HealthReport check() {
         var endpoints = new TreeMap<String, Boolean>();
         providers.healthyByEndpoint().forEach((id, healthy) -> endpoints.put(id.value(), healthy));
-        return new HealthReport(active.count(), sessions.reachable(), endpoints, tools.servers());
+        int streams = active.count();
+        return new HealthReport(streams, sessions.reachable(), endpoints, tools.servers(),
+                node.map(n -> new HealthReport.Node(n.node().nodeId(), n.node().token(), streams,
+                        n.sinceRenewed().toMillis())));
     }
 }

@@ -3,10 +3,10 @@ package dev.vctt.stream.application.service;
 import dev.vctt.stream.application.port.in.RecoverSessionsUseCase;
 import dev.vctt.stream.application.port.out.LedgerEntry;
 import dev.vctt.stream.application.port.out.RunningSession;
-import dev.vctt.stream.application.port.out.SessionJournal;
 import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.port.out.Settlement;
 import dev.vctt.stream.application.port.out.SpendLedger;
+import dev.vctt.stream.application.port.out.StreamLeases;
 import dev.vctt.stream.domain.cost.CostPolicy;
 import dev.vctt.stream.domain.cost.Metering;
 import dev.vctt.stream.domain.cost.Price;
@@ -23,21 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes the sessions a crash left running. Each is marked interrupted with the partial text of its
- * last progress record, and billed, as an estimate, for what that record says it consumed (its input
- * at least: a stream is never billed at zero); the reservation it held is released.
+ * Closes the sessions a crash left running: at start-up, and, when several servers share the
+ * database, periodically on every node, those whose owner's lease ran out. Each is marked interrupted
+ * with the partial text of its last progress record (the take-over is one atomic claim, so each
+ * session is closed by exactly one node), and billed, as an estimate, for what that record says it
+ * consumed (its input at least: a stream is never billed at zero); the reservation it held is released.
  */
 public final class RecoverSessionsService implements RecoverSessionsUseCase {
 
     private static final Logger log = LoggerFactory.getLogger(RecoverSessionsService.class);
 
-    private final SessionJournal sessions;
+    private final StreamLeases leases;
     private final SpendLedger ledger;
     private final PriceTable prices;
     private final InstantSource clock;
 
-    public RecoverSessionsService(SessionJournal sessions, SpendLedger ledger, PriceTable prices, InstantSource clock) {
-        this.sessions = sessions;
+    public RecoverSessionsService(StreamLeases leases, SpendLedger ledger, PriceTable prices, InstantSource clock) {
+        this.leases = leases;
         this.ledger = ledger;
         this.prices = prices;
         this.clock = clock;
@@ -45,8 +47,8 @@ public final class RecoverSessionsService implements RecoverSessionsUseCase {
 
     @Override
     public int recover() {
-        List<RunningSession> left = sessions.running();
         Instant now = clock.instant();
+        List<RunningSession> left = leases.takeOverAbandoned(now);
         for (RunningSession session : left) {
             ModelRoute model = session.lastProgress().map(SessionProgress::model).orElse(session.firstModel());
             TokenCount input = session.lastProgress().map(SessionProgress::inputEstimate).orElse(session.inputEstimate());
@@ -58,10 +60,9 @@ public final class RecoverSessionsService implements RecoverSessionsUseCase {
             ledger.settle(new Settlement(session.id(), session.apiKey(),
                     LocalDate.ofInstant(session.startedAt(), ZoneOffset.UTC),
                     List.of(new LedgerEntry(attempt, model, metering, at))));
-            sessions.interrupted(session, now);
         }
         if (!left.isEmpty()) {
-            log.warn("{} session(s) left running by the previous run were marked interrupted", left.size());
+            log.warn("{} session(s) left running by a server that is gone were marked interrupted", left.size());
         }
         return left.size();
     }

@@ -45,9 +45,17 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
     private final InstantSource clock;
     private final Duration retention;
     private final LiveKeys keys;
+    private final Optional<RemoteTails> elsewhere;
 
     public ResumeStreamService(ActiveStreams active, SessionQueries sessions, ChunkLog chunkLog, InstantSource clock,
                                ResumeSettings settings, LiveKeys keys) {
+        this(active, sessions, chunkLog, clock, settings, keys, Optional.empty());
+    }
+
+    /** @param elsewhere present when other nodes share the database: a stream not here may run there */
+    public ResumeStreamService(ActiveStreams active, SessionQueries sessions, ChunkLog chunkLog, InstantSource clock,
+                               ResumeSettings settings, LiveKeys keys, Optional<RemoteTails> elsewhere) {
+        this.elsewhere = elsewhere;
         this.keys = keys;
         this.active = active;
         this.sessions = sessions;
@@ -66,6 +74,11 @@ public final class ResumeStreamService implements ResumeStreamUseCase {
             return fromMemory(run.get(), command, events);
         }
         try {
+            Optional<ResumeOutcome> followed = elsewhere.flatMap(
+                    remote -> remote.followIfRunningElsewhere(command, events, this::fromStore));
+            if (followed.isPresent()) {
+                return followed.get();
+            }
             return fromStore(command, events);
         } catch (StoreUnavailable e) {
             log.error("cannot resume {} from the database: {}", command.sessionId(), e.getMessage());

@@ -10,6 +10,7 @@ import dev.vctt.stream.application.port.out.Reservation;
 import dev.vctt.stream.application.port.out.SessionProgress;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
+import dev.vctt.stream.application.testing.InMemoryStreamLeases;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.ManualScheduler;
 import dev.vctt.stream.application.testing.SteppingClock;
@@ -76,7 +77,7 @@ class AccessAndRecoveryTest {
         sessions.progressed(List.of(new SessionProgress(withProgress, TestCatalog.GPT_4O, 1, 3, "Partial ans",
                 TokenCount.of(20), TokenCount.of(3), Usd.of("0.00008"), Optional.of(T0.plusMillis(100)), T0.plusSeconds(1))));
 
-        int recovered = new RecoverSessionsService(sessions, ledger, TestCatalog.prices(), clock).recover();
+        int recovered = new RecoverSessionsService(new InMemoryStreamLeases(sessions), ledger, TestCatalog.prices(), clock).recover();
 
         assertThat(recovered).isEqualTo(2);
         assertThat(sessions.running()).isEmpty();

@@ -25,6 +25,7 @@ import dev.vctt.stream.application.testing.Eventually;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
+import dev.vctt.stream.application.testing.InMemoryStreamLeases;
 import dev.vctt.stream.application.testing.InMemorySpendLedger;
 import dev.vctt.stream.application.testing.ManualScheduler;
 import dev.vctt.stream.application.testing.NoTokenizer;
@@ -653,7 +654,7 @@ class ResumeStreamServiceTest {
         play(call, 3, 6);
         active.remove(active.findForResume(id).orElseThrow());
         RunningSession left = sessions.running().getFirst();
-        new RecoverSessionsService(sessions, ledger, TestCatalog.prices(), clock).recover();
+        new RecoverSessionsService(new InMemoryStreamLeases(sessions), ledger, TestCatalog.prices(), clock).recover();
         assertThat(sessions.running()).isEmpty();
         assertThat(left.id()).isEqualTo(id);
 

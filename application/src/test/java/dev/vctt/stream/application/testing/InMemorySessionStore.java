@@ -104,6 +104,13 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
         }
     }
 
+    /** Marks every running session interrupted and returns them, in one step (what a take-over claims). */
+    synchronized List<RunningSession> interruptAllRunning(Instant at) {
+        List<RunningSession> taken = running();
+        taken.forEach(session -> interrupted(session, at));
+        return taken;
+    }
+
     @Override
     public synchronized List<RunningSession> running() {
         return sessions.values().stream().filter(e -> e.closed == null && e.interruptedAt == null)

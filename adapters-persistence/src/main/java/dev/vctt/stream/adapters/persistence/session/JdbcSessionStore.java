@@ -60,6 +60,10 @@ import javax.sql.DataSource;
 /**
  * Sessions and their messages in PostgreSQL, both ports over the same tables: the journal's writes go
  * through the {@link JdbcWriter} in the background and in order; the queries read directly.
+ *
+ * <p>Every session it opens is owned by its node's token ({@link JdbcStreamLeases}); its later writes
+ * are fenced on that token, so once another node has taken a session over (its owner's lease ran
+ * out), nothing this node still writes to it changes anything.
  */
 public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
@@ -67,17 +71,25 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     private final DataSource dataSource;
     private final JdbcWriter writer;
+    private final long ownerToken;
     private final Map<SessionId, SessionProgress> pendingProgress = new ConcurrentHashMap<>();
     private final AtomicBoolean progressQueued = new AtomicBoolean();
 
+    /** A store with no node: its sessions are owned by token 0 (one server alone on its database). */
     public JdbcSessionStore(DataSource dataSource, JdbcWriter writer) {
+        this(dataSource, writer, 0);
+    }
+
+    /** A store whose sessions are owned by the node of that token, and whose writes are fenced on it. */
+    public JdbcSessionStore(DataSource dataSource, JdbcWriter writer, long ownerToken) {
         this.dataSource = dataSource;
         this.writer = writer;
+        this.ownerToken = ownerToken;
     }
 
     @Override
     public void opened(SessionOpened session) {
-        writer.admit("the start of session " + session.id(), session, connection -> insert(connection, session));
+        writer.admit("the start of session " + session.id(), session, connection -> insert(connection, session, ownerToken));
     }
 
     /**
@@ -93,7 +105,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             return;
         }
         var batch = new ProgressBatch();
-        writer.submit("progress of running sessions", batch, connection -> update(connection, batch.take()));
+        writer.submit("progress of running sessions", batch, connection -> update(connection, batch.take(), ownerToken));
     }
 
     /**
@@ -126,7 +138,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     @Override
     public void closed(SessionClosed session) {
-        writer.submit("the end of session " + session.session().id(), session, connection -> close(connection, session));
+        writer.submit("the end of session " + session.session().id(), session, connection -> close(connection, session, ownerToken));
     }
 
     @Override
@@ -140,12 +152,12 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 connection -> interrupt(connection, session, at));
     }
 
-    private static void insert(Connection connection, SessionOpened session) throws SQLException {
+    private static void insert(Connection connection, SessionOpened session, long owner) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into sessions (id, client_id, api_key_id, agent_role, request_id, temperature, max_tokens,
                     tools_enabled, status, first_model, first_provider, current_model, current_provider, input_estimate,
-                    started_at, request_id_escaped)
-                values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                    started_at, request_id_escaped, owner_token)
+                values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (id) do nothing""")) {
             insert.setString(1, session.id().value());
             insert.setString(2, session.client().value());
@@ -167,6 +179,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             insert.setLong(13, session.inputEstimate().value());
             insert.setTimestamp(14, Timestamp.from(session.startedAt()));
             insert.setBoolean(15, requestId.escaped());
+            insert.setLong(16, owner);
             if (insert.executeUpdate() == 0) {
                 return;
             }
@@ -187,12 +200,12 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         }
     }
 
-    private static void update(Connection connection, List<SessionProgress> progress) throws SQLException {
+    private static void update(Connection connection, List<SessionProgress> progress, long owner) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 update sessions set current_model = ?, current_provider = ?, attempts = ?, chunks = ?, partial_text = ?,
                     input_estimate = ?, output_so_far = ?, estimated_cost = ?,
                     first_token_at = coalesce(first_token_at, ?), progress_at = ?, partial_text_escaped = ?
-                where id = ? and status = 'running' and (progress_at is null or progress_at <= ?)""")) {
+                where id = ? and status = 'running' and (progress_at is null or progress_at <= ?) and owner_token = ?""")) {
             for (SessionProgress p : progress) {
                 update.setString(1, p.model().model().value());
                 update.setString(2, p.model().provider().value());
@@ -208,13 +221,14 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 update.setBoolean(11, partial.escaped());
                 update.setString(12, p.id().value());
                 update.setTimestamp(13, Timestamp.from(p.at()));
+                update.setLong(14, owner);
                 update.addBatch();
             }
             update.executeBatch();
         }
     }
 
-    private static void close(Connection connection, SessionClosed closed) throws SQLException {
+    private static void close(Connection connection, SessionClosed closed, long owner) throws SQLException {
         Ended session = closed.session();
         String status = switch (session) {
             case Completed completed -> "completed";
@@ -233,7 +247,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                     models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false,
                     gap_p50_ms = ?, gap_p99_ms = ?, tokens_per_second = ?, chunks_sent = ?, bytes_sent = ?, resumes = ?,
                     waste_tokens = ?, tool_calls = ?::jsonb
-                where id = ? and status = 'running'""")) {
+                where id = ? and status = 'running' and owner_token = ?""")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(session.endedAt()));
             update.setTimestamp(3, session.firstTokenAt().map(Timestamp::from).orElse(null));
@@ -260,6 +274,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             update.setLong(23, quality.wasteTokens());
             update.setString(24, toolCalls(closed.toolCalls()));
             update.setString(25, session.id().value());
+            update.setLong(26, owner);
             if (update.executeUpdate() == 0) {
                 return;
             }
@@ -309,7 +324,7 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         appendAnswer(connection, session.id().value(), partial, false);
     }
 
-    private static void appendAnswer(Connection connection, String id, String answer, boolean evenIfEmpty)
+    static void appendAnswer(Connection connection, String id, String answer, boolean evenIfEmpty)
             throws SQLException {
         if (answer.isEmpty() && !evenIfEmpty) {
             return;
@@ -380,24 +395,35 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                  ResultSet rows = select.executeQuery()) {
                 var running = new ArrayList<RunningSession>();
                 while (rows.next()) {
-                    var id = SessionId.of(rows.getString("id"));
-                    var input = TokenCount.of(rows.getLong("input_estimate"));
-                    Optional<SessionProgress> progress = Optional.empty();
-                    if (rows.getTimestamp("progress_at") != null) {
-                        progress = Optional.of(new SessionProgress(id,
-                                route(rows.getString("current_model"), rows.getString("current_provider")),
-                                rows.getInt("attempts"), rows.getInt("chunks"),
-                                Optional.ofNullable(partialText(rows)).orElse(""), input,
-                                TokenCount.of(rows.getLong("output_so_far")), Usd.of(rows.getBigDecimal("estimated_cost")),
-                                instant(rows, "first_token_at"), rows.getTimestamp("progress_at").toInstant()));
-                    }
-                    running.add(new RunningSession(id, Optional.ofNullable(rows.getString("api_key_id")).map(ApiKeyId::of),
-                            rows.getTimestamp("started_at").toInstant(),
-                            route(rows.getString("first_model"), rows.getString("first_provider")), input, progress));
+                    running.add(runningSession(rows));
                 }
                 return running;
             }
         });
+    }
+
+    /** The columns {@link #runningSession} reads. */
+    static final String RUNNING_COLUMNS = """
+            id, api_key_id, started_at, first_model, first_provider, input_estimate, progress_at,
+            current_model, current_provider, attempts, chunks, partial_text, partial_text_escaped, output_so_far,
+            estimated_cost, first_token_at""";
+
+    /** A running session as its row says, its last progress record included (when it had one). */
+    static RunningSession runningSession(ResultSet rows) throws SQLException {
+        var id = SessionId.of(rows.getString("id"));
+        var input = TokenCount.of(rows.getLong("input_estimate"));
+        Optional<SessionProgress> progress = Optional.empty();
+        if (rows.getTimestamp("progress_at") != null) {
+            progress = Optional.of(new SessionProgress(id,
+                    route(rows.getString("current_model"), rows.getString("current_provider")),
+                    rows.getInt("attempts"), rows.getInt("chunks"),
+                    Optional.ofNullable(partialText(rows)).orElse(""), input,
+                    TokenCount.of(rows.getLong("output_so_far")), Usd.of(rows.getBigDecimal("estimated_cost")),
+                    instant(rows, "first_token_at"), rows.getTimestamp("progress_at").toInstant()));
+        }
+        return new RunningSession(id, Optional.ofNullable(rows.getString("api_key_id")).map(ApiKeyId::of),
+                rows.getTimestamp("started_at").toInstant(),
+                route(rows.getString("first_model"), rows.getString("first_provider")), input, progress);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vctt.stream.adapters.persistence.testing;
 
 import dev.vctt.stream.adapters.persistence.Database;
+import dev.vctt.stream.adapters.persistence.DatabaseSettings;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -12,11 +13,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class StoreFixture implements AutoCloseable, AfterAllCallback {
 
+    public final DatabaseSettings settings;
     public final Database database;
     public final JdbcWriter writer;
 
     public StoreFixture() {
-        database = Database.open(TestDatabase.freshSchema());
+        settings = TestDatabase.freshSchema();
+        database = Database.open(settings);
         writer = new JdbcWriter(database.dataSource(), 10_000, Duration.ofMillis(20), Duration.ofMillis(500));
     }
 

@@ -124,7 +124,7 @@ public final class ClientConnection implements StreamEvents {
             case ClientCommand.RequestStream request -> inProgress(Optional.empty(), request.requestId(), receipt,
                     () -> start(request).ifPresent(receipt));
             case ClientCommand.CancelStream cancel -> {
-                if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId()))
+                if (useCases.cancel().cancel(new CancelStreamCommand(id, cancel.sessionId(), Optional.of(caller)))
                         instanceof CancelOutcome.NotFound) {
                     String message = "no running stream " + cancel.sessionId() + " on this connection";
                     sendError(Optional.of(cancel.sessionId().value()), ErrorCode.STREAM_NOT_FOUND, message,

@@ -39,6 +39,15 @@ public final class HealthHandler extends HttpHandler {
             out.writeStringField("database", report.databaseUp() ? "up" : "down");
             out.writeNumberField("connections", connections.getAsInt());
             out.writeNumberField("activeStreams", report.activeStreams());
+            if (report.node().isPresent()) {
+                HealthReport.Node node = report.node().get();
+                out.writeObjectFieldStart("node");
+                out.writeStringField("id", node.nodeId());
+                out.writeNumberField("token", node.token());
+                out.writeNumberField("leasesHeld", node.leasesHeld());
+                out.writeNumberField("lagMs", node.lagMillis());
+                out.writeEndObject();
+            }
             if (!report.endpoints().isEmpty()) {
                 out.writeObjectFieldStart("endpoints");
                 for (var endpoint : report.endpoints().entrySet()) {

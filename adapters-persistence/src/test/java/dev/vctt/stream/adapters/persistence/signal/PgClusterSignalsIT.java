@@ -1,0 +1,68 @@
+package dev.vctt.stream.adapters.persistence.signal;
+
+import static dev.vctt.stream.application.testing.Eventually.holds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
+import dev.vctt.stream.adapters.persistence.testing.StoreFixture;
+import dev.vctt.stream.application.port.out.ChunkBatch;
+import dev.vctt.stream.application.port.out.ClusterSignal;
+import dev.vctt.stream.application.port.out.ClusterSignals;
+import dev.vctt.stream.application.port.out.ClusterSignalsContract;
+import dev.vctt.stream.domain.routing.ModelId;
+import dev.vctt.stream.domain.session.SessionId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PgClusterSignalsIT extends ClusterSignalsContract {
+
+    @RegisterExtension
+    static final StoreFixture fixture = new StoreFixture();
+
+    private final List<PgClusterSignals> started = new ArrayList<>();
+
+    @Override
+    protected ClusterSignals node() {
+        PgClusterSignals node = PgClusterSignals.start(fixture.settings, fixture.database.dataSource());
+        started.add(node);
+        return node;
+    }
+
+    @AfterEach
+    void stop_nodes() {
+        started.forEach(PgClusterSignals::close);
+    }
+
+    @Test
+    void a_stored_chunk_batch_announces_the_new_head_once_with_its_commit() {
+        // given a listening node and a chunk log that announces heads on the same channel
+        ClusterSignals listener = node();
+        List<ClusterSignal> heard = new CopyOnWriteArrayList<>();
+        var log = new JdbcChunkLog(fixture.database.dataSource(), fixture.writer)
+                .announcingHeadsOn(SignalPayload.channel(fixture.settings.schema()));
+        SessionId id = SessionId.of("announced");
+        ModelId gpt = ModelId.of("gpt-4o");
+
+        List<Integer> readable = new CopyOnWriteArrayList<>();
+        try (var subscription = listener.subscribe(signal -> {
+            heard.add(signal);
+            readable.add(log.read(id, 0).size());
+        })) {
+            // when two flushes of the stream land
+            log.append(List.of(new ChunkBatch(id, 0, List.of("a", "b", "c"), List.of(gpt, gpt, gpt))));
+            log.append(List.of(new ChunkBatch(id, 3, List.of("d"), List.of(gpt))));
+
+            // then each announced its head once, and the chunks were there to read when it did
+            holds(() -> assertThat(heard).containsExactly(new ClusterSignal.HeadMoved(id, 3),
+                    new ClusterSignal.HeadMoved(id, 4)));
+            // (the second batch may have landed too by the time the first signal is read: at least the head)
+            assertThat(readable).hasSize(2);
+            assertThat(readable.get(0)).isGreaterThanOrEqualTo(3);
+            assertThat(readable.get(1)).isEqualTo(4);
+        }
+    }
+}
