@@ -147,6 +147,12 @@ class ClusterCancelsTest {
             }
 
             @Override
+            public dev.vctt.stream.application.port.Distribution distribution(
+                    dev.vctt.stream.application.port.DistributionQuery query, Caller caller) {
+                throw new dev.vctt.stream.application.port.out.StoreUnavailable("down");
+            }
+
+            @Override
             public boolean reachable() {
                 return false;
             }
