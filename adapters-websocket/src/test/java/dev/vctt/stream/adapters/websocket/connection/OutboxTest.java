@@ -62,6 +62,59 @@ class OutboxTest {
         assertThat(sender.sent).containsExactly("12345");
     }
 
+    /** A chunk whose frame is {@code stream:text@index}, so a merged frame shows which texts and index it carries. */
+    private static Outbox.Chunk chunk(String stream, String text, int index) {
+        return new Outbox.Chunk(stream, text, joined -> stream + ":" + joined + "@" + index);
+    }
+
+    @Test
+    void chunks_of_a_stream_that_back_up_are_merged_into_one_frame_before_the_client_is_given_up() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 35, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer(chunk("b", "uno ", 0));
+        outbox.offer(chunk("a", "two ", 1));
+        assertThat(outbox.pendingChars()).isEqualTo(5 + 3 * "a:one @0".length());
+
+        assertThat(outbox.offer(chunk("a", "three", 2))).isTrue();
+
+        assertThat(givenUp).isEmpty();
+        assertThat(outbox.mergedChunks()).isEqualTo(2);
+        assertThat(outbox.pendingChars()).isEqualTo(5 + "a:one two three@2".length() + "b:uno @0".length());
+        for (int i = 0; i < 3; i++) {
+            sender.completeOldest();
+        }
+        assertThat(sender.sent).containsExactly("start", "a:one two three@2", "b:uno @0");
+    }
+
+    @Test
+    void chunks_are_not_merged_across_a_frame_that_is_no_chunk_and_the_client_is_then_given_up() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 25, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer("fallback");
+
+        assertThat(outbox.offer(chunk("a", "two ", 1))).isFalse();
+
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SLOW_CONSUMER);
+        assertThat(outbox.mergedChunks()).isZero();
+    }
+
+    @Test
+    void a_chunk_that_fits_is_queued_as_it_is() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 1000, 1, givenUp::add);
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer(chunk("a", "two ", 1));
+
+        sender.completeOldest();
+
+        assertThat(sender.sent).containsExactly("a:one @0", "a:two @1");
+        assertThat(outbox.mergedChunks()).isZero();
+    }
+
     @Test
     void a_failed_send_closes_the_outbox_and_gives_up_on_the_client() {
         var sender = new ManualSender();
