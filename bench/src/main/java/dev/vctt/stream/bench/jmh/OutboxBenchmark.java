@@ -20,9 +20,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * A connection's {@link Outbox} per chunk frame: {@code flowing} offers a chunk to a transport that
  * completes at once (a client that keeps up, the common case); {@code backedUp} offers chunks of
- * one stream to a transport that completes nothing, in an outbox just full, so every offer merges
- * the waiting chunks into one frame (a client that fell behind; the outbox is emptied between
- * batches so it never gives up).
+ * one stream to a transport that completes nothing, so the outbox fills and then merges the waiting
+ * chunks into one frame, again and again: the cost per offer, merges amortized, for a client that
+ * fell behind (it starts over before the merged text outgrows the outbox, so it never gives up).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,10 +56,10 @@ public class OutboxBenchmark {
 
     private void resetBackedUp() {
         held.clear();
-        backedUp = new Outbox((frame, done) -> held.add(done), 4 * FRAME.length(), 1, giveUp -> {
+        backedUp = new Outbox((frame, done) -> held.add(done), 16 * FRAME.length(), 1, giveUp -> {
             throw new IllegalStateException("the benchmark's outbox must never give up");
         });
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 16; i++) {
             backedUp.offer(chunk);
         }
         offeredSinceReset = 0;
@@ -73,7 +73,7 @@ public class OutboxBenchmark {
     @Benchmark
     public boolean backedUp() {
         // the merged text grows with every offer; start over before it outgrows the outbox
-        if (++offeredSinceReset == 50) {
+        if (++offeredSinceReset == 100) {
             resetBackedUp();
         }
         return backedUp.offer(chunk);

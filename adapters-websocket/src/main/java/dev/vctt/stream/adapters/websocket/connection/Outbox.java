@@ -21,7 +21,10 @@ import java.util.function.LongSupplier;
  * Before that, a {@link Chunk} that would not fit is merged with the chunks of its stream still
  * waiting (those after the last waiting frame that is not a chunk): one frame with their texts
  * joined, at the place of the earliest, carrying the figures and index of the newest. A client that
- * falls behind thus gets the same text in fewer, larger frames instead of being closed at once.
+ * falls behind thus gets the same text in fewer, larger frames instead of being closed at once. A
+ * merge must bring what waits down to half the capacity, or the client is given up all the same: it
+ * copies every waiting text of the stream, so it must free enough to be rare (small token chunks
+ * free most of their frame; large chunks, or a client that reads nothing, free too little).
  *
  * <p>A send that fails, whether the sender reports it or throws (Tyrus throws {@link Error} when it
  * cannot encode a frame), gives up on the client the same way: a connection whose writer is stuck
@@ -229,8 +232,8 @@ public final class Outbox {
     /**
      * Merges a chunk that does not fit into its stream's chunks waiting after the last waiting frame
      * that is no chunk (merging across such a frame, a fallback say, would move text past it): true
-     * if the merged frame fits in place of them. Only runs when the outbox is full, so it may take
-     * its time: it rebuilds the queue.
+     * if, with the merged frame in place of them, at most half the capacity is used. Only runs when
+     * the outbox is full, and then frees half of it, so it may take its time: it rebuilds the queue.
      */
     private boolean mergeLocked(Entry entry) {
         Chunk chunk = entry.chunk();
@@ -259,7 +262,7 @@ public final class Outbox {
         String joined = text.append(chunk.text()).toString();
         var mergedEntry = new Entry(chunk.frame().apply(joined), new Chunk(chunk.stream(), joined, chunk.frame()));
         long after = queuedChars - freed + mergedEntry.frame().length();
-        if (after > maxQueuedChars) {
+        if (after > maxQueuedChars / 2) {
             return false;
         }
         Set<Entry> gone = Collections.newSetFromMap(new IdentityHashMap<>());
