@@ -83,11 +83,16 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** The two WebSocket endpoints, at the paths {@link HandshakePolicy} lets through and nowhere else. */
+    static final long NO_IDLE_TIMEOUT = -1;
+
     private TyrusContainer deploy(ObjectMapper json, StreamingUseCases useCases) {
         var tyrus = new TyrusContainer(settings.limits());
         tyrus.setDefaultMaxTextMessageBufferSize(settings.limits().transportFrameBytes());
         tyrus.setDefaultMaxBinaryMessageBufferSize(4096);
-        tyrus.setDefaultMaxSessionIdleTimeout(0);
+        // No idle timeout, said as -1: Tyrus 2.2 takes 0 as "schedule the idle check now", so with 0
+        // every send and every received frame put a no-op task on its timer pool and woke one of
+        // its threads (about one context switch and 40 µs CPU per chunk at 100 paced streams).
+        tyrus.setDefaultMaxSessionIdleTimeout(NO_IDLE_TIMEOUT);
         try {
             tyrus.register(ServerEndpointConfig.Builder.create(NativeStreamEndpoint.class, NativeStreamEndpoint.PATH)
                     .configurator(new NativeConfigurator(() -> new NativeStreamEndpoint(json, useCases, settings.limits(),

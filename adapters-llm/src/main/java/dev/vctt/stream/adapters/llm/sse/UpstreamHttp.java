@@ -24,12 +24,19 @@ public final class UpstreamHttp {
      * A client for one provider: cleartext servers (local models, tests) speak HTTP/1.1, TLS
      * negotiates HTTP/2 where offered; redirects are not followed (a provider that redirects a
      * streaming POST is misconfigured, and following it would resend the key elsewhere).
+     *
+     * <p>The client's internal tasks run on the thread that triggers them (its selector thread, for
+     * what arrives): with its default pool every upstream chunk went selector thread → pool thread →
+     * the stream's virtual thread, a wake-up per hop. The only callbacks here are the
+     * {@code ofInputStream} subscriber's, which queue a buffer and return; streams call the
+     * blocking {@code send}, never {@code sendAsync} with stages of their own.
      */
     public static HttpClient client(URI endpoint, ProviderTimeouts timeouts) {
         return HttpClient.newBuilder()
                 .connectTimeout(timeouts.connect())
                 .version("https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Runnable::run)
                 .build();
     }
 

@@ -331,7 +331,14 @@ public final class ClientConnection implements StreamEvents {
         if (event.index() == 0) {
             awaitingFirstChunk.remove(event.sessionId());
         }
-        send(new SentEvent.Chunk(event.sessionId(), event.index()), WireNames.STREAM_CHUNK, out -> EventJson.chunk(tagged(out, tag), event));
+        offer(WireNames.STREAM_CHUNK, () -> codec.sendChunk(outbox, new SentEvent.Chunk(event.sessionId(), event.index()),
+                WireNames.STREAM_CHUNK, event.text(), text -> out -> EventJson.chunk(tagged(out, tag), withText(event, text))));
+    }
+
+    /** The chunk carrying the texts of the chunks merged into it (its own figures and index: the newest's). */
+    private static StreamChunk withText(StreamChunk event, String text) {
+        return text.equals(event.text()) ? event : new StreamChunk(event.sessionId(), event.index(), text, event.model(),
+                event.tokensUsed(), event.estimatedCost(), event.at());
     }
 
     /**
@@ -471,11 +478,15 @@ public final class ClientConnection implements StreamEvents {
     }
 
     private void send(SentEvent what, String event, FrameCodec.DataWriter data) {
+        offer(event, () -> codec.send(outbox, what, event, data));
+    }
+
+    private void offer(String event, Runnable sending) {
         if (closed) {
             return;
         }
         try {
-            codec.send(outbox, what, event, data);
+            sending.run();
         } catch (RuntimeException e) {
             // a frame that cannot be written must not leave the client waiting for it: close instead
             log.error("cannot write a {} frame on connection {}: {}", event, id, e.getClass().getName());

@@ -2,10 +2,14 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,6 +18,13 @@ import java.util.function.LongSupplier;
  * heap; here at most {@code window} sends are handed to the transport at a time and at most
  * {@code maxQueuedChars} wait behind them. When a frame would not fit, the outbox gives up on the
  * client: it stops accepting frames and calls {@code onGiveUp} once (which closes the connection).
+ * Before that, a {@link Chunk} that would not fit is merged with the chunks of its stream still
+ * waiting (those after the last waiting frame that is not a chunk): one frame with their texts
+ * joined, at the place of the earliest, carrying the figures and index of the newest. A client that
+ * falls behind thus gets the same text in fewer, larger frames instead of being closed at once. A
+ * merge must bring what waits down to half the capacity, or the client is given up all the same: it
+ * copies every waiting text of the stream, so it must free enough to be rare (small token chunks
+ * free most of their frame; large chunks, or a client that reads nothing, free too little).
  *
  * <p>A send that fails, whether the sender reports it or throws (Tyrus throws {@link Error} when it
  * cannot encode a frame), gives up on the client the same way: a connection whose writer is stuck
@@ -31,6 +42,21 @@ public final class Outbox {
     /** Hands one frame to the transport and reports, possibly later and on another thread, when it is written. */
     public interface Sender {
         void send(String frame, Consumer<Throwable> done);
+    }
+
+    /**
+     * A {@code stream_chunk} frame that may be merged with later chunks of its stream while it waits.
+     *
+     * @param stream the stream it belongs to (chunks merge only with chunks of an equal stream)
+     * @param text   the chunk's text
+     * @param frame  the frame for a given text: the chunk's own frame for its own text, and, applied to
+     *               earlier waiting texts joined with its own, the merged frame
+     */
+    public record Chunk(Object stream, String text, Function<String, String> frame) {
+    }
+
+    /** One frame waiting; {@code chunk} when it may merge. */
+    private record Entry(String frame, Chunk chunk) {
     }
 
     /** Why the outbox gave up on its client. */
@@ -53,13 +79,14 @@ public final class Outbox {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition written = lock.newCondition();
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private ArrayDeque<Entry> queue = new ArrayDeque<>();
     /** When each send in flight was handed to the transport, oldest first (the transport completes in order). */
     private final ArrayDeque<Long> inFlightSince = new ArrayDeque<>();
     private long queuedChars;
     private int inFlight;
     private boolean draining;
     private boolean closed;
+    private long merged;
 
     public Outbox(Sender sender, int maxQueuedChars, int window, Consumer<GiveUp> onGiveUp) {
         this(sender, maxQueuedChars, window, DEFAULT_STALL_TIMEOUT, System::nanoTime, onGiveUp);
@@ -80,6 +107,16 @@ public final class Outbox {
 
     /** Queues a frame; false if the outbox is closed or the client is too slow (then it is closed). */
     public boolean offer(String frame) {
+        return offer(new Entry(frame, null));
+    }
+
+    /** Queues a chunk's frame, merged with its stream's waiting chunks if it would not fit on its own. */
+    public boolean offer(Chunk chunk) {
+        return offer(new Entry(chunk.frame().apply(chunk.text()), chunk));
+    }
+
+    private boolean offer(Entry entry) {
+        String frame = entry.frame();
         boolean overflow = false;
         boolean drain = false;
         lock.lock();
@@ -88,13 +125,15 @@ public final class Outbox {
                 return false;
             }
             Long oldest = inFlightSince.peekFirst();
-            if (queuedChars + frame.length() > maxQueuedChars
-                    || oldest != null && nanoTime.getAsLong() - oldest > stallNanos) {
+            boolean fits = queuedChars + frame.length() <= maxQueuedChars;
+            if (oldest != null && nanoTime.getAsLong() - oldest > stallNanos || !fits && !mergeLocked(entry)) {
                 closeLocked();
                 overflow = true;
             } else {
-                queue.add(frame);
-                queuedChars += frame.length();
+                if (fits) {
+                    queue.add(entry);
+                    queuedChars += frame.length();
+                }
                 if (!draining && inFlight < window) {
                     draining = true;
                     drain = true;
@@ -180,6 +219,69 @@ public final class Outbox {
         }
     }
 
+    /** How many chunk frames were merged into waiting ones (each saves the client one frame). */
+    public long mergedChunks() {
+        lock.lock();
+        try {
+            return merged;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Merges a chunk that does not fit into its stream's chunks waiting after the last waiting frame
+     * that is no chunk (merging across such a frame, a fallback say, would move text past it): true
+     * if, with the merged frame in place of them, at most half the capacity is used. Only runs when
+     * the outbox is full, and then frees half of it, so it may take its time: it rebuilds the queue.
+     */
+    private boolean mergeLocked(Entry entry) {
+        Chunk chunk = entry.chunk();
+        if (chunk == null) {
+            return false;
+        }
+        var run = new ArrayDeque<Entry>();
+        for (var it = queue.descendingIterator(); it.hasNext(); ) {
+            Entry waiting = it.next();
+            if (waiting.chunk() == null) {
+                break;
+            }
+            if (waiting.chunk().stream().equals(chunk.stream())) {
+                run.addFirst(waiting);
+            }
+        }
+        if (run.isEmpty()) {
+            return false;
+        }
+        var text = new StringBuilder();
+        long freed = 0;
+        for (Entry waiting : run) {
+            text.append(waiting.chunk().text());
+            freed += waiting.frame().length();
+        }
+        String joined = text.append(chunk.text()).toString();
+        var mergedEntry = new Entry(chunk.frame().apply(joined), new Chunk(chunk.stream(), joined, chunk.frame()));
+        long after = queuedChars - freed + mergedEntry.frame().length();
+        if (after > maxQueuedChars / 2) {
+            return false;
+        }
+        Set<Entry> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        gone.addAll(run);
+        var rebuilt = new ArrayDeque<Entry>(queue.size());
+        Entry earliest = run.getFirst();
+        for (Entry waiting : queue) {
+            if (waiting == earliest) {
+                rebuilt.add(mergedEntry);
+            } else if (!gone.contains(waiting)) {
+                rebuilt.add(waiting);
+            }
+        }
+        queue = rebuilt;
+        queuedChars = after;
+        merged += run.size();
+        return true;
+    }
+
     private void closeLocked() {
         closed = true;
         queue.clear();
@@ -196,7 +298,7 @@ public final class Outbox {
                     draining = false;
                     return;
                 }
-                next = queue.poll();
+                next = queue.poll().frame();
                 inFlight++;
                 inFlightSince.add(nanoTime.getAsLong());
             } finally {

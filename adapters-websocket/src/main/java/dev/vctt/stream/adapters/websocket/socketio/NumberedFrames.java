@@ -4,6 +4,7 @@ import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
 import dev.vctt.stream.adapters.websocket.connection.SentEvent;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * One connection's codec when connection state recovery is on: every event gets the next offset of
@@ -37,6 +38,16 @@ final class NumberedFrames implements FrameCodec {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Never merged: the ledger already counts each chunk under its own offset, and a merged frame
+     * would tell a reconnecting client it holds chunks it has not received, or lacks ones it has.
+     */
+    @Override
+    public void sendChunk(Outbox outbox, SentEvent.Chunk what, String event, String text,
+                          Function<String, DataWriter> data) {
+        send(outbox, what, event, data.apply(text));
     }
 
     /** The ledger as it is now; later sends no longer count (the connection is gone). */

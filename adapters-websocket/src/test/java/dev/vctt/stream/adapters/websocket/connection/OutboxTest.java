@@ -62,6 +62,98 @@ class OutboxTest {
         assertThat(sender.sent).containsExactly("12345");
     }
 
+    /** Stands for a frame's JSON around the chunk's text. */
+    private static final String OVERHEAD = " " + "-".repeat(50);
+
+    /** A chunk whose frame is {@code stream:text@index} and 51 characters more, so a merged frame shows what it carries. */
+    private static Outbox.Chunk chunk(String stream, String text, int index) {
+        return new Outbox.Chunk(stream, text, joined -> stream + ":" + joined + "@" + index + OVERHEAD);
+    }
+
+    @Test
+    void chunks_of_a_stream_that_back_up_are_merged_into_one_frame_before_the_client_is_given_up() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 200, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer(chunk("a", "two ", 1));
+        outbox.offer(chunk("a", "three ", 2));
+        assertThat(outbox.pendingChars()).isEqualTo(5 + 3 * 55 + 4 + 4 + 6);
+
+        assertThat(outbox.offer(chunk("a", "four", 3))).isTrue();
+
+        assertThat(givenUp).isEmpty();
+        assertThat(outbox.mergedChunks()).isEqualTo(3);
+        assertThat(outbox.pendingChars()).isEqualTo(5 + ("a:one two three four@3" + OVERHEAD).length());
+        sender.completeOldest();
+        assertThat(sender.sent).containsExactly("start", "a:one two three four@3" + OVERHEAD);
+    }
+
+    @Test
+    void chunks_of_other_streams_stay_where_they_are_when_a_stream_is_merged() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 300, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer(chunk("b", "uno ", 0));
+        outbox.offer(chunk("a", "two ", 1));
+        outbox.offer(chunk("a", "three ", 2));
+
+        assertThat(outbox.offer(chunk("a", "four", 3))).isTrue();
+
+        assertThat(givenUp).isEmpty();
+        sender.completeOldest();
+        sender.completeOldest();
+        assertThat(sender.sent).containsExactly("start", "a:one two three four@3" + OVERHEAD, "b:uno @0" + OVERHEAD);
+    }
+
+    @Test
+    void chunks_are_never_merged_across_a_frame_that_is_no_chunk() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 300, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer("fallback");
+        outbox.offer(chunk("a", "two ", 1));
+        outbox.offer(chunk("a", "three ", 2));
+        outbox.offer(chunk("a", "four ", 3));
+
+        assertThat(outbox.offer(chunk("a", "five", 4))).isTrue();
+
+        assertThat(givenUp).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            sender.completeOldest();
+        }
+        assertThat(sender.sent).containsExactly("start", "a:one @0" + OVERHEAD, "fallback",
+                "a:two three four five@4" + OVERHEAD);
+    }
+
+    @Test
+    void a_merge_that_would_not_free_half_the_outbox_gives_the_client_up() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 200, 1, givenUp::add);
+        outbox.offer("start");
+        outbox.offer(chunk("a", "x".repeat(80), 0));
+
+        assertThat(outbox.offer(chunk("a", "y".repeat(80), 1))).isFalse();
+
+        assertThat(givenUp).containsExactly(Outbox.GiveUp.SLOW_CONSUMER);
+        assertThat(outbox.mergedChunks()).isZero();
+    }
+
+    @Test
+    void a_chunk_that_fits_is_queued_as_it_is() {
+        var sender = new ManualSender();
+        var outbox = new Outbox(sender, 1000, 1, givenUp::add);
+        outbox.offer(chunk("a", "one ", 0));
+        outbox.offer(chunk("a", "two ", 1));
+
+        sender.completeOldest();
+
+        assertThat(sender.sent).containsExactly("a:one @0" + OVERHEAD, "a:two @1" + OVERHEAD);
+        assertThat(outbox.mergedChunks()).isZero();
+    }
+
     @Test
     void a_failed_send_closes_the_outbox_and_gives_up_on_the_client() {
         var sender = new ManualSender();

@@ -108,6 +108,25 @@ class NativeStreamEndpointIT {
         }
     }
 
+    @Test
+    void sending_frames_wakes_no_tyrus_timer_thread() {
+        // Tyrus 2.2 schedules an idle check on its timer pool per frame unless the idle timeout is negative;
+        // that pool's threads exist only once something was scheduled on it
+        try (WsTestClient client = connect()) {
+            client.send("stream_request", request("Explain quantum computing"));
+            ScriptedStream call = provider.nextCall();
+            for (int i = 0; i < 20; i++) {
+                call.delta("tok ");
+            }
+            call.usage(12, 20).complete(FinishReason.STOP);
+
+            client.await("stream_complete");
+            assertThat(client.events("stream_chunk")).hasSize(20);
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .noneMatch(name -> name.matches("tyrus-\\d+-thread-\\d+"));
+        }
+    }
+
     static Stream<Arguments> bad_frames() {
         return Stream.of(
                 Arguments.of("not JSON", "{\"event\": stream_request", "BAD_JSON", "not valid JSON"),
