@@ -204,8 +204,10 @@ public final class WebServer implements AutoCloseable {
             http.shutdown(5, TimeUnit.SECONDS).get(6, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("the HTTP server did not stop in time; stopping it now", e);
-            http.shutdownNow();
         }
+        // the graceful shutdown leaves the server's delayed-task thread running, and with it everything
+        // its tasks reach (handlers, use cases, the whole application): stopping it now frees them
+        http.shutdownNow();
         container.stop();
         work.shutdownNow();
     }
