@@ -33,7 +33,12 @@ public final class JtokkitTokenizer implements Tokenizer {
     private static final int CACHED_LENGTH = 24;
     private static final int CACHE_ENTRIES = 65_536;
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    /**
+     * One registry for the process: an encoding is immutable, thread-safe and large (o200k_base holds
+     * 200 000 ranks, some 20 MB), so a configuration reload or a second server in the same JVM must not
+     * load its own copy.
+     */
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private final Map<ModelId, Optional<Encoding>> byModel = new ConcurrentHashMap<>();
     private final Map<Encoding, Map<String, Integer>> shortTexts = new ConcurrentHashMap<>();
 
@@ -80,10 +85,10 @@ public final class JtokkitTokenizer implements Tokenizer {
         return byModel.computeIfAbsent(model, id -> {
             String name = id.value().toLowerCase(Locale.ROOT);
             if (O200K_PREFIXES.stream().anyMatch(name::startsWith)) {
-                return Optional.of(registry.getEncoding(EncodingType.O200K_BASE));
+                return Optional.of(REGISTRY.getEncoding(EncodingType.O200K_BASE));
             }
             if (CL100K_PREFIXES.stream().anyMatch(name::startsWith)) {
-                return Optional.of(registry.getEncoding(EncodingType.CL100K_BASE));
+                return Optional.of(REGISTRY.getEncoding(EncodingType.CL100K_BASE));
             }
             return Optional.empty();
         });
