@@ -74,13 +74,14 @@ class AnalyticsPageIT {
             assertThat(streamed.path("stopped").asText()).isEqualTo("cancelled");
             JsonNode charts = step(script, "charts");
             assertThat(charts.path("title").asText()).isEqualTo("VCTT Stream — analytics");
-            assertThat(charts.path("charts")).hasSize(16);
+            assertThat(charts.path("charts")).hasSize(17);
             charts.path("charts").forEach(chart -> {
                 assertThat(chart.path("points").asInt()).as("points of %s", chart.path("title").asText()).isPositive();
                 assertThat(chart.path("canvas").asBoolean()).as("canvas of %s", chart.path("title").asText()).isTrue();
             });
             assertThat(groups(charts, "chart-ttft-p50")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast", "demo");
             assertThat(groups(charts, "chart-spend-role")).contains("analyst", "ethics");
+            assertThat(groups(charts, "chart-fallback-kinds")).contains("OVERLOADED", "TIMEOUT_FIRST_TOKEN");
             assertThat(groups(charts, "chart-errors")).contains("PROVIDER_ERROR", "PROVIDER_TIMEOUT").doesNotContain("none");
             assertThat(groups(charts, "chart-tokens-per-second-dist")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast");
             assertThat(groups(charts, "chart-gap-p99-dist")).contains("gpt-4o", "claude-sonnet-4-5", "grok-4-1-fast");
@@ -143,7 +144,8 @@ class AnalyticsPageIT {
 
     /**
      * {@code count} ended sessions over the last 20 hours, spread over the models and roles: every
-     * tenth fell back, every twelfth failed (two kinds), every seventh was cancelled with waste.
+     * tenth fell back (overloaded or no first token in time, in turn), every twelfth failed (two kinds),
+     * every seventh was cancelled with waste.
      */
     private static void seed(Map<String, String> env, String keyId, List<String> models, int count) throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -154,9 +156,9 @@ class AnalyticsPageIT {
                          first_model, first_provider, current_model, current_provider, input_estimate, started_at,
                          first_token_at, ended_at, input_tokens, output_tokens, cost_usd, usage_estimated, finish_reason,
                          error_code, fallback_used, gap_p50_ms, gap_p99_ms, tokens_per_second, chunks_sent, bytes_sent,
-                         resumes, waste_tokens)
+                         resumes, waste_tokens, models_tried)
                      values (?, 'seed', ?, ?, 0.5, false, ?, ?, 'openai', ?, 'openai', 50, ?, ?, ?, 50, ?, ?, false, ?, ?,
-                         ?, ?, ?, ?, 40, 300, 0, ?)""".formatted(env.get("VCTT_DB_SCHEMA")))) {
+                         ?, ?, ?, ?, 40, 300, 0, ?, ?::jsonb)""".formatted(env.get("VCTT_DB_SCHEMA")))) {
             var random = new java.util.Random(15);
             for (int i = 0; i < count; i++) {
                 String model = models.get(i % models.size());
@@ -184,6 +186,11 @@ class AnalyticsPageIT {
                 insert.setDouble(16, 60 + m * 90 + random.nextInt(250));
                 insert.setDouble(17, Math.max(5, 45 + m * 15 + 8 * random.nextGaussian()));
                 insert.setLong(18, cancelled ? 20 + random.nextInt(60) : 0);
+                String answered = "{\"model\":\"" + model + "\",\"outcome\":\"" + (failed ? "failed" : "completed") + "\"}";
+                insert.setString(19, i % 10 == 0
+                        ? "[{\"model\":\"" + models.getFirst() + "\",\"outcome\":\"failed\",\"kind\":\""
+                                + (i % 20 == 0 ? "OVERLOADED" : "TIMEOUT_FIRST_TOKEN") + "\",\"reason\":\"seeded\"}," + answered + "]"
+                        : "[" + answered + "]");
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -366,6 +366,7 @@ class FallbackMatrixIT {
         double errors = metric(OPENAI_OVERLOADED);
         double completed = metric(ANALYST_COMPLETED_ON_CLAUDE);
         double claudeCost = metric(CLAUDE_COST);
+        double overloadedFallbacks = fallbacksOfKind("OVERLOADED");
         OPENAI.enqueue(Reply.status(503, Upstream.OPENAI_UP.errorBody(503)));
         ANTHROPIC.enqueue(Reply.sse(Transcripts.bytes("anthropic-basic.sse")));
 
@@ -386,7 +387,29 @@ class FallbackMatrixIT {
             assertThat(metric(OPENAI_OVERLOADED)).isEqualTo(errors + 1);
             assertThat(metric(ANALYST_COMPLETED_ON_CLAUDE)).isEqualTo(completed + 1);
             assertThat(metric(CLAUDE_COST)).isGreaterThan(claudeCost);
+            // the stored session counts the fallback by the kind of the failure that caused it
+            assertThat(fallbacksOfKind("OVERLOADED")).isGreaterThan(overloadedFallbacks);
         });
+    }
+
+    /** The attempts of the last day that failed with {@code kind} and were fallen back from, per the series endpoint. */
+    private static double fallbacksOfKind(String kind) {
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/api/stats/series?metric=fallbacks&by=kind&bucket=1d")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            double sum = 0;
+            for (JsonNode line : JSON.readTree(response.body()).path("lines")) {
+                if (line.path("group").asText().equals(kind)) {
+                    for (JsonNode point : line.path("points")) {
+                        sum += point.get(1).asDouble();
+                    }
+                }
+            }
+            return sum;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("cannot read /api/stats/series", e);
+        }
     }
 
     /** One series of {@code GET /metrics}, 0 while it does not exist yet. */

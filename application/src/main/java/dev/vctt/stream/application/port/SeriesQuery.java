@@ -14,6 +14,8 @@ import java.util.Optional;
  * the percent of the key's daily budget its sessions spent (keys without a budget have no line).
  * {@code verdict_score} is over the bands instead, by the role or model of the members whose answers the
  * synthesis used (or the band's key): the mean score the verifier gave (the "trust metric", 0 to 1).
+ * {@code fallbacks} counts sessions that fell back, except by kind: then it counts the attempts that failed
+ * and were followed by another, by their failure kind ({@code OVERLOADED}, {@code TIMEOUT_FIRST_TOKEN}, …).
  */
 public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from, Instant to) {
 
@@ -38,7 +40,10 @@ public record SeriesQuery(Metric metric, GroupBy by, Bucket bucket, Instant from
         }
     }
 
-    /** What the lines are: the model that answered last, the agent role, the API key, or the error code. */
+    /**
+     * What the lines are: the model that answered last, the agent role, the API key, or the error code
+     * (for {@code fallbacks}, the failure kind of each attempt that was fallen back from).
+     */
     public enum GroupBy {
         MODEL, ROLE, KEY, KIND;
 

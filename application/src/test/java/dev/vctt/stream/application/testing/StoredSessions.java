@@ -190,6 +190,9 @@ final class StoredSessions {
 
     /** The series as {@code JdbcSessionStore} computes it in SQL, over ended sessions, by a plain walk. */
     static Series series(SeriesQuery query, Collection<Entry> entries) {
+        if (query.metric() == SeriesQuery.Metric.FALLBACKS && query.by() == SeriesQuery.GroupBy.KIND) {
+            return fallbacksByKind(query, entries);
+        }
         Map<String, Map<Instant, List<Entry>>> groups = new TreeMap<>();
         long width = query.bucket().width().toMillis();
         for (Entry e : entries) {
@@ -210,6 +213,29 @@ final class StoredSessions {
                 lines.add(new Series.Line(group, points));
             }
         });
+        return new Series(query, lines);
+    }
+
+    /** Every failed attempt another attempt followed, counted by its failure kind (one session may count in several). */
+    private static Series fallbacksByKind(SeriesQuery query, Collection<Entry> entries) {
+        Map<String, Map<Instant, Long>> groups = new TreeMap<>();
+        long width = query.bucket().width().toMillis();
+        for (Entry e : entries) {
+            Instant started = e.opened.startedAt();
+            if (e.closed == null || started.isBefore(query.from()) || !started.isBefore(query.to())) {
+                continue;
+            }
+            Instant bucket = Instant.ofEpochMilli(Math.floorDiv(started.toEpochMilli(), width) * width);
+            var attempts = e.closed.session().attempts();
+            for (int i = 0; i < attempts.size() - 1; i++) {
+                if (attempts.get(i).end() instanceof AttemptEnd.Failed failed) {
+                    groups.computeIfAbsent(failed.kind().name(), g -> new TreeMap<>()).merge(bucket, 1L, Long::sum);
+                }
+            }
+        }
+        var lines = new ArrayList<Series.Line>();
+        groups.forEach((group, buckets) -> lines.add(new Series.Line(group, buckets.entrySet().stream()
+                .map(point -> new Series.Point(point.getKey(), BigDecimal.valueOf(point.getValue()))).toList())));
         return new Series(query, lines);
     }
 

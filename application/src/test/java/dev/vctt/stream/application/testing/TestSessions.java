@@ -73,4 +73,23 @@ public final class TestSessions {
                 .append("Four.", at.plusMillis(300)).report(ReportedUsage.of(22, 2))
                 .complete(FinishReason.STOP, at.plusMillis(400));
     }
+
+    /** GPT loses its connection, Claude is overloaded, Grok answers: two fallbacks of two kinds. */
+    public static Completed fellBackTwice(SessionId id, Instant at) {
+        return pending(id, AgentRole.PRIMARY, at)
+                .fallBackTo(Attempt.start(TestCatalog.CLAUDE, CLAUDE_PRICE, TokenCount.of(22)),
+                        new AttemptEnd.Failed(FailureKind.CONNECTION_LOST, "dropped"))
+                .fallBackTo(Attempt.start(TestCatalog.GROK, GPT_PRICE, TokenCount.of(21)),
+                        new AttemptEnd.Failed(FailureKind.OVERLOADED, "HTTP 529 overloaded"))
+                .append("Four.", at.plusMillis(500)).report(ReportedUsage.of(21, 2))
+                .complete(FinishReason.STOP, at.plusMillis(600));
+    }
+
+    /** GPT gives no first token in time, Claude then refuses the key: one fallback, then the session fails. */
+    public static Failed fellBackThenFailed(SessionId id, Instant at) {
+        return pending(id, AgentRole.ANALYST, at)
+                .fallBackTo(Attempt.start(TestCatalog.CLAUDE, CLAUDE_PRICE, TokenCount.of(22)),
+                        new AttemptEnd.Failed(FailureKind.TIMEOUT_FIRST_TOKEN, "no first token"))
+                .fail(FailureKind.UNAUTHORIZED, "HTTP 401 unauthorized", at.plusMillis(700));
+    }
 }

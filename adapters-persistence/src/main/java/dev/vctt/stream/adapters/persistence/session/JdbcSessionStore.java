@@ -351,7 +351,9 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                         node.put("outcome", "tool_calls");
                 case AttemptEnd.Finished finished -> node.put("outcome", "completed");
                 case AttemptEnd.Cancelled cancelled -> node.put("outcome", "cancelled");
-                case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("reason", StoredText.sanitized(failed.detail()));
+                // the kind as well as the text, so the series can count fallbacks by kind in SQL
+                case AttemptEnd.Failed failed -> node.put("outcome", "failed").put("kind", failed.kind().name())
+                        .put("reason", StoredText.sanitized(failed.detail()));
             }
         }
         return tried.toString();

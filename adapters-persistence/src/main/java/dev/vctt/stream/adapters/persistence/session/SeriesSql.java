@@ -25,6 +25,9 @@ final class SeriesSql {
 
     /** With a key, the key's condition is written in, not made optional, so the planner can pick the key's index. */
     static String sql(SeriesQuery query, Caller caller) {
+        if (query.metric() == SeriesQuery.Metric.FALLBACKS && query.by() == SeriesQuery.GroupBy.KIND) {
+            return fallbacksByKind(caller);
+        }
         return """
                 select date_bin(cast(? as interval), started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
                     %s as grp, %s as value
@@ -34,6 +37,24 @@ final class SeriesSql {
                 group by 1, 2
                 order by 2, 1""".formatted(group(query.by()), figure(query.metric()),
                 caller.apiKey().isPresent() ? "and api_key_id = ?" : "");
+    }
+
+    /**
+     * Every failed attempt that another attempt followed (a fallback), by the failure kind stored with it in
+     * {@code models_tried}; {@code fallback_used} narrows the rows to unnest. Rows written before the kind
+     * was stored count as {@code UNKNOWN}.
+     */
+    private static String fallbacksByKind(Caller caller) {
+        return """
+                select date_bin(cast(? as interval), s.started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
+                    coalesce(t.attempt ->> 'kind', 'UNKNOWN') as grp, count(*) as value
+                from sessions s
+                cross join lateral jsonb_array_elements(s.models_tried) with ordinality as t(attempt, n)
+                where s.status <> 'running' and s.started_at >= ? and s.started_at < ? and s.fallback_used
+                  and t.attempt ->> 'outcome' = 'failed' and t.n < jsonb_array_length(s.models_tried)
+                  %s
+                group by 1, 2
+                order by 2, 1""".formatted(caller.apiKey().isPresent() ? "and s.api_key_id = ?" : "");
     }
 
     static Series run(Connection connection, SeriesQuery query, Caller caller) throws SQLException {

@@ -52,7 +52,7 @@ class SeriesScaleIT {
                         first_model, first_provider, current_model, current_provider, input_estimate, started_at,
                         first_token_at, ended_at, input_tokens, output_tokens, cost_usd, usage_estimated, finish_reason,
                         error_code, fallback_used, gap_p50_ms, gap_p99_ms, tokens_per_second, chunks_sent, bytes_sent,
-                        resumes, waste_tokens)
+                        resumes, waste_tokens, models_tried)
                     select 's' || i, 'c' || (i %% 500), 'key_' || (i %% 20),
                         (array['primary', 'analyst', 'ethics', 'critic'])[1 + i %% 4], 0.5, false,
                         case when i %% 50 = 0 then 'failed' when i %% 23 = 0 then 'cancelled' else 'completed' end,
@@ -60,7 +60,11 @@ class SeriesScaleIT {
                         'openai', 100, t, t + (50 + i %% 700) * interval '1 millisecond', t + interval '3 seconds', 100,
                         200 + i %% 300, 0.0001 * (1 + i %% 7), false, 'stop',
                         case when i %% 50 = 0 then 'PROVIDER_ERROR' end, i %% 37 = 0, 5 + i %% 20, 40 + i %% 400,
-                        20 + i %% 80, 60, 400, (i %% 97 = 0)::int, case when i %% 23 = 0 then i %% 120 else 0 end
+                        20 + i %% 80, 60, 400, (i %% 97 = 0)::int, case when i %% 23 = 0 then i %% 120 else 0 end,
+                        case when i %% 37 = 0 then jsonb_build_array(jsonb_build_object('model', 'gpt-4o', 'outcome', 'failed',
+                                'kind', (array['OVERLOADED', 'RATE_LIMITED'])[1 + i %% 2], 'reason', 'seeded'),
+                            jsonb_build_object('model', 'claude-sonnet-4-5', 'outcome', 'completed'))
+                        else jsonb_build_array(jsonb_build_object('model', 'gpt-4o', 'outcome', 'completed')) end
                     from generate_series(1, %d) as i,
                         lateral (select timestamptz '%s' - (i * interval '8640 milliseconds') as t) as start
                     """.formatted(SESSIONS, NOW));
@@ -119,6 +123,25 @@ class SeriesScaleIT {
 
         assertThat(series.lines()).hasSize(20);
         assertThat(series.lines()).allSatisfy(line -> assertThat(line.points()).hasSizeBetween(30, 31));
+    }
+
+    @Test
+    void a_day_of_fallbacks_by_kind_reads_the_start_time_index_and_unnests_only_the_fallen_back_sessions() throws Exception {
+        var query = new SeriesQuery(SeriesQuery.Metric.FALLBACKS, SeriesQuery.GroupBy.KIND, SeriesQuery.Bucket.HOUR,
+                NOW.minusSeconds(86_400), NOW);
+
+        JsonNode plan = explain("fallbacks by kind, 1h buckets, last 24 h, all keys", query, Caller.ANONYMOUS);
+        Series series;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            series = SeriesSql.run(connection, query, Caller.ANONYMOUS);
+        }
+
+        assertThat(indexesUsed(plan)).contains("sessions_by_start");
+        assertThat(rowsRead(plan)).isLessThan(SESSIONS / 10);
+        assertThat(series.lines()).extracting(Series.Line::group).containsExactly("OVERLOADED", "RATE_LIMITED");
+        // a day holds 10 000 sessions, every 37th fell back once
+        assertThat(series.lines().stream().flatMap(line -> line.points().stream())
+                .mapToLong(point -> point.value().longValueExact()).sum()).isBetween(265L, 275L);
     }
 
     @Test

@@ -467,6 +467,51 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
     }
 
     @Test
+    void fallbacks_by_kind_count_each_attempt_that_was_fallen_back_from_by_its_failure_kind() {
+        // given in one hour a session that fell back once (overloaded), one that fell back twice (connection
+        // lost, then overloaded), and one that fell back (no first token) and then failed (unauthorized);
+        // in the next hour a plain completed session
+        Caller key = Caller.of(ApiKeyId.of("key_series_" + UUID.randomUUID()));
+        Instant hour = Instant.parse("2026-09-04T10:00:00Z");
+        SessionId once = newId();
+        SessionId twice = newId();
+        SessionId thenFailed = newId();
+        SessionId plain = newId();
+        store.opened(TestSessions.opened(once, key, AgentRole.ETHICS, hour.plusSeconds(60)));
+        store.closed(new SessionClosed(TestSessions.fellBack(once, hour.plusSeconds(60)), "Four.", Optional.empty(),
+                Optional.empty()));
+        store.opened(TestSessions.opened(twice, key, AgentRole.PRIMARY, hour.plusSeconds(120)));
+        store.closed(new SessionClosed(TestSessions.fellBackTwice(twice, hour.plusSeconds(120)), "Four.", Optional.empty(),
+                Optional.empty()));
+        store.opened(TestSessions.opened(thenFailed, key, AgentRole.ANALYST, hour.plusSeconds(180)));
+        store.closed(new SessionClosed(TestSessions.fellBackThenFailed(thenFailed, hour.plusSeconds(180)), "",
+                Optional.of(ErrorCode.PROVIDER_ERROR), Optional.of("no")));
+        store.opened(TestSessions.opened(plain, key, AgentRole.PRIMARY, hour.plusSeconds(3700)));
+        store.closed(new SessionClosed(TestSessions.completed(plain, AgentRole.PRIMARY, hour.plusSeconds(3700), 100),
+                "Four.", Optional.empty(), Optional.empty()));
+
+        holds(() -> {
+            // when
+            Series byKind = store.series(query("fallbacks", "kind", "1h", hour, hour.plusSeconds(7200)), key);
+
+            // then the failed attempts another followed count by kind; the final failure is an error, not a fallback
+            assertThat(byKind.lines()).extracting(Series.Line::group)
+                    .containsExactly("CONNECTION_LOST", "OVERLOADED", "TIMEOUT_FIRST_TOKEN");
+            assertThat(byKind.lines()).allSatisfy(line -> assertThat(line.points()).extracting(Series.Point::bucket)
+                    .containsExactly(hour));
+            assertThat(at(byKind, "OVERLOADED", hour)).isEqualTo(2.0);
+            assertThat(at(byKind, "CONNECTION_LOST", hour)).isEqualTo(1.0);
+            assertThat(at(byKind, "TIMEOUT_FIRST_TOKEN", hour)).isEqualTo(1.0);
+            // and by model the same metric still counts sessions that fell back, by the model that answered last
+            Series byModel = store.series(query("fallbacks", "model", "1h", hour, hour.plusSeconds(7200)), key);
+            assertThat(at(byModel, "claude-sonnet-4-5", hour)).isEqualTo(2.0);
+            assertThat(at(byModel, "grok-4-1-fast-non-reasoning", hour)).isEqualTo(1.0);
+            assertThat(store.series(query("fallbacks", "kind", "1h", hour, hour.plusSeconds(7200)),
+                    Caller.of(ApiKeyId.of("key_nobody"))).lines()).isEmpty();
+        });
+    }
+
+    @Test
     void series_leave_out_sessions_outside_the_window_and_other_keys() {
         Caller key = Caller.of(ApiKeyId.of("key_series_" + UUID.randomUUID()));
         Instant hour = Instant.parse("2026-09-02T10:00:00Z");

@@ -15,6 +15,7 @@
     { id: 'spend-model', title: 'Spend (USD) by model', metric: 'spend', by: 'model' },
     { id: 'spend-day', title: 'Spend (USD) per day by model', metric: 'spend', by: 'model', bucket: '1d', days: 30 },
     { id: 'fallbacks', title: 'Fallbacks by model that answered', metric: 'fallbacks', by: 'model' },
+    { id: 'fallback-kinds', title: 'Fallbacks by kind (the failure each fallback recovered from)', metric: 'fallbacks', by: 'kind' },
     { id: 'errors', title: 'Errors by kind', metric: 'errors', by: 'kind', hideGroup: 'none' },
     { id: 'waste', title: 'Waste: tokens billed after the client left or cancelled', metric: 'waste_tokens', by: 'model' },
     { id: 'budget-key', title: 'Budget use per key (% of its daily budget, per day)', metric: 'budget_use', by: 'key', bucket: '1d', days: 30 },
