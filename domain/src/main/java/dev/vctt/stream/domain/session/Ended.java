@@ -29,8 +29,13 @@ public sealed interface Ended extends StreamSession permits Completed, Cancelled
         return attempts().getLast().route();
     }
 
+    /**
+     * Whether an attempt failed and another model was asked after it. A tool loop's next step follows
+     * a finished attempt, so it is no fallback.
+     */
     default boolean fellBack() {
-        return attempts().size() > 1;
+        List<AttemptResult> all = attempts();
+        return all.subList(0, all.size() - 1).stream().anyMatch(attempt -> attempt.end() instanceof AttemptEnd.Failed);
     }
 
     default Duration latency() {

@@ -79,6 +79,16 @@ class StreamSessionTest {
     }
 
     @Test
+    void a_tool_loop_s_next_step_is_no_fallback() {
+        Completed done = pending().append("Let me look", T0.plusMillis(100))
+                .nextStep(Attempt.start(GPT, GPT_PRICE, TokenCount.of(20)))
+                .append("Found it", T0.plusMillis(500)).complete(FinishReason.STOP, T0.plusMillis(600));
+
+        assertThat(done.attempts()).hasSize(2);
+        assertThat(done.fellBack()).isFalse();
+    }
+
+    @Test
     void a_fallback_before_the_first_chunk_keeps_the_failed_attempt_on_the_bill() {
         Pending retried = pending().fallBackTo(Attempt.start(CLAUDE, CLAUDE_PRICE, TokenCount.of(10)),
                 new AttemptEnd.Failed(FailureKind.OVERLOADED, "HTTP 503"));
