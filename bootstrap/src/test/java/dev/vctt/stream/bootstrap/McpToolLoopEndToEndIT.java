@@ -408,6 +408,70 @@ class McpToolLoopEndToEndIT {
     }
 
     @Test
+    void a_call_past_the_per_call_timeout_is_given_back_timed_out_the_server_told_and_the_next_step_goes_on()
+            throws Exception {
+        // given: a server whose per-call timeout (VCTT_TOOL_TIMEOUT_MS, one setting for every MCP server)
+        // is far below the minute the probe's wait call would take
+        int timeoutMs = 1500;
+        String servers = JSON.writeValueAsString(List.of(Map.of("name", "probe", "command", "node",
+                "args", List.of(NodeTools.DIR.resolve("mcp-probe.js").toString()),
+                "env", Map.of("VCTT_PROBE_LOG", PROBE_LOG.toString()), "allowedTools", List.of("wait"))));
+        OPENAI.enqueue(Reply.sse(Transcripts.bytes("openai-mcp-probe-wait-call.sse")));
+        OPENAI.enqueue(Reply.sse(Transcripts.bytes("openai-mcp-answer.sse")));
+        long timedOutBefore = probeCancellations("timed out");
+        String said = "the tool did not answer within " + timeoutMs + " ms";
+
+        try (ServerApp timing = ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of(
+                "OPENAI_BASE_URL", OPENAI.baseUrl().toString(), "OPENAI_API_KEY", "sk-o", "VCTT_ROUTES", "*=gpt-4o",
+                "VCTT_MCP_SERVERS", servers, "VCTT_TOOL_TIMEOUT_MS", Integer.toString(timeoutMs)))),
+                Clock.systemUTC())) {
+            Eventually.holds(Duration.ofSeconds(60), () -> assertThat(get(timing, "/health")).contains("\"tools\":1"));
+
+            try (WsTestClient client = WsTestClient.connect(timing.port())) {
+                // when
+                client.send("stream_request", Map.of("message", "Wait a minute"));
+                JsonNode done = client.await("stream_complete");
+
+                // then: the client sees the call fail as timed out, and the next step's answer in the same stream
+                assertThat(kinds(client)).containsExactly("stream_start", "stream_tool_call", "stream_tool_result",
+                        "stream_chunk", "stream_chunk", "stream_complete");
+                JsonNode result = client.await("stream_tool_result");
+                assertThat(result.path("toolCallId").asText()).isEqualTo("call_VcttWait0001");
+                assertThat(result.path("ok").asBoolean()).isFalse();
+                assertThat(result.path("content").asText()).isEqualTo(said);
+                assertThat(result.path("truncated").asBoolean()).isFalse();
+                assertThat(result.path("durationMs").asLong()).isGreaterThanOrEqualTo(timeoutMs).isLessThan(30_000);
+                assertThat(done.path("finishReason").asText()).isEqualTo("stop");
+                assertThat(done.path("fullText").asText()).isEqualTo(" 2 + 3 = 5.");
+                assertThat(done.path("steps").asInt()).isEqualTo(2);
+                assertThat(done.path("toolCalls").asInt()).isEqualTo(1);
+
+                // and the session records the call as timed out
+                String sessionId = done.path("sessionId").asText();
+                Eventually.becomes(() -> get(timing, "/api/sessions/" + sessionId).contains("\"toolCalls\":[{"));
+                JsonNode call = readTree(get(timing, "/api/sessions/" + sessionId)).path("toolCalls").get(0);
+                assertThat(call.path("toolCallId").asText()).isEqualTo("call_VcttWait0001");
+                assertThat(call.path("server").asText()).isEqualTo("probe");
+                assertThat(call.path("outcome").asText()).isEqualTo("timed_out");
+                assertThat(call.path("ok").asBoolean()).isFalse();
+            }
+            // and the MCP server was told to stop the call it was still running
+            Eventually.becomes(() -> probeCancellations("timed out") > timedOutBefore);
+        }
+        // and the model was given the timeout as the call's error result
+        OPENAI.takeRequest(WAIT);
+        JsonNode messages = json(OPENAI.takeRequest(WAIT)).path("messages");
+        assertThat(messages.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(2).path("tool_call_id").asText()).isEqualTo("call_VcttWait0001");
+        assertThat(messages.get(2).path("content").asText()).isEqualTo("Error: " + said);
+    }
+
+    private static long probeCancellations(String reason) {
+        return probeEvents().stream().filter(e -> e.path("event").asText().equals("cancelled")
+                && e.path("reason").asText().equals(reason)).count();
+    }
+
+    @Test
     void the_calls_of_one_step_run_at_the_same_time() {
         // given: two meet calls, each of which answers only while the other one is running too
         OPENAI.enqueue(Reply.sse(Transcripts.bytes("openai-mcp-parallel-meet.sse")));
