@@ -57,6 +57,13 @@ class AppConfigTest {
         assertThat(AppConfig.fromEnv(Map.of()).connectionLimits().maxPending()).isEqualTo(16);
     }
 
+    @Test
+    void the_replay_patience_is_thirty_seconds_unless_set() {
+        assertThat(AppConfig.fromEnv(Map.of()).connectionLimits().replayPatience()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(AppConfig.fromEnv(Map.of("VCTT_REPLAY_PATIENCE_MS", "1500")).connectionLimits().replayPatience())
+                .isEqualTo(Duration.ofMillis(1500));
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "PORT, abc, PORT must be a whole number from 0 to 65535, got 'abc'",
@@ -68,6 +75,7 @@ class AppConfigTest {
             "VCTT_MAX_PENDING_PER_CONNECTION, 0, VCTT_MAX_PENDING_PER_CONNECTION must be a whole number from 1",
             "VCTT_IDLE_TIMEOUT_MS, 0, VCTT_IDLE_TIMEOUT_MS must be a whole number from 1",
             "VCTT_KEY_RECHECK_MS, 0, VCTT_KEY_RECHECK_MS must be a whole number from 1",
+            "VCTT_REPLAY_PATIENCE_MS, 0, VCTT_REPLAY_PATIENCE_MS must be a whole number from 1",
             "VCTT_DEMO_TOKENS_PER_SECOND, 0, VCTT_DEMO_TOKENS_PER_SECOND must be a whole number from 1 to 1000",
             "VCTT_SOCKETIO_PING_INTERVAL_MS, soon, VCTT_SOCKETIO_PING_INTERVAL_MS must be a whole number from 1",
             "VCTT_RESUME_GRACE_MS, -1, VCTT_RESUME_GRACE_MS must be a whole number from 0",

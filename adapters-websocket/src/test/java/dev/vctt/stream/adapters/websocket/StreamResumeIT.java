@@ -1,5 +1,6 @@
 package dev.vctt.stream.adapters.websocket;
 
+import static dev.vctt.stream.application.testing.Eventually.becomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vctt.stream.adapters.websocket.connection.ConnectionLimits;
 import dev.vctt.stream.adapters.websocket.metrics.MicrometerStreamMetrics;
 import dev.vctt.stream.adapters.websocket.socketio.SocketIoSettings;
+import dev.vctt.stream.adapters.websocket.testing.RawFrameClient;
 import dev.vctt.stream.adapters.websocket.testing.RawWsClient;
 import dev.vctt.stream.adapters.websocket.testing.TestWebServer;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
+import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.IssuedKey;
+import dev.vctt.stream.domain.session.SessionId;
 import dev.vctt.stream.application.port.in.AuthenticateClientUseCase;
 import dev.vctt.stream.application.service.ActiveStreams;
 import dev.vctt.stream.application.service.AuthenticateClientService;
@@ -49,13 +53,14 @@ class StreamResumeIT {
     private final ScriptedLlmProvider provider = new ScriptedLlmProvider();
     private final ActiveStreams active = new ActiveStreams(4);
     private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
+    private final InMemorySessionStore store = new InMemorySessionStore();
     private final List<AutoCloseable> clients = new ArrayList<>();
     private WebServer server;
 
     private void start(AuthenticateClientUseCase authenticate, ConnectionLimits limits) {
         server = TestWebServer.start(new WebServerSettings("127.0.0.1", 0, limits, List.of(), Duration.ofSeconds(30))
                         .withSocketIo(SocketIoSettings.DEFAULTS), new RequestLimits(2000, 1000, 5, 10_000, 4096),
-                provider, active, authenticate, new InMemorySessionStore(), new MicrometerStreamMetrics(),
+                provider, active, authenticate, store, new MicrometerStreamMetrics(),
                 ResumeSettings.DEFAULTS);
     }
 
@@ -220,6 +225,55 @@ class StreamResumeIT {
         assertThat(indexes(replayed)).isEqualTo(IntStream.range(0, chunks).boxed().toList());
         assertThat(text(replayed)).isEqualTo(complete.path("fullText").asText());
         assertThat(second.isClosed()).isFalse();
+    }
+
+    @Test
+    void a_resumer_that_stops_reading_during_the_replay_is_shed_within_the_patience_and_the_stream_goes_on() {
+        // given a running stream of 8 MB that its first client reads whole, and a one-second replay patience
+        Duration patience = Duration.ofSeconds(1);
+        start(AuthenticateClientService.open(), new ConnectionLimits(64 * 1024, 256 * 1024, 4).withReplayPatience(patience));
+        WsTestClient first = nativeClient();
+        first.send("stream_request", Map.of("message", "hi"));
+        ScriptedStream call = provider.nextCall();
+        String kilobyte = "k".repeat(1024);
+        int chunks = 8000;
+        String sessionId = null;
+        for (int sent = 0; sent < chunks; sent += 64) {
+            int last = Math.min(chunks, sent + 64) - 1;
+            for (int i = sent; i <= last; i++) {
+                call.delta(kilobyte);
+            }
+            // at the first client's pace, so that it is never shed itself
+            sessionId = first.await("stream_chunk", c -> c.path("index").asInt() == last).path("sessionId").asText();
+        }
+
+        // when a second client, on a small receive window, resumes from 0 and stops reading after one frame
+        RawFrameClient resumer = RawFrameClient.connect(server.port(), "/stream", 4096);
+        clients.add(resumer);
+        resumer.pauseReading();
+        becomes(() -> server.connections() == 2);
+        long began = System.nanoTime();
+        resumer.sendText("{\"event\":\"stream_resume\",\"data\":{\"sessionId\":\"" + sessionId + "\",\"fromIndex\":0}}");
+
+        // then it is shed (its connection gone, its outbox freed) a patience after its buffers fill, not a patience per chunk
+        becomes(() -> server.connections() == 1);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        assertThat(took).isGreaterThanOrEqualTo(patience).isLessThan(patience.multipliedBy(8));
+        resumer.resumeReading();
+        assertThat(resumer.awaitClose().code()).isEqualTo(1013);
+        assertThat(resumer.texts()).noneMatch(t -> t.contains("stream_complete"));
+
+        // and the stream goes on: its next chunk reaches the first client, and it ends whole in the store
+        // (the first client leaves before the end: an 8 MB stream_complete would not fit its outbox)
+        call.delta("the end");
+        first.await("stream_chunk", c -> c.path("index").asInt() == chunks);
+        first.close();
+        call.complete(FinishReason.STOP);
+        SessionId id = SessionId.of(sessionId);
+        becomes(() -> store.find(id, Caller.ANONYMOUS).filter(v -> v.status().equals("completed")).isPresent());
+        assertThat(store.find(id, Caller.ANONYMOUS).orElseThrow().messages().getLast().content())
+                .isEqualTo(kilobyte.repeat(chunks) + "the end");
+        assertThat(call.isCancelled()).isFalse();
     }
 
     private RawWsClient joined() {

@@ -59,7 +59,7 @@ public final class ClientConnection implements StreamEvents {
     private final StreamingUseCases useCases;
     private final Executor work;
     private final InstantSource clock;
-    private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
+    private final Duration replayPatience;
 
     private final Map<SessionId, Instant> awaitingFirstChunk = new ConcurrentHashMap<>();
     /** Streams this connection is replaying now: a second resume of one of them would send its indexes twice. */
@@ -78,9 +78,18 @@ public final class ClientConnection implements StreamEvents {
 
     public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
                             InstantSource clock, int maxPending) {
+        this(id, caller, codec, useCases, work, clock, maxPending, ConnectionLimits.DEFAULT_REPLAY_PATIENCE);
+    }
+
+    public ClientConnection(ClientId id, Caller caller, FrameCodec codec, StreamingUseCases useCases, Executor work,
+                            InstantSource clock, int maxPending, Duration replayPatience) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1: " + maxPending);
         }
+        if (replayPatience.isNegative() || replayPatience.isZero()) {
+            throw new IllegalArgumentException("replayPatience must be positive: " + replayPatience);
+        }
+        this.replayPatience = replayPatience;
         this.maxPending = maxPending;
         this.pending = new Semaphore(maxPending);
         this.id = id;
@@ -343,15 +352,19 @@ public final class ClientConnection implements StreamEvents {
 
     /**
      * A replayed chunk waits (on the resume's worker thread) until the outbox is at most half full,
-     * so a long replay goes at the client's pace; a client that takes nothing for the whole wait is
-     * then shed by the outbox like any slow reader.
+     * so a long replay goes at the client's pace. A client that takes too little for the whole wait
+     * is shed at once as a slow reader: offering the chunk anyway would let each later chunk wait the
+     * patience again, holding a worker and the outbox for many patiences before the outbox overflows.
      */
     @Override
     public void replayed(StreamChunk event) {
         if (closed) {
             return;
         }
-        outbox.awaitPendingAtMost(replayHighWater, REPLAY_PATIENCE);
+        if (!outbox.awaitPendingAtMost(replayHighWater, replayPatience)) {
+            outbox.giveUp(Outbox.GiveUp.SLOW_CONSUMER);
+            return;
+        }
         chunk(event);
     }
 

@@ -189,16 +189,20 @@ public final class Outbox {
      * Waits, on a thread that may block (never an I/O thread), until at most {@code chars} are queued
      * or in flight, the outbox is closed, or {@code within} has passed. For producers that can go at
      * the client's pace, such as a replay; live chunks never wait.
+     *
+     * @return false when the wait ended with more than {@code chars} still waiting in an open outbox
      */
-    public void awaitPendingAtMost(long chars, Duration within) {
+    public boolean awaitPendingAtMost(long chars, Duration within) {
         long nanos = within.toNanos();
         lock.lock();
         try {
             while (!closed && queuedChars > chars && nanos > 0) {
                 nanos = written.awaitNanos(nanos);
             }
+            return closed || queuedChars <= chars;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return closed || queuedChars <= chars;
         } finally {
             lock.unlock();
         }

@@ -63,7 +63,7 @@ public final class NativeStreamEndpoint extends Endpoint {
             return;
         }
         var connection = new ClientConnection(ClientId.of("ws-" + UUID.randomUUID()), caller, frames, useCases, work,
-                clock, limits.maxPending());
+                clock, limits.maxPending(), limits.replayPatience());
         connection.attach(new Outbox(
                 (frame, done) -> session.getAsyncRemote().sendText(frame,
                         result -> done.accept(result.isOK() ? null : result.getException())),

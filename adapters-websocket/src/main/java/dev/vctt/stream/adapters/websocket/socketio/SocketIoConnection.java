@@ -176,7 +176,8 @@ final class SocketIoConnection {
             codec = numberedFrames;
         }
         var connection = new ClientConnection(ClientId.of("sio-" + newId()), who, codec,
-                protocol.useCases(), protocol.work(), protocol.clock(), protocol.limits().maxPending());
+                protocol.useCases(), protocol.work(), protocol.clock(), protocol.limits().maxPending(),
+                protocol.limits().replayPatience());
         connection.attach(outbox);
         lock.lock();
         try {

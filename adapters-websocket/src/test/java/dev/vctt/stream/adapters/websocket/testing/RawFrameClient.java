@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import java.util.function.Predicate;
  * client library refuses to: text frames whose bytes are not UTF-8 (random bytes, lone surrogates
  * encoded as they are), and many frames written back to back in one go. It records the server's
  * text frames in order, answers pings (WebSocket and Engine.IO) unless told not to, and reports how
- * the server closed (1006 when the socket ended without a close frame).
+ * the server closed (1006 when the socket ended without a close frame). It can stop taking bytes
+ * from the network, on a small receive buffer, to play a client whose tab froze.
  */
 public final class RawFrameClient implements AutoCloseable {
 
@@ -37,10 +39,18 @@ public final class RawFrameClient implements AutoCloseable {
     private final boolean answerEngineIoPings;
     private final List<String> frames = new ArrayList<>();
     private final CompletableFuture<Closing> closing = new CompletableFuture<>();
+    private final Object gate = new Object();
+    private boolean paused;
 
-    private RawFrameClient(int port, String pathAndQuery, boolean answerEngineIoPings) throws IOException {
+    private RawFrameClient(int port, String pathAndQuery, boolean answerEngineIoPings, int receiveBufferBytes)
+            throws IOException {
         this.answerEngineIoPings = answerEngineIoPings;
-        socket = new Socket("127.0.0.1", port);
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            // set before connecting, so that the window is small from the start and never autotuned
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
@@ -57,10 +67,42 @@ public final class RawFrameClient implements AutoCloseable {
     }
 
     public static RawFrameClient connect(int port, String pathAndQuery) {
+        return connect(port, pathAndQuery, 0);
+    }
+
+    /** Connects with a socket receive buffer of about that many bytes (0: the system's default). */
+    public static RawFrameClient connect(int port, String pathAndQuery, int receiveBufferBytes) {
         try {
-            return new RawFrameClient(port, pathAndQuery, true);
+            return new RawFrameClient(port, pathAndQuery, true, receiveBufferBytes);
         } catch (IOException e) {
             throw new AssertionError("cannot connect to " + pathAndQuery, e);
+        }
+    }
+
+    /** Stops reading from the socket (after the frame being read), so that the server's writes back up. */
+    public void pauseReading() {
+        synchronized (gate) {
+            paused = true;
+        }
+    }
+
+    public void resumeReading() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
+        }
+    }
+
+    private void awaitReading() throws IOException {
+        synchronized (gate) {
+            while (paused) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while paused", e);
+                }
+            }
         }
     }
 
@@ -224,6 +266,7 @@ public final class RawFrameClient implements AutoCloseable {
         var message = new ByteArrayOutputStream();
         try {
             while (true) {
+                awaitReading();
                 int first = in.readUnsignedByte();
                 int second = in.readUnsignedByte();
                 long length = second & 0x7F;
