@@ -40,7 +40,8 @@ class ClusterProcessIT {
             openai.answerByDefault(Reply.sse(Transcripts.bytes("openai-basic.sse")).pacedBy(Duration.ofSeconds(2)));
             env = TestEnvironment.of(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(), "VCTT_ROUTES", "*=gpt-4o",
                     "VCTT_LEASE_MS", String.valueOf(LEASE.toMillis()), "VCTT_CHUNK_LOG_FLUSH_MS", "50",
-                    "VCTT_MAX_STREAMS_PER_CONNECTION", String.valueOf(STREAMS), "VCTT_DB_POOL_SIZE", "6"));
+                    "VCTT_MAX_STREAMS_PER_CONNECTION", String.valueOf(STREAMS),
+                    "VCTT_MAX_PENDING_PER_CONNECTION", String.valueOf(STREAMS), "VCTT_DB_POOL_SIZE", "6"));
             List<String> ids = new ArrayList<>();
             try (var a = node("node-a"); var b = node("node-b"); var c = node("node-c")) {
                 a.awaitHealthy(START);
