@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.BiFunction;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -229,9 +230,8 @@ public final class ApiHandler extends HttpHandler {
                     .map(SeriesQuery.Metric::wireName).toList());
             return;
         }
-        Optional<SeriesQuery.GroupBy> by = SeriesQuery.GroupBy.fromWireName(param(request, "by", "model"));
+        Optional<SeriesQuery.GroupBy> by = groupBy(request, response);
         if (by.isEmpty()) {
-            error(response, 400, "BAD_REQUEST", "by is one of model, role, key, kind");
             return;
         }
         Optional<SeriesQuery.Bucket> bucket = SeriesQuery.Bucket.fromWireName(param(request, "bucket", "5m"));
@@ -239,18 +239,11 @@ public final class ApiHandler extends HttpHandler {
             error(response, 400, "BAD_REQUEST", "bucket is one of 5m, 1h, 1d");
             return;
         }
-        SeriesQuery query;
-        try {
-            Instant to = instant(request.getParameter("to")).orElse(clock.instant());
-            Instant from = instant(request.getParameter("from")).orElse(to.minus(Duration.ofDays(1)));
-            query = new SeriesQuery(metric.get(), by.get(), bucket.get(), from, to);
-        } catch (DateTimeParseException e) {
-            error(response, 400, "BAD_REQUEST", "from and to are instants like 2026-11-30T10:00:00Z");
-            return;
-        } catch (IllegalArgumentException e) {
-            error(response, 400, "BAD_REQUEST", e.getMessage());
+        Optional<SeriesQuery> asked = overWindow(request, response, (from, to) -> new SeriesQuery(metric.get(), by.get(), bucket.get(), from, to));
+        if (asked.isEmpty()) {
             return;
         }
+        SeriesQuery query = asked.get();
         Series series = useCases.stats().series(caller, query);
         write(response, 200, out -> {
             out.writeStartObject();
@@ -289,23 +282,15 @@ public final class ApiHandler extends HttpHandler {
                     .map(DistributionQuery.Metric::wireName).toList());
             return;
         }
-        Optional<SeriesQuery.GroupBy> by = SeriesQuery.GroupBy.fromWireName(param(request, "by", "model"));
+        Optional<SeriesQuery.GroupBy> by = groupBy(request, response);
         if (by.isEmpty()) {
-            error(response, 400, "BAD_REQUEST", "by is one of model, role, key, kind");
             return;
         }
-        DistributionQuery query;
-        try {
-            Instant to = instant(request.getParameter("to")).orElse(clock.instant());
-            Instant from = instant(request.getParameter("from")).orElse(to.minus(Duration.ofDays(1)));
-            query = new DistributionQuery(metric.get(), by.get(), from, to);
-        } catch (DateTimeParseException e) {
-            error(response, 400, "BAD_REQUEST", "from and to are instants like 2026-11-30T10:00:00Z");
-            return;
-        } catch (IllegalArgumentException e) {
-            error(response, 400, "BAD_REQUEST", e.getMessage());
+        Optional<DistributionQuery> asked = overWindow(request, response, (from, to) -> new DistributionQuery(metric.get(), by.get(), from, to));
+        if (asked.isEmpty()) {
             return;
         }
+        DistributionQuery query = asked.get();
         Distribution distribution = useCases.stats().distribution(caller, query);
         write(response, 200, out -> {
             out.writeStartObject();
@@ -333,6 +318,33 @@ public final class ApiHandler extends HttpHandler {
             out.writeEndArray();
             out.writeEndObject();
         });
+    }
+
+    /** The {@code by} parameter (default {@code model}), or a 400 naming its values. */
+    private Optional<SeriesQuery.GroupBy> groupBy(Request request, Response response) throws IOException {
+        Optional<SeriesQuery.GroupBy> by = SeriesQuery.GroupBy.fromWireName(param(request, "by", "model"));
+        if (by.isEmpty()) {
+            error(response, 400, "BAD_REQUEST", "by is one of model, role, key, kind");
+        }
+        return by;
+    }
+
+    /**
+     * The query over {@code from}..{@code to} (ISO instants; by default the last 24 hours up to now), or a
+     * 400 for an instant that does not parse or a window the query refuses.
+     */
+    private <Q> Optional<Q> overWindow(Request request, Response response, BiFunction<Instant, Instant, Q> query)
+            throws IOException {
+        try {
+            Instant to = instant(request.getParameter("to")).orElse(clock.instant());
+            Instant from = instant(request.getParameter("from")).orElse(to.minus(Duration.ofDays(1)));
+            return Optional.of(query.apply(from, to));
+        } catch (DateTimeParseException e) {
+            error(response, 400, "BAD_REQUEST", "from and to are instants like 2026-11-30T10:00:00Z");
+        } catch (IllegalArgumentException e) {
+            error(response, 400, "BAD_REQUEST", e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private static String param(Request request, String name, String fallback) {
