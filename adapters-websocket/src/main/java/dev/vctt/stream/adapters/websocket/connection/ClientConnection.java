@@ -234,7 +234,7 @@ public final class ClientConnection implements StreamEvents {
     }
 
     private CommandReceipt cancelBand(ClientCommand.CancelBand cancel) {
-        if (useCases.bands().orElseThrow().cancel().cancel(new CancelBandCommand(id, cancel.bandId()))
+        if (useCases.bands().orElseThrow().cancel().cancel(new CancelBandCommand(id, cancel.bandId(), Optional.of(caller)))
                 instanceof BandCancelOutcome.NotFound) {
             String message = "no running band " + cancel.bandId() + " on this connection";
             send(SentEvent.OTHER, WireNames.STREAM_ERROR, out -> EventJson.bandError(out, cancel.bandId(), ErrorCode.STREAM_NOT_FOUND,
