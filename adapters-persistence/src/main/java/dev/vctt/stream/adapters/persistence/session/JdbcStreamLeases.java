@@ -122,7 +122,7 @@ public final class JdbcStreamLeases implements StreamLeases {
         }
     }
 
-    /** Whether the row of that alias was left behind by its owner (an {@code owner_token} column); one parameter when shared. */
+    /** Whether the row of that alias (with an {@code owner_token}) was left behind; binds the node id when shared. */
     private String abandoned(String alias) {
         return switch (takeover) {
             case ALONE -> "true";
