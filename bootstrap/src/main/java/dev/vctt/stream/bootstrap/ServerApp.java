@@ -118,7 +118,7 @@ public final class ServerApp implements AutoCloseable {
                 storage.shared() ? JdbcStreamLeases.Takeover.SHARED : JdbcStreamLeases.Takeover.ALONE);
         storage.onceWritten(leases::leave);
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer, leases.token());
-        var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer);
+        var bandStore = new JdbcBandStore(storage.database.dataSource(), storage.writer, leases.token());
         var ledger = new JdbcSpendLedger(storage.database.dataSource(), storage.writer);
         var keys = new JdbcApiKeyStore(storage.database.dataSource());
         // nodes sharing the database hear each other over LISTEN/NOTIFY: cancels, heads of the chunk log
@@ -192,10 +192,11 @@ public final class ServerApp implements AutoCloseable {
                 depsFor.apply(settings), ids, liveKeys, bands, bandStore, judgeOrder);
         var startBand = new SwitchableStartBandService(startBandFor.apply(config));
         this.startBand = startBand;
-        cancelBands = new CancelBandService(bands);
-        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active, clock));
+        Optional<ClusterCancels> clusterCancels = signals.map(s -> new ClusterCancels(s, sessions, active, bands,
+                bandStore, clock));
         clusterCancels.ifPresent(c -> closing(c.listen()));
         cancels = new CancelStreamService(active, clusterCancels);
+        cancelBands = new CancelBandService(bands, clusterCancels);
         Optional<RemoteTails> remoteTails = signals.map(s -> new RemoteTails(s, chunkLog, sessions, scheduler, clock,
                 config.resume().flushEvery()));
         remoteTails.ifPresent(r -> closing(r.listen()));

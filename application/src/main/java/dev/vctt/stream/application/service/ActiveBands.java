@@ -25,6 +25,11 @@ public final class ActiveBands {
         return Optional.ofNullable(running.get(id)).filter(band -> band.client().equals(client));
     }
 
+    /** A band running here, whoever started it (for a cancel another node checked). */
+    Optional<BandRun> running(BandId id) {
+        return Optional.ofNullable(running.get(id));
+    }
+
     List<BandRun> all() {
         return List.copyOf(running.values());
     }

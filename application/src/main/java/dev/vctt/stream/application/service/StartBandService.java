@@ -10,6 +10,7 @@ import dev.vctt.stream.application.port.out.BandStore;
 import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.IdGenerator;
 import dev.vctt.stream.application.port.out.Reservation;
+import dev.vctt.stream.application.port.out.RunningBand;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.band.BandBudget;
 import dev.vctt.stream.domain.band.BandCheck;
@@ -110,6 +111,13 @@ public final class StartBandService implements StartBandUseCase {
         }
         var band = new BandRun(id, command.client(), command.caller(), request, budget, !limits.isEmpty(),
                 command.requestId(), events, launcher, deps, bands, store, ids::newSessionId, random, now);
+        try {
+            // before band_start, so a band_cancel sent to another node finds it once the start is written
+            store.started(new RunningBand(id, command.caller().apiKey(), now));
+        } catch (StoreUnavailable e) {
+            log.warn("band {} runs without being stored as running (a band_cancel reaches it on this node only): {}",
+                    id, e.getMessage());
+        }
         bands.add(band);
         band.begin(plans);
         return new BandOutcome.Started(id);

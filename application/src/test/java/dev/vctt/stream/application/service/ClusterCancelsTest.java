@@ -9,6 +9,7 @@ import dev.vctt.stream.application.port.in.StreamCompleted;
 import dev.vctt.stream.application.port.out.ClusterSignal;
 import dev.vctt.stream.application.port.out.LlmProvider;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
+import dev.vctt.stream.application.testing.InMemoryBandStore;
 import dev.vctt.stream.application.testing.InMemoryChunkLog;
 import dev.vctt.stream.application.testing.InMemoryClusterSignals;
 import dev.vctt.stream.application.testing.InMemorySessionStore;
@@ -56,7 +57,8 @@ class ClusterCancelsTest {
     private final class Node {
         final ActiveStreams active = new ActiveStreams(4);
         final CancelStreamService cancels = new CancelStreamService(active,
-                Optional.of(new ClusterCancels(signals.node(), sessions, active, clock)));
+                Optional.of(new ClusterCancels(signals.node(), sessions, active, new ActiveBands(), new InMemoryBandStore(),
+                        clock)));
         final StartStreamService start = new StartStreamService(
                 new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), TestCatalog.everyRoleTo(TestCatalog.GPT_4O),
                 BudgetSettings.NONE,
@@ -68,7 +70,8 @@ class ClusterCancelsTest {
 
         Node(ClientId client) {
             new ConnectClientService(active).connect(client);
-            new ClusterCancels(signals.node(), sessions, active, clock).listen();
+            new ClusterCancels(signals.node(), sessions, active, new ActiveBands(), new InMemoryBandStore(), clock)
+                    .listen();
         }
     }
 
@@ -158,7 +161,8 @@ class ClusterCancelsTest {
             }
         };
         var active = new ActiveStreams(4);
-        var cancels = new CancelStreamService(active, Optional.of(new ClusterCancels(signals, down, active, clock)));
+        var cancels = new CancelStreamService(active, Optional.of(new ClusterCancels(signals, down, active,
+                new ActiveBands(), new InMemoryBandStore(), clock)));
 
         // when a burst of cancels arrives for streams not here
         for (int i = 0; i < 100; i++) {

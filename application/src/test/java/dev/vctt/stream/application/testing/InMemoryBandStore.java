@@ -8,6 +8,7 @@ import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.domain.band.MemberOutcome;
 import dev.vctt.stream.application.port.out.BandRecord;
 import dev.vctt.stream.application.port.out.BandStore;
+import dev.vctt.stream.application.port.out.RunningBand;
 import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.band.BandId;
@@ -27,23 +28,79 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** The band store in memory, with the same rules for keys, periods and statistics as the real one. */
+/**
+ * The band store in memory, with the same rules for keys, periods and statistics as the real one.
+ * {@link #node} gives another node's view of the same bands (every node is alive here).
+ */
 public final class InMemoryBandStore implements BandStore {
 
-    private final Map<BandId, BandRecord> bands = new LinkedHashMap<>();
+    private record Running(RunningBand band, String node) {
+    }
 
-    @Override
-    public synchronized void ended(BandRecord band) {
-        bands.putIfAbsent(band.bandId(), band);
+    /** What every node's view shares; also the lock of all of them. */
+    private static final class Data {
+        final Map<BandId, BandRecord> bands = new LinkedHashMap<>();
+        final Map<BandId, Running> running = new LinkedHashMap<>();
+    }
+
+    private final Data data;
+    private final String node;
+    private final Map<BandId, BandRecord> bands;
+
+    public InMemoryBandStore() {
+        this(new Data(), "node");
+    }
+
+    private InMemoryBandStore(Data data, String node) {
+        this.data = data;
+        this.node = node;
+        this.bands = data.bands;
+    }
+
+    /** The same store as another node sharing it sees it. */
+    public InMemoryBandStore node(String name) {
+        return new InMemoryBandStore(data, name);
     }
 
     @Override
-    public synchronized Optional<BandView> find(BandId id, Caller caller) {
-        return Optional.ofNullable(bands.get(id)).filter(band -> visible(band, caller)).map(InMemoryBandStore::view);
+    public void started(RunningBand band) {
+        synchronized (data) {
+            data.running.put(band.bandId(), new Running(band, node));
+        }
     }
 
     @Override
-    public synchronized BandStats stats(StatsQuery query, Caller caller) {
+    public void ended(BandRecord band) {
+        synchronized (data) {
+            data.running.remove(band.bandId());
+            bands.putIfAbsent(band.bandId(), band);
+        }
+    }
+
+    @Override
+    public boolean runsElsewhere(BandId id, Caller caller) {
+        synchronized (data) {
+            Running running = data.running.get(id);
+            return running != null && !running.node().equals(node)
+                    && (caller.apiKey().isEmpty() || caller.apiKey().equals(running.band().apiKey()));
+        }
+    }
+
+    @Override
+    public Optional<BandView> find(BandId id, Caller caller) {
+        synchronized (data) {
+            return Optional.ofNullable(bands.get(id)).filter(band -> visible(band, caller)).map(InMemoryBandStore::view);
+        }
+    }
+
+    @Override
+    public BandStats stats(StatsQuery query, Caller caller) {
+        synchronized (data) {
+            return statsOf(query, caller);
+        }
+    }
+
+    private BandStats statsOf(StatsQuery query, Caller caller) {
         record Key(String role, String model) {
         }
         var rows = new LinkedHashMap<Key, long[]>();
@@ -86,7 +143,13 @@ public final class InMemoryBandStore implements BandStore {
     }
 
     @Override
-    public synchronized Series verdicts(SeriesQuery query, Caller caller) {
+    public Series verdicts(SeriesQuery query, Caller caller) {
+        synchronized (data) {
+            return verdictsOf(query, caller);
+        }
+    }
+
+    private Series verdictsOf(SeriesQuery query, Caller caller) {
         long width = query.bucket().width().toMillis();
         var groups = new TreeMap<String, TreeMap<Instant, List<BigDecimal>>>();
         for (BandRecord band : bands.values()) {

@@ -106,6 +106,20 @@ public final class SseReplayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * When the next connection whose answer was not finished was seen closed by the client, as
+     * {@link System#nanoTime()} (for measuring how soon a cancel reaches the provider); empty if none within the wait.
+     */
+    public java.util.OptionalLong awaitAbandonment(Duration wait) {
+        try {
+            Long at = abandonments.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return at == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Forgets queued replies, received requests and observed abandonments, between test cases. */
     public synchronized void reset() {
         replies.clear();

@@ -10,6 +10,7 @@ import dev.vctt.stream.application.port.SeriesQuery;
 import dev.vctt.stream.application.port.StatsQuery;
 import dev.vctt.stream.application.port.out.BandRecord;
 import dev.vctt.stream.application.port.out.BandStore;
+import dev.vctt.stream.application.port.out.RunningBand;
 import dev.vctt.stream.application.port.out.StoreUnavailable;
 import dev.vctt.stream.domain.access.ApiKeyId;
 import dev.vctt.stream.domain.access.Caller;
@@ -31,20 +32,77 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Bands in PostgreSQL: one row per band, one per member; written in the background, once. */
+/**
+ * Bands in PostgreSQL: while one runs, a row in {@code running_bands} under its node's token (so that
+ * any node can check a cancel of it); once it ended, one row per band and one per member. Written in
+ * the background, in order, so a band's end always follows its start.
+ */
 public final class JdbcBandStore implements BandStore {
 
     private final DataSource dataSource;
     private final JdbcWriter writer;
+    private final long ownerToken;
 
+    /** A store with no node: its running bands are owned by token 0, which no node holds. */
     public JdbcBandStore(DataSource dataSource, JdbcWriter writer) {
+        this(dataSource, writer, 0);
+    }
+
+    /** A store whose running bands are owned by the node of that token ({@code nodes}, see JdbcStreamLeases). */
+    public JdbcBandStore(DataSource dataSource, JdbcWriter writer, long ownerToken) {
         this.dataSource = dataSource;
         this.writer = writer;
+        this.ownerToken = ownerToken;
+    }
+
+    @Override
+    public void started(RunningBand band) {
+        writer.admit("the start of band " + band.bandId(), band, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into running_bands (id, api_key_id, owner_token, started_at) values (?, ?, ?, ?)
+                    on conflict (id) do nothing""")) {
+                insert.setString(1, band.bandId().value());
+                insert.setString(2, band.apiKey().map(ApiKeyId::value).orElse(null));
+                insert.setLong(3, ownerToken);
+                insert.setTimestamp(4, Timestamp.from(band.startedAt()));
+                insert.executeUpdate();
+            }
+        });
     }
 
     @Override
     public void ended(BandRecord band) {
-        writer.submit("the end of band " + band.bandId(), band, connection -> insert(connection, band));
+        writer.submit("the end of band " + band.bandId(), band, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("delete from running_bands where id = ?")) {
+                delete.setString(1, band.bandId().value());
+                delete.executeUpdate();
+            }
+            insert(connection, band);
+        });
+    }
+
+    /** Its owner is alive while its run holds an unexpired lease and has not left (token 0 has no row). */
+    @Override
+    public boolean runsElsewhere(BandId id, Caller caller) {
+        if (StoredText.needsEscape(id.value())) {
+            return false; // ids are ours and plain: such an id was never stored
+        }
+        return query("running band " + id, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select 1 from running_bands r
+                    where r.id = ? and r.owner_token <> ? and (cast(? as text) is null or r.api_key_id = ?)
+                      and exists (select 1 from nodes n where n.token = r.owner_token and n.left_at is null
+                          and n.lease_until > now())""")) {
+                select.setString(1, id.value());
+                select.setLong(2, ownerToken);
+                String key = caller.apiKey().map(ApiKeyId::value).orElse(null);
+                select.setString(3, key);
+                select.setString(4, key);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
     }
 
     private static void insert(Connection connection, BandRecord band) throws SQLException {

@@ -102,21 +102,15 @@ public final class JdbcStreamLeases implements StreamLeases {
 
     @Override
     public List<RunningSession> takeOverAbandoned(Instant at) {
-        String abandoned = switch (takeover) {
-            case ALONE -> "true";
-            // an owner is alive while a run of another name holds an unexpired lease; token 0 has no row
-            case SHARED -> """
-                    not exists (select 1 from nodes n where n.token = s.owner_token and n.left_at is null
-                        and n.lease_until > now() and n.node_id <> ?)""";
-        };
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<RunningSession> taken = claim(connection, abandoned, at);
+                List<RunningSession> taken = claim(connection, at);
                 for (RunningSession session : taken) {
                     String partial = session.lastProgress().map(p -> p.partialText()).orElse("");
                     JdbcSessionStore.appendAnswer(connection, session.id().value(), partial, false);
                 }
+                forgetAbandonedBands(connection);
                 connection.commit();
                 return taken;
             } catch (SQLException | RuntimeException e) {
@@ -128,7 +122,30 @@ public final class JdbcStreamLeases implements StreamLeases {
         }
     }
 
-    private List<RunningSession> claim(Connection connection, String abandoned, Instant at) throws SQLException {
+    /** Whether the row of that alias (with an {@code owner_token}) was left behind; binds the node id when shared. */
+    private String abandoned(String alias) {
+        return switch (takeover) {
+            case ALONE -> "true";
+            // an owner is alive while a run of another name holds an unexpired lease; token 0 has no row
+            case SHARED -> """
+                    not exists (select 1 from nodes n where n.token = %s.owner_token and n.left_at is null
+                        and n.lease_until > now() and n.node_id <> ?)""".formatted(alias);
+        };
+    }
+
+    /** The bands a dead node was running run nowhere now (their members were taken over with its sessions). */
+    private void forgetAbandonedBands(Connection connection) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "delete from running_bands b where b.owner_token <> ? and " + abandoned("b"))) {
+            delete.setLong(1, node.token());
+            if (takeover == Takeover.SHARED) {
+                delete.setString(2, node.nodeId());
+            }
+            delete.executeUpdate();
+        }
+    }
+
+    private List<RunningSession> claim(Connection connection, Instant at) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 with taken as (
                     select s.id from sessions s
@@ -140,7 +157,7 @@ public final class JdbcStreamLeases implements StreamLeases {
                     models_tried = jsonb_build_array(jsonb_build_object('model', s.current_model, 'outcome', 'interrupted')),
                     owner_token = ?
                 from taken where s.id = taken.id
-                returning %s""".formatted(abandoned, TAKE_AT_MOST, prefixed(JdbcSessionStore.RUNNING_COLUMNS)))) {
+                returning %s""".formatted(abandoned("s"), TAKE_AT_MOST, prefixed(JdbcSessionStore.RUNNING_COLUMNS)))) {
             int i = 1;
             update.setLong(i++, node.token());
             if (takeover == Takeover.SHARED) {

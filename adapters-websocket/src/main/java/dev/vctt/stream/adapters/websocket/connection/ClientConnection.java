@@ -234,8 +234,9 @@ public final class ClientConnection implements StreamEvents {
     }
 
     private CommandReceipt cancelBand(ClientCommand.CancelBand cancel) {
-        if (useCases.bands().orElseThrow().cancel().cancel(new CancelBandCommand(id, cancel.bandId()))
-                instanceof BandCancelOutcome.NotFound) {
+        // with the caller, a band of its key running on another node sharing the database is reached too
+        var command = new CancelBandCommand(id, cancel.bandId(), Optional.of(caller));
+        if (useCases.bands().orElseThrow().cancel().cancel(command) instanceof BandCancelOutcome.NotFound) {
             String message = "no running band " + cancel.bandId() + " on this connection";
             send(SentEvent.OTHER, WireNames.STREAM_ERROR, out -> EventJson.bandError(out, cancel.bandId(), ErrorCode.STREAM_NOT_FOUND,
                     message, clock.instant()));

@@ -38,6 +38,9 @@ public abstract class BandStoreContract<S extends BandStore> {
 
     protected abstract S newStore();
 
+    /** The same store as another node sharing it sees it (a node alive, like the store's own). */
+    protected abstract BandStore onAnotherNode(S store);
+
     @BeforeEach
     void create_store() {
         store = newStore();
@@ -168,6 +171,29 @@ public abstract class BandStoreContract<S extends BandStore> {
                     .isEqualTo(caller.apiKey().orElseThrow().value()));
         });
         assertThat(store.verdicts(verdicts(SeriesQuery.GroupBy.MODEL, from, to), keyed()).lines()).isEmpty();
+    }
+
+    @Test
+    void a_running_band_runs_elsewhere_for_the_other_nodes_under_its_key_until_it_ended() {
+        // given
+        Caller owner = keyed();
+        String id = "band-" + UUID.randomUUID();
+        BandStore other = onAnotherNode(store);
+
+        // when it starts on this node
+        store.started(new RunningBand(BandId.of(id), owner.apiKey(), T0));
+
+        // then another node sees it running, for its key or a caller without one, and this node does not
+        holds(() -> assertThat(other.runsElsewhere(BandId.of(id), owner)).isTrue());
+        assertThat(other.runsElsewhere(BandId.of(id), Caller.ANONYMOUS)).isTrue();
+        assertThat(other.runsElsewhere(BandId.of(id), keyed())).as("another key's").isFalse();
+        assertThat(store.runsElsewhere(BandId.of(id), owner)).as("on this node").isFalse();
+        assertThat(other.runsElsewhere(BandId.of("band-" + UUID.randomUUID()), owner)).as("unknown").isFalse();
+
+        // and once it ended, nowhere
+        store.ended(band(owner, Optional.empty(), T0, id));
+        holds(() -> assertThat(other.runsElsewhere(BandId.of(id), owner)).isFalse());
+        assertThat(other.find(BandId.of(id), owner)).isPresent();
     }
 
     private static SeriesQuery verdicts(SeriesQuery.GroupBy by, Instant from, Instant to) {
