@@ -39,7 +39,7 @@ final class Storage implements AutoCloseable {
                     config.databasePoolSize());
             log.info("using the PostgreSQL server at {}", external.url());
         } else {
-            EmbeddedDatabase started = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+            EmbeddedDatabase started = EmbeddedDatabase.startBeside(config.dataDir().resolve("postgres"), config.port());
             embedded = Optional.of(started);
             settings = started.settings(config.databaseSchema(), config.databasePoolSize());
         }

@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.persistence;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(Path dataDirectory) {
         return start(dataDirectory, 0);
+    }
+
+    /**
+     * Starts on any free port but {@code serverPort}. The server binds its own port only once the
+     * database is up, so until then that port is free and the operating system may hand it out
+     * (seen: a restarted server found its PostgreSQL listening on the server's port).
+     */
+    public static EmbeddedDatabase startBeside(Path dataDirectory, int serverPort) {
+        return start(dataDirectory, freePortOtherThan(serverPort));
+    }
+
+    private static int freePortOtherThan(int taken) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try (var socket = new ServerSocket(0)) {
+                if (socket.getLocalPort() != taken) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no free port for the embedded PostgreSQL other than " + taken);
     }
 
     /** Starts on the given port (0: any free one). */
