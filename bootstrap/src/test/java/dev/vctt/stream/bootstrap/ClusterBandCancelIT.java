@@ -15,7 +15,6 @@ import dev.vctt.stream.adapters.websocket.testing.RawWsClient;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
 import dev.vctt.stream.domain.access.IssuedKey;
 import java.net.URI;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,15 +237,6 @@ class ClusterBandCancelIT {
     }
 
     private long count(String query) {
-        try (var connection = DriverManager.getConnection(env.get("DATABASE_URL")
-                + (env.get("DATABASE_URL").contains("?") ? "&" : "?") + "currentSchema=" + env.get("VCTT_DB_SCHEMA"),
-                env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery(query)) {
-            assertThat(rows.next()).as(query).isTrue();
-            return rows.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+        return TestEnvironment.sql(env, query).longValueExact();
     }
 }

@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -345,16 +344,6 @@ class MeteringEndToEndIT {
     }
 
     private BigDecimal sql(String query) {
-        try (var connection = DriverManager.getConnection(env.get("DATABASE_URL")
-                + (env.get("DATABASE_URL").contains("?") ? "&" : "?") + "currentSchema=" + env.get("VCTT_DB_SCHEMA"),
-                env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery(query)) {
-            assertThat(rows.next()).as(query).isTrue();
-            BigDecimal value = rows.getBigDecimal(1);
-            return value == null ? BigDecimal.ZERO : value;
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(query, e);
-        }
+        return TestEnvironment.sql(env, query);
     }
 }

@@ -2,6 +2,9 @@ package dev.vctt.stream.bootstrap;
 
 import dev.vctt.stream.adapters.persistence.DatabaseSettings;
 import dev.vctt.stream.adapters.persistence.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,5 +25,22 @@ final class TestEnvironment {
         env.put("VCTT_DB_POOL_SIZE", "4");
         env.putAll(variables);
         return env;
+    }
+
+    /** The one value a query reads from the schema of the environment (0 for SQL null), as its servers see it. */
+    static BigDecimal sql(Map<String, String> env, String query) {
+        String url = env.get("DATABASE_URL");
+        try (var connection = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "currentSchema="
+                + env.get("VCTT_DB_SCHEMA"), env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery(query)) {
+            if (!rows.next()) {
+                throw new AssertionError("no row: " + query);
+            }
+            BigDecimal value = rows.getBigDecimal(1);
+            return value == null ? BigDecimal.ZERO : value;
+        } catch (SQLException e) {
+            throw new AssertionError(query, e);
+        }
     }
 }
