@@ -112,9 +112,12 @@ class StreamSmoothingEndToEndIT {
             assertThat(chunks.size()).as("far fewer chunks than deltas").isBetween(3, deltas().size() / 10);
             assertThat(texts.subList(1, texts.size())).as("whole words")
                     .allSatisfy(text -> assertThat(text).matches("(?s).*\\s"));
+            // the window runs from when the server held the text; the frame's timestamp is read a moment
+            // later, and on a busy machine that moment has been seen to take 8 ms: allow 50 (unsmoothed
+            // chunks would come 20 ms apart)
             for (int i = 1; i < chunks.size() - 1; i++) {
                 Duration gap = Duration.between(at(chunks.get(i - 1)), at(chunks.get(i)));
-                assertThat(gap).as("gap before chunk %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(WINDOW_MS - 5));
+                assertThat(gap).as("gap before chunk %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(WINDOW_MS - 50));
             }
         }
     }
