@@ -2,6 +2,8 @@ package dev.vctt.stream.bootstrap;
 
 import dev.vctt.stream.adapters.persistence.DatabaseSettings;
 import dev.vctt.stream.adapters.persistence.testing.TestDatabase;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,5 +24,27 @@ final class TestEnvironment {
         env.put("VCTT_DB_POOL_SIZE", "4");
         env.putAll(variables);
         return env;
+    }
+
+    /** The database settings of such an environment, for a test that writes or reads its schema itself. */
+    static DatabaseSettings database(Map<String, String> env) {
+        return new DatabaseSettings(env.get("DATABASE_URL"), env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"),
+                env.get("VCTT_DB_SCHEMA"), 2);
+    }
+
+    /** The first column of the first row of a query in that environment's schema, as text (null for SQL null). */
+    static String scalar(Map<String, String> env, String query) {
+        String url = env.get("DATABASE_URL");
+        try (var connection = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "currentSchema="
+                + env.get("VCTT_DB_SCHEMA"), env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery(query)) {
+            if (!rows.next()) {
+                throw new AssertionError("no row for " + query);
+            }
+            return rows.getString(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 }
