@@ -205,15 +205,9 @@ class ClusterBandCancelIT {
         @Override
         public String toString() {
             return String.format("upstreams closed p50 %.1f ms max %.1f ms; band_complete p50 %.1f ms max %.1f ms",
-                    percentile(toProvider, 50), percentile(toProvider, 100), percentile(toComplete, 50),
-                    percentile(toComplete, 100));
+                    Percentiles.ms(toProvider, 50), Percentiles.ms(toProvider, 100), Percentiles.ms(toComplete, 50),
+                    Percentiles.ms(toComplete, 100));
         }
-    }
-
-    private static double percentile(List<Long> nanos, int p) {
-        List<Long> sorted = nanos.stream().sorted().toList();
-        int index = Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
-        return sorted.get(index) / 1_000_000.0;
     }
 
     private static RawWsClient socketIo(int port, IssuedKey key) {
@@ -237,6 +231,6 @@ class ClusterBandCancelIT {
     }
 
     private long count(String query) {
-        return TestEnvironment.sql(env, query).longValueExact();
+        return TestEnvironment.number(env, query).longValueExact();
     }
 }

@@ -9,7 +9,6 @@ import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import dev.vctt.stream.adapters.llm.testing.Transcripts;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
 import java.math.BigDecimal;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,15 +113,6 @@ class ClusterProcessIT {
     }
 
     private BigDecimal sql(String query) {
-        try (var connection = DriverManager.getConnection(env.get("DATABASE_URL")
-                + (env.get("DATABASE_URL").contains("?") ? "&" : "?") + "currentSchema=" + env.get("VCTT_DB_SCHEMA"),
-                env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery(query)) {
-            assertThat(rows.next()).as(query).isTrue();
-            return rows.getBigDecimal(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+        return TestEnvironment.number(env, query);
     }
 }

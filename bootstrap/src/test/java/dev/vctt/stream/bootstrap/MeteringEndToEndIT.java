@@ -344,6 +344,6 @@ class MeteringEndToEndIT {
     }
 
     private BigDecimal sql(String query) {
-        return TestEnvironment.sql(env, query);
+        return TestEnvironment.number(env, query);
     }
 }

@@ -27,20 +27,31 @@ final class TestEnvironment {
         return env;
     }
 
-    /** The one value a query reads from the schema of the environment (0 for SQL null), as its servers see it. */
-    static BigDecimal sql(Map<String, String> env, String query) {
+    /** The database settings of such an environment, for a test that writes or reads its schema itself. */
+    static DatabaseSettings database(Map<String, String> env) {
+        return new DatabaseSettings(env.get("DATABASE_URL"), env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"),
+                env.get("VCTT_DB_SCHEMA"), 2);
+    }
+
+    /** The first column of the first row of a query in that environment's schema, as text (null for SQL null). */
+    static String scalar(Map<String, String> env, String query) {
         String url = env.get("DATABASE_URL");
         try (var connection = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "currentSchema="
                 + env.get("VCTT_DB_SCHEMA"), env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"));
              var statement = connection.createStatement();
              var rows = statement.executeQuery(query)) {
             if (!rows.next()) {
-                throw new AssertionError("no row: " + query);
+                throw new AssertionError("no row for " + query);
             }
-            BigDecimal value = rows.getBigDecimal(1);
-            return value == null ? BigDecimal.ZERO : value;
+            return rows.getString(1);
         } catch (SQLException e) {
             throw new AssertionError(query, e);
         }
+    }
+
+    /** The same as a number (0 for SQL null: a sum over no rows). */
+    static BigDecimal number(Map<String, String> env, String query) {
+        String value = scalar(env, query);
+        return value == null ? BigDecimal.ZERO : new BigDecimal(value);
     }
 }
