@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ final class SocketIoConnection {
     private final Outbox outbox;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Open until {@link #stop} has parked this connection (or let it go) and left its pid. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private Phase phase = Phase.AWAITING_CONNECT;
     private ClientConnection client;
     private Caller caller;
@@ -235,9 +238,19 @@ final class SocketIoConnection {
         }
     }
 
-    /** The client reconnected with this connection's pid: this one is dead, park it for the new one. */
+    /**
+     * The client reconnected with this connection's pid: this one is dead, park it for the new one.
+     * Returns once it is parked, also when its transport's own close got there first and is still
+     * parking it: a client back within that moment would otherwise find nothing to claim.
+     */
     void superseded() {
         close(CloseReason.CloseCodes.GOING_AWAY, "the client reconnected", true);
+        try {
+            // the stop does no I/O (maps and the outbox), so this is a moment, bounded all the same
+            stopped.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void disconnect(Inbound.Disconnect disconnect) {
@@ -414,6 +427,7 @@ final class SocketIoConnection {
             protocol.parked().left(pid, this);
         }
         protocol.forget(this);
+        stopped.countDown();
         return true;
     }
 
