@@ -24,10 +24,6 @@ public class RecordingCompletionListener implements CompletionListener {
     private final List<StreamOutcome> ends = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Thread> chunkThreads = new ArrayList<>();
-    private Thread endThread;
-    private volatile boolean endReturned;
-    private volatile boolean calledAfterEnd;
     private final AtomicInteger concurrent = new AtomicInteger();
     private volatile boolean overlapped;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -35,7 +31,7 @@ public class RecordingCompletionListener implements CompletionListener {
 
     @Override
     public void onDelta(TextDelta delta) {
-        enterChunk();
+        enter();
         synchronized (this) {
             deltas.add(delta.text());
         }
@@ -45,7 +41,7 @@ public class RecordingCompletionListener implements CompletionListener {
 
     @Override
     public void onUsage(ReportedUsage reported) {
-        enterChunk();
+        enter();
         synchronized (this) {
             usage = usage.updatedBy(reported);
         }
@@ -54,7 +50,7 @@ public class RecordingCompletionListener implements CompletionListener {
 
     @Override
     public void onToolCall(ToolCall call) {
-        enterChunk();
+        enter();
         synchronized (this) {
             toolCalls.add(call);
         }
@@ -66,24 +62,12 @@ public class RecordingCompletionListener implements CompletionListener {
         enter();
         synchronized (this) {
             ends.add(outcome);
-            endThread = Thread.currentThread();
         }
-        leave();
-        endReturned = true;
         ended.countDown();
-    }
-
-    private void enterChunk() {
-        enter();
-        synchronized (this) {
-            chunkThreads.add(Thread.currentThread());
-        }
+        leave();
     }
 
     private void enter() {
-        if (endReturned) {
-            calledAfterEnd = true;
-        }
         if (concurrent.incrementAndGet() > 1) {
             overlapped = true;
         }
@@ -144,29 +128,18 @@ public class RecordingCompletionListener implements CompletionListener {
         return List.copyOf(threads);
     }
 
-    /** The threads of the per-chunk callbacks (text, usage, tool calls). */
-    public synchronized List<Thread> chunkThreads() {
-        return List.copyOf(chunkThreads);
-    }
-
-    public synchronized Thread endThread() {
-        return endThread;
-    }
-
     public boolean callbacksOverlapped() {
         return overlapped;
     }
 
     /**
-     * Waits until every virtual thread that made a callback has finished, so that none can come any
-     * more from it: a stream's own threads (its end's, the demo's) are virtual and end with it, so
-     * this is the moment its callbacks are complete, not a guess at it. A platform thread (an HTTP
-     * client's I/O thread) serves other streams and lives on; a callback it makes after the end is
-     * caught by {@link #assertEndedOnce}. Fails if a thread is still running after the wait.
+     * Waits until every thread that made a callback has finished, so that none can come any more:
+     * each stream calls back from a thread of its own, so this is the moment its callbacks are
+     * complete, not a guess at it. Fails if a thread is still running after the wait.
      */
     public void awaitCallbacksOver(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        for (Thread thread : threads().stream().filter(Thread::isVirtual).distinct().toList()) {
+        for (Thread thread : threads()) {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!thread.join(Duration.ofNanos(left))) {
                 throw new AssertionError("the stream's thread " + thread + " still runs " + wait + " after its end");
@@ -180,6 +153,5 @@ public class RecordingCompletionListener implements CompletionListener {
         awaitCallbacksOver(CALLBACKS_OVER_WITHIN);
         assertThat(endCount()).as("onEnd calls").isEqualTo(1);
         assertThat(callbacksOverlapped()).as("callbacks overlapped").isFalse();
-        assertThat(calledAfterEnd).as("a callback after the end").isFalse();
     }
 }
