@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,8 @@ import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * One pass of WebSocket clients: opens {@code connections} connections, sends one stream request on
+ * One pass of WebSocket clients: opens {@code connections} connections (round-robin over the
+ * servers' ports when there are several), sends one stream request on
  * each (spread over the stagger window), and on each a further request as soon as the previous
  * stream ended, {@code rounds} in all. Records, per stream, the time from sending the request to
  * its first {@code stream_chunk} and the gaps between its chunks.
@@ -36,6 +38,8 @@ final class LoadClients {
 
     /** What one stream saw. */
     static final class StreamStat {
+        /** The server it ran on: its place in the ports the clients were given. */
+        final int node;
         volatile long chars;
         volatile long sentNs;
         volatile long firstChunkNs;
@@ -43,6 +47,10 @@ final class LoadClients {
         volatile int chunks;
         volatile boolean completed;
         volatile String error;
+
+        StreamStat(int node) {
+            this.node = node;
+        }
 
         boolean ended() {
             return completed || error != null;
@@ -55,7 +63,8 @@ final class LoadClients {
     private final LoadOptions.Protocol protocol;
     /** The roles of each band_request as a JSON array, or empty for single streams. */
     private final String bandRoles;
-    private final URI uri;
+    /** Per node; connection i goes to node i mod N, as a round-robin balancer would send it. */
+    private final URI[] uris;
     private final int connections;
     private final int rounds;
     private final String message;
@@ -77,7 +86,7 @@ final class LoadClients {
 
     LoadClients(LoadOptions.Protocol protocol, int serverPort, int connections, int rounds, String message,
                 HttpClient[] clients, HarnessThreads harness) {
-        this(protocol, serverPort, connections, rounds, message, clients, harness, 0);
+        this(protocol, new int[] {serverPort}, connections, rounds, message, clients, harness, 0);
     }
 
     /**
@@ -86,13 +95,14 @@ final class LoadClients {
      * member's and the synthesis's, its first chunk is the first of any member, and its gaps are
      * between chunks of the connection, whichever member wrote them.
      */
-    LoadClients(LoadOptions.Protocol protocol, int serverPort, int connections, int rounds, String message,
+    LoadClients(LoadOptions.Protocol protocol, int[] serverPorts, int connections, int rounds, String message,
                 HttpClient[] clients, HarnessThreads harness, int bandMembers) {
         this.bandRoles = bandMembers == 0 ? "" : IntStream.range(0, bandMembers)
                 .mapToObj(i -> "\"" + BAND_ROLES.get(i % BAND_ROLES.size()) + "\"").collect(Collectors.joining(",", "[", "]"));
         this.protocol = protocol;
-        this.uri = URI.create("ws://127.0.0.1:" + serverPort
-                + (protocol == LoadOptions.Protocol.NATIVE ? "/stream" : "/socket.io/?EIO=4&transport=websocket"));
+        this.uris = Arrays.stream(serverPorts).mapToObj(port -> URI.create("ws://127.0.0.1:" + port
+                + (protocol == LoadOptions.Protocol.NATIVE ? "/stream" : "/socket.io/?EIO=4&transport=websocket")))
+                .toArray(URI[]::new);
         this.connections = connections;
         this.rounds = rounds;
         this.message = message;
@@ -100,7 +110,7 @@ final class LoadClients {
         this.harness = harness;
         this.stats = new StreamStat[connections * rounds];
         for (int i = 0; i < stats.length; i++) {
-            stats[i] = new StreamStat();
+            stats[i] = new StreamStat(i % connections % uris.length);
         }
         this.slots = new Slot[connections];
         this.connected = new CountDownLatch(connections);
@@ -135,7 +145,7 @@ final class LoadClients {
             slots[i] = slot;
             slot.opened.whenComplete((ok, e) -> inFlight.release());
             clients[i % clients.length].newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                    .buildAsync(uri, slot)
+                    .buildAsync(uris[i % uris.length], slot)
                     .whenComplete((ws, e) -> {
                         if (e != null) {
                             slot.failConnection("connect: " + rootMessage(e));

@@ -8,7 +8,8 @@ import java.util.Optional;
  * One load cell and how to run it. The presets are the cells of issue 16: {@code n100} (100 streams
  * at 20 tokens/s, 200 tokens each), {@code n1000}, {@code n5000} (at 4 tokens/s) and {@code sat}
  * (100 connections, 10 unpaced streams each, back to back), and issue 12's {@code band100} (100 bands of
- * three members and a synthesis, one band per connection, at n100's pace and length).
+ * three members and a synthesis, one band per connection, at n100's pace and length). Any cell runs
+ * on one server or, with {@code --nodes N}, on N servers sharing one database (issue 13).
  */
 public record LoadOptions(
         String label,
@@ -26,7 +27,12 @@ public record LoadOptions(
         int connectConcurrency,
         Optional<Path> dataDir,
         boolean threads,
-        int bandMembers) {
+        int bandMembers,
+        int nodes,
+        boolean sharedDatabase) {
+
+    /** Nodes one run may start in its JVM: enough to compare one with a few, on a machine of a few cores. */
+    public static final int MAX_NODES = 8;
 
     /** How the clients speak to the server. */
     public enum Protocol { NATIVE, SOCKETIO }
@@ -34,10 +40,13 @@ public record LoadOptions(
     public static final String USAGE = """
             usage: java -jar vctt-bench.jar [load] [options]     an in-process load run (the default)
                    java -jar vctt-bench.jar jmh [JMH options]      the JMH benchmarks of the chunk path
+                   java -jar vctt-bench.jar cluster                what scale-out adds: signal latency,
+                                                                   the shared chunk log's cost per chunk
 
             Starts a fake OpenAI-compatible provider, the server (pointed at it, with its embedded
-            PostgreSQL or DATABASE_URL) and N WebSocket clients in this JVM, runs one cell and prints
-            its figures. JVM flags (-Xmx, -XX:+UseSerialGC) given to java apply to the server.
+            PostgreSQL or DATABASE_URL; or --nodes N servers on one database) and the WebSocket
+            clients in this JVM, runs one cell and prints its figures. JVM flags (-Xmx,
+            -XX:+UseSerialGC) given to java apply to the server(s).
 
               --cell n100|n1000|n5000|sat|band100   a preset (options after it override it)
               --streams N               concurrent streams, one connection each          [100]
@@ -56,11 +65,21 @@ public record LoadOptions(
               --data-dir DIR            where the embedded PostgreSQL keeps its data     [a temp dir]
               --threads                 also print CPU and context switches per thread group
               --band M                  each stream is a band of M members + synthesis   [0]
+              --nodes N                 N servers (own port and VCTT_NODE_ID each) on one
+                                        database, clients spread round-robin over them   [1]
+              --shared-db               the bench starts the embedded PostgreSQL and hands
+                                        it to the server(s) as DATABASE_URL, so that even
+                                        one node runs as a cluster member (LISTEN
+                                        connection, fenced chunk inserts); --nodes 2+ and
+                                        DATABASE_URL imply it
             """;
 
     public LoadOptions {
         if (bandMembers < 0 || bandMembers > 5) {
             throw new IllegalArgumentException("--band takes 0 (single streams) to 5 members");
+        }
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("--nodes takes 1 to " + MAX_NODES + ", got " + nodes);
         }
         if (streams < 1 || rounds < 1 || rate < 0 || tokens < 1 || ttftMs < 0 || warmupStreams < 0 || warmupTokens < 1 || staggerMs < 0
                 || timeoutSeconds < 1 || clients < 1 || connectConcurrency < 1) {
@@ -75,7 +94,7 @@ public record LoadOptions(
     public static LoadOptions cell(String name) {
         return switch (name) {
             case "n100" -> new LoadOptions("n100", Protocol.NATIVE, 100, 1, 20, 200, 0, 100, 200, 1000, 120, 2, 200,
-                    Optional.empty(), false, 0);
+                    Optional.empty(), false, 0, 1, false);
             case "n1000" -> cell("n100").withLabel("n1000").withStreams(1000);
             case "n5000" -> cell("n100").withLabel("n5000").withStreams(5000).withRate(4);
             case "sat" -> cell("n100").withLabel("sat").withRounds(10).withRate(0);
@@ -96,6 +115,7 @@ public record LoadOptions(
                     labelled = true;
                 }
                 case "--threads" -> options = options.withThreads(true);
+                case "--shared-db" -> options = options.withSharedDatabase(true);
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("unknown option or missing value: " + arg);
@@ -120,23 +140,28 @@ public record LoadOptions(
                         case "--connect-concurrency" -> options.withConnectConcurrency(positive(arg, value));
                         case "--data-dir" -> options.withDataDir(Path.of(value));
                         case "--band" -> options.withBandMembers((int) positive0(arg, value));
+                        case "--nodes" -> options.withNodes(positive(arg, value));
                         default -> throw new IllegalArgumentException("unknown option: " + arg);
                     };
                 }
             }
         }
         boolean presetAsIs = labelled && options.equalsCell(cell(options.label));
-        return presetAsIs ? options : options.withLabel(String.format(Locale.ROOT, "n%d-r%s-t%d%s", options.streams,
+        String cell = presetAsIs ? options.label : String.format(Locale.ROOT, "n%d-r%s-t%d%s", options.streams,
                 options.rate == Math.rint(options.rate) ? Long.toString((long) options.rate) : Double.toString(options.rate),
                 options.tokens, options.rounds > 1 ? "-x" + options.rounds : "")
-                + (options.bands() ? "-band" + options.bandMembers : ""));
+                + (options.bands() ? "-band" + options.bandMembers : "");
+        // one node on its own database keeps the label of the figures taken before --nodes existed
+        return options.withLabel(cell + (options.nodes > 1 ? "-" + options.nodes + "nodes"
+                : options.sharedDatabase ? "-1node-shared" : ""));
     }
 
     /** A preset's cell with what was already chosen that is not part of a cell (protocol, warm-up, ...). */
     private static LoadOptions keep(LoadOptions chosen, LoadOptions preset) {
         return new LoadOptions(preset.label, chosen.protocol, preset.streams, preset.rounds, preset.rate, preset.tokens,
                 chosen.ttftMs, chosen.warmupStreams, chosen.warmupTokens, chosen.staggerMs, chosen.timeoutSeconds, chosen.clients,
-                chosen.connectConcurrency, chosen.dataDir, chosen.threads, preset.bandMembers);
+                chosen.connectConcurrency, chosen.dataDir, chosen.threads, preset.bandMembers,
+                chosen.nodes, chosen.sharedDatabase);
     }
 
     private boolean equalsCell(LoadOptions preset) {
@@ -151,77 +176,87 @@ public record LoadOptions(
 
     public LoadOptions withLabel(String value) {
         return new LoadOptions(value, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withProtocol(Protocol value) {
         return new LoadOptions(label, value, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withStreams(int value) {
         return new LoadOptions(label, protocol, value, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withRounds(int value) {
         return new LoadOptions(label, protocol, streams, value, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withRate(double value) {
         return new LoadOptions(label, protocol, streams, rounds, value, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withTokens(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, value, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withTtftMs(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, value, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withWarmupStreams(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, value, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withWarmupTokens(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, value, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withStaggerMs(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, value,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withTimeoutSeconds(long value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                value, clients, connectConcurrency, dataDir, threads, bandMembers);
+                value, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withClients(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, value, connectConcurrency, dataDir, threads, bandMembers);
+                timeoutSeconds, value, connectConcurrency, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withConnectConcurrency(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, value, dataDir, threads, bandMembers);
+                timeoutSeconds, clients, value, dataDir, threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withDataDir(Path value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, Optional.of(value), threads, bandMembers, nodes, sharedDatabase);
     }
 
     public LoadOptions withBandMembers(int value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, threads, value);
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, value, nodes, sharedDatabase);
+    }
+
+    public LoadOptions withNodes(int value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, value, sharedDatabase);
+    }
+
+    public LoadOptions withSharedDatabase(boolean value) {
+        return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
+                timeoutSeconds, clients, connectConcurrency, dataDir, threads, bandMembers, nodes, value);
     }
 
     /** Whether each "stream" of the cell is a band: its members, then a synthesis, on one connection. */
@@ -236,7 +271,7 @@ public record LoadOptions(
 
     public LoadOptions withThreads(boolean value) {
         return new LoadOptions(label, protocol, streams, rounds, rate, tokens, ttftMs, warmupStreams, warmupTokens, staggerMs,
-                timeoutSeconds, clients, connectConcurrency, dataDir, value, bandMembers);
+                timeoutSeconds, clients, connectConcurrency, dataDir, value, bandMembers, nodes, sharedDatabase);
     }
 
     private static Protocol protocol(String value) {

@@ -44,7 +44,12 @@ public record LoadReport(
         List<ThreadGroupUse> threadGroups,
         double serverCpuUsPerToken,
         double tokenLagP50Ms,
-        double tokenLagP99Ms) {
+        double tokenLagP99Ms,
+        List<NodeShare> nodes) {
+
+    /** What one node served, as the clients saw it. */
+    public record NodeShare(String id, int port, int streams, int completed, long chunks) {
+    }
 
     /** CPU and switches of the threads whose names match once digits are dropped, over the window. */
     public record ThreadGroupUse(String name, int threads, boolean harness, double cpuUsPerChunk, double switchesPerChunk) {
@@ -53,6 +58,7 @@ public record LoadReport(
     public LoadReport {
         errors = Map.copyOf(errors);
         threadGroups = List.copyOf(threadGroups);
+        nodes = List.copyOf(nodes);
     }
 
     static final String TABLE_HEAD = """
@@ -81,6 +87,10 @@ public record LoadReport(
         out.append(String.format(Locale.ROOT, "ended            %d completed, %d failed, %d short of %d chunks%n",
                 completed, failed, shortStreams, options.tokensPerStream()));
         errors.forEach((error, count) -> out.append(String.format(Locale.ROOT, "  error          %d x %s%n", count, error)));
+        out.append(String.format(Locale.ROOT, "nodes            %d in this JVM%s, clients round-robin%n", nodes.size(),
+                nodes.size() > 1 || options.sharedDatabase() ? " on one shared database" : ""));
+        nodes.forEach(node -> out.append(String.format(Locale.ROOT, "  %-14s port %d: %d streams, %d completed, %d chunks%n",
+                node.id(), node.port(), node.streams(), node.completed(), node.chunks())));
         out.append(String.format(Locale.ROOT, "chunks           %d of %d in %.2f s: %.0f chunks/s%n",
                 chunks, expectedChunks, windowSeconds, chunksPerSecond));
         out.append(String.format(Locale.ROOT, "first chunk      p50 %.1f ms, p99 %.1f ms (request sent -> first stream_chunk)%n",

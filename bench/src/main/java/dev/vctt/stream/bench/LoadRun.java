@@ -3,8 +3,6 @@ package dev.vctt.stream.bench;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.vctt.stream.bench.LoadReport.ThreadGroupUse;
-import dev.vctt.stream.bootstrap.AppConfig;
-import dev.vctt.stream.bootstrap.ServerApp;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -13,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,8 +29,8 @@ import java.util.stream.Stream;
 /**
  * One load cell, start to end, in this process: the fake provider, the server (built by bootstrap
  * from an environment that points OpenAI at the fake, on a free port, with its embedded PostgreSQL
- * unless {@code DATABASE_URL} names one), an unmeasured warm-up pass so that JIT compilation is
- * not billed to the run, then the measured pass.
+ * unless {@code DATABASE_URL} names one; or several nodes, see {@link ServerNodes}), an unmeasured
+ * warm-up pass so that JIT compilation is not billed to the run, then the measured pass.
  */
 public final class LoadRun {
 
@@ -76,11 +73,13 @@ public final class LoadRun {
                 dataDir = tempDir;
             }
             Map<String, String> env = serverEnvironment(environment, provider.baseUrl(), dataDir);
-            progress.accept("starting the server (fake provider at " + provider.baseUrl() + ")");
-            try (ServerApp server = ServerApp.start(AppConfig.fromEnv(env), Clock.systemUTC())) {
+            progress.accept("starting " + (options.nodes() == 1 ? "the server" : options.nodes() + " nodes")
+                    + " (fake provider at " + provider.baseUrl() + ")");
+            try (ServerNodes servers = ServerNodes.start(options.nodes(), options.sharedDatabase(), env, dataDir, progress)) {
+                servers.nodes().forEach(node -> progress.accept("node " + node.id() + " on port " + node.port()));
                 if (options.warmupStreams() > 0) {
                     long started = System.nanoTime();
-                    var warmup = new LoadClients(options.protocol(), server.port(), options.warmupStreams(), 1,
+                    var warmup = new LoadClients(options.protocol(), servers.ports(), options.warmupStreams(), 1,
                             WARMUP_MESSAGE.formatted(options.warmupTokens()), clients, harness, options.bandMembers());
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, options.timeoutSeconds()));
                     warmup.connect(options.connectConcurrency(), deadline);
@@ -92,7 +91,7 @@ public final class LoadRun {
                             Arrays.stream(warmup.stats()).filter(s -> s.error != null).count(),
                             (System.nanoTime() - started) / 1e9));
                 }
-                return measure(server.port(), clients, scheduler);
+                return measure(servers, clients, scheduler);
             }
         } finally {
             scheduler.shutdownNow();
@@ -124,9 +123,9 @@ public final class LoadRun {
         return env;
     }
 
-    private LoadReport measure(int port, HttpClient[] clients, ScheduledExecutorService scheduler)
+    private LoadReport measure(ServerNodes servers, HttpClient[] clients, ScheduledExecutorService scheduler)
             throws InterruptedException {
-        var run = new LoadClients(options.protocol(), port, options.streams(), options.rounds(), MESSAGE, clients, harness,
+        var run = new LoadClients(options.protocol(), servers.ports(), options.streams(), options.rounds(), MESSAGE, clients, harness,
                 options.bandMembers());
         run.pacedAt(options.rate());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -203,7 +202,8 @@ public final class LoadRun {
                 options.threads() ? threadGroups(tasks0, tasks1, perChunk) : List.of(),
                 serverCpu / 1000.0 / Math.max(1, run.tokens.get()),
                 options.rate() == 0 ? -1 : run.lagMicros.getValueAtPercentile(50) / 1000.0,
-                options.rate() == 0 ? -1 : run.lagMicros.getValueAtPercentile(99) / 1000.0);
+                options.rate() == 0 ? -1 : run.lagMicros.getValueAtPercentile(99) / 1000.0,
+                servers.shares(stats));
     }
 
     private static double percentileMs(long[] sortedNanos, double quantile) {

@@ -66,6 +66,25 @@ class LoadOptionsTest {
     }
 
     @Test
+    void nodes_default_to_one_and_a_cell_on_several_nodes_says_so_in_its_label() {
+        LoadOptions one = LoadOptions.parse("--cell", "n1000");
+        LoadOptions two = LoadOptions.parse("--cell", "n1000", "--nodes", "2");
+
+        assertThat(one.nodes()).isEqualTo(1);
+        assertThat(one.sharedDatabase()).isFalse();
+        assertThat(one.label()).isEqualTo("n1000");
+        assertThat(two.nodes()).isEqualTo(2);
+        assertThat(two.streams()).isEqualTo(1000);
+        assertThat(two.label()).isEqualTo("n1000-2nodes");
+        assertThat(LoadOptions.parse("--nodes", "3", "--saturation").nodes()).as("a preset keeps the nodes").isEqualTo(3);
+        assertThat(LoadOptions.parse("--shared-db", "--cell", "sat").label()).isEqualTo("sat-1node-shared");
+        assertThat(LoadOptions.parse("--streams", "5", "--nodes", "2").label()).isEqualTo("n5-r20-t200-2nodes");
+        assertThatThrownBy(() -> LoadOptions.parse("--nodes", "0")).hasMessageContaining("--nodes");
+        assertThatThrownBy(() -> LoadOptions.parse("--nodes", "9")).hasMessageContaining("--nodes");
+        assertThatThrownBy(() -> LoadOptions.parse("--nodes", "two")).hasMessageContaining("--nodes");
+    }
+
+    @Test
     void bad_arguments_are_refused_with_a_message() {
         assertThatThrownBy(() -> LoadOptions.parse("--streams", "0")).hasMessageContaining("--streams");
         assertThatThrownBy(() -> LoadOptions.parse("--rate", "fast")).hasMessageContaining("--rate");

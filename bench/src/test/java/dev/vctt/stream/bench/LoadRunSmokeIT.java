@@ -80,6 +80,25 @@ class LoadRunSmokeIT {
         assertThat(report.render()).contains("band of 3 members + synthesis", "120 of 120");
     }
 
+    @Test
+    void a_tiny_cell_on_two_nodes_splits_the_connections_round_robin_and_delivers_every_chunk() throws Exception {
+        LoadOptions options = LoadOptions.parse("--streams", "5", "--tokens", "10", "--rate", "100", "--rounds", "2",
+                "--nodes", "2", "--warmup-streams", "2", "--stagger-ms", "50", "--timeout-s", "60");
+
+        LoadReport report = LoadRun.run(options, database(), line -> { });
+
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.completed()).isEqualTo(10);
+        assertThat(report.chunks()).isEqualTo(100);
+        assertThat(report.nodes()).extracting(LoadReport.NodeShare::id).containsExactly("bench-a", "bench-b");
+        assertThat(report.nodes()).extracting(LoadReport.NodeShare::streams).as("connections 0, 2, 4 on a; 1, 3 on b")
+                .containsExactly(6, 4);
+        assertThat(report.nodes()).extracting(LoadReport.NodeShare::chunks).containsExactly(60L, 40L);
+        assertThat(report.nodes().get(0).port()).isNotEqualTo(report.nodes().get(1).port());
+        assertThat(report.tableRow()).startsWith("| n5-r100-t10-x2-2nodes | 10/0 | ");
+        assertThat(report.render()).contains("2 in this JVM on one shared database", "bench-b");
+    }
+
     private static Map<String, String> database() {
         DatabaseSettings database = TestDatabase.freshSchema();
         var env = new HashMap<String, String>();
