@@ -114,7 +114,8 @@ public final class ServerApp implements AutoCloseable {
         Storage storage = closing(Storage.open(config));
         // one server alone on its embedded database takes over everything left running at once; servers
         // sharing one take over only what a node whose lease expired left (see docs/architecture.md)
-        var leases = JdbcStreamLeases.join(storage.database.dataSource(), nodeId(config), config.cluster().lease(),
+        var leases = JdbcStreamLeases.join(storage.database.dataSource(), storage.database.heartbeatDataSource(),
+                nodeId(config), config.cluster().lease(),
                 storage.shared() ? JdbcStreamLeases.Takeover.SHARED : JdbcStreamLeases.Takeover.ALONE);
         storage.onceWritten(leases::leave);
         var sessions = new JdbcSessionStore(storage.database.dataSource(), storage.writer, leases.token());

@@ -40,12 +40,16 @@ public final class JdbcStreamLeases implements StreamLeases {
     private static final int TAKE_AT_MOST = 500;
 
     private final DataSource dataSource;
+    /** Where the lease is renewed and given up: a connection the node's own traffic cannot take up. */
+    private final DataSource heartbeat;
     private final NodeIdentity node;
     private final Duration lease;
     private final Takeover takeover;
 
-    private JdbcStreamLeases(DataSource dataSource, NodeIdentity node, Duration lease, Takeover takeover) {
+    private JdbcStreamLeases(DataSource dataSource, DataSource heartbeat, NodeIdentity node, Duration lease,
+                             Takeover takeover) {
         this.dataSource = dataSource;
+        this.heartbeat = heartbeat;
         this.node = node;
         this.lease = lease;
         this.takeover = takeover;
@@ -53,6 +57,12 @@ public final class JdbcStreamLeases implements StreamLeases {
 
     /** Registers a new run of the node of that name, holding a lease of that length from now. */
     public static JdbcStreamLeases join(DataSource dataSource, String nodeId, Duration lease, Takeover takeover) {
+        return join(dataSource, dataSource, nodeId, lease, takeover);
+    }
+
+    /** The same, renewing the lease over {@code heartbeat} (see {@code Database#heartbeatDataSource}). */
+    public static JdbcStreamLeases join(DataSource dataSource, DataSource heartbeat, String nodeId, Duration lease,
+                                        Takeover takeover) {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(takeover, "takeover");
         if (lease.isNegative() || lease.isZero()) {
@@ -70,7 +80,8 @@ public final class JdbcStreamLeases implements StreamLeases {
             insert.setLong(2, lease.toMillis());
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
-                return new JdbcStreamLeases(dataSource, new NodeIdentity(nodeId, row.getLong(1)), lease, takeover);
+                return new JdbcStreamLeases(dataSource, heartbeat, new NodeIdentity(nodeId, row.getLong(1)), lease,
+                        takeover);
             }
         } catch (SQLException e) {
             throw new StoreUnavailable("cannot register node " + nodeId + ": " + e.getMessage(), e);
@@ -182,7 +193,7 @@ public final class JdbcStreamLeases implements StreamLeases {
     }
 
     private void execute(String what, String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = heartbeat.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);

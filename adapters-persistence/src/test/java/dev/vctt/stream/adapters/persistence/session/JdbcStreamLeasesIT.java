@@ -2,6 +2,7 @@ package dev.vctt.stream.adapters.persistence.session;
 
 import static dev.vctt.stream.application.testing.Eventually.holds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vctt.stream.adapters.persistence.chunk.JdbcChunkLog;
 import dev.vctt.stream.adapters.persistence.session.JdbcStreamLeases.Takeover;
@@ -23,7 +24,12 @@ import dev.vctt.stream.domain.cost.Usd;
 import dev.vctt.stream.domain.routing.AgentRole;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.SessionId;
+import dev.vctt.stream.adapters.persistence.Database;
+import dev.vctt.stream.adapters.persistence.DatabaseSettings;
+import dev.vctt.stream.application.port.out.StoreUnavailable;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,6 +80,32 @@ class JdbcStreamLeasesIT extends StreamLeasesContract {
 
     private static SessionId newId() {
         return SessionId.of(UUID.randomUUID().toString());
+    }
+
+    @Test
+    void a_node_whose_pool_is_taken_up_by_its_traffic_still_renews_its_lease_on_its_own_connection() throws Exception {
+        var settings = fixture.settings;
+        try (var database = Database.open(new DatabaseSettings(settings.url(), settings.user(), settings.password(),
+                settings.schema(), 2))) {
+            var leases = JdbcStreamLeases.join(database.dataSource(), database.heartbeatDataSource(),
+                    "busy-" + NODES.incrementAndGet(), Duration.ofMinutes(5), Takeover.SHARED);
+            var throughThePool = JdbcStreamLeases.join(database.dataSource(), "pooled-" + NODES.incrementAndGet(),
+                    Duration.ofMinutes(5), Takeover.SHARED);
+            // every pooled connection held, as by a burst of reservations queued on one budget row
+            List<Connection> held = new ArrayList<>();
+            try {
+                held.add(database.dataSource().getConnection());
+                held.add(database.dataSource().getConnection());
+
+                leases.renew();
+                assertThatThrownBy(throughThePool::renew).as("the same renewal through the pool")
+                        .isInstanceOf(StoreUnavailable.class);
+            } finally {
+                for (Connection connection : held) {
+                    connection.close();
+                }
+            }
+        }
     }
 
     @Test
