@@ -58,12 +58,7 @@ class BalancedClusterProcessIT {
         openai = SseReplayServer.start();
         env = TestEnvironment.of(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(), "VCTT_ROUTES", "*=gpt-4o",
                 "VCTT_AUTH", "keys", "VCTT_KEY_RECHECK_MS", String.valueOf(RECHECK.toMillis()),
-                "VCTT_CHUNK_LOG_FLUSH_MS", "50",
-                // the budget scenario's fifty reservations queue on one budget row, about seventeen per
-                // node, each holding a pooled connection while it waits: with fewer connections than
-                // that, a busy machine makes the last ones wait past the pool's 2 s and they fail
-                // (INTERNAL_ERROR) instead of being refused for the budget
-                "VCTT_DB_POOL_SIZE", "20"));
+                "VCTT_CHUNK_LOG_FLUSH_MS", "50"));
         // started together, awaited together: the three starts overlap
         for (String name : List.of("node-a", "node-b", "node-c")) {
             nodes.add(ServerProcess.start(nodeEnv(name)));

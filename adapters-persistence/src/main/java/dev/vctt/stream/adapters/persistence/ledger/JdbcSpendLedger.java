@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 /**
@@ -38,15 +40,25 @@ import javax.sql.DataSource;
  * had, so concurrent reservations queue on the row and can never pass the limit together. Accounts
  * are always locked in the same order, so two reservations cannot deadlock.
  *
+ * <p>A node's own reservations of one account take turns in the node before they take a pooled
+ * connection: queued on the row inside PostgreSQL, each would hold a connection while it waits, and a
+ * burst against one budget (fifty requests of one key) took the whole pool, so that the last ones
+ * failed with "cannot reserve budget" instead of being answered. Across nodes the row lock still
+ * decides; each node then has at most one connection waiting on a row.
+ *
  * <p>A settlement inserts one ledger row per attempt (its primary key makes a second settlement
  * bill nothing), adds what it newly billed to the accounts, and gives back the reservation.
  */
 public final class JdbcSpendLedger implements SpendLedger {
 
     private static final String GLOBAL = "global";
+    /** Accounts share turns by hash: a fixed number of locks, however many keys there are. */
+    private static final int TURNS = 64;
 
     private final DataSource dataSource;
     private final JdbcWriter writer;
+    private final ReentrantLock[] turns = IntStream.range(0, TURNS).mapToObj(i -> new ReentrantLock(true))
+            .toArray(ReentrantLock[]::new);
 
     public JdbcSpendLedger(DataSource dataSource, JdbcWriter writer) {
         this.dataSource = dataSource;
@@ -67,6 +79,22 @@ public final class JdbcSpendLedger implements SpendLedger {
     private BudgetDecision hold(Reservation reservation, boolean extend) {
         List<BudgetLimit> limits = new ArrayList<>(reservation.limits());
         limits.sort(Comparator.comparing(limit -> account(limit.scope(), reservation.apiKey())));
+        // in index order, like the rows, so two reservations never wait on each other's turn
+        int[] mine = limits.stream().mapToInt(limit -> Math.floorMod(account(limit.scope(), reservation.apiKey())
+                .hashCode(), TURNS)).distinct().sorted().toArray();
+        for (int turn : mine) {
+            turns[turn].lock();
+        }
+        try {
+            return holdInTurn(reservation, limits, extend);
+        } finally {
+            for (int i = mine.length - 1; i >= 0; i--) {
+                turns[mine[i]].unlock();
+            }
+        }
+    }
+
+    private BudgetDecision holdInTurn(Reservation reservation, List<BudgetLimit> limits, boolean extend) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
