@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
 
 /**
- * Streams from Anthropic's Messages API on {@link HttpClient}, each stream on its own virtual thread.
+ * Streams from Anthropic's Messages API on {@link HttpClient}, each stream pushed through {@link SseStreamCall}.
  *
  * <p>Request rules, each a difference from the product's request shape:
  * <ul>

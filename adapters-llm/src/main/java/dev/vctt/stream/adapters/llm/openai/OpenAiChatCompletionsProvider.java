@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Streams from OpenAI's Chat Completions API, or from any server that speaks it (xAI, llama.cpp,
- * vLLM, Ollama), on {@link HttpClient}; each stream runs on its own virtual thread.
+ * vLLM, Ollama), on {@link HttpClient}; each stream is pushed through {@link SseStreamCall}.
  */
 public final class OpenAiChatCompletionsProvider implements LlmProvider, AutoCloseable {
 

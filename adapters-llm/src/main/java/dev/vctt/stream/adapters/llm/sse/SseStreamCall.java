@@ -15,34 +15,63 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One streaming provider call: an HTTP POST whose SSE body is parsed and handed to a provider's
- * {@link SseEventMapper}. It runs on its own virtual thread, so every listener callback of the
- * stream happens on that thread, one at a time; it ends the listener exactly once.
+ * {@link SseEventMapper}. The body is pushed, one delivery at a time: a paced stream's delivery is
+ * parsed, mapped and handed to the listener on the thread that read it (the HTTP client's selector
+ * thread), so its chunk crosses no thread on its way in; deliveries that come back to back go, in
+ * order, to a virtual thread of the stream (see {@link #SPARSE_NANOS}). The end (and an error
+ * answer's body) runs on a virtual thread of its own, because the listener's end may block on the
+ * database. Callbacks never overlap, and nothing follows the end, which comes exactly once.
  *
- * <p>Cancelling, and expiry of a deadline, close the response body (or interrupt the thread while
- * it still waits for the response headers), which closes the upstream connection at once.
+ * <p>Cancelling, and expiry of a deadline, cancel the exchange (or the body's subscription), which
+ * closes the upstream connection at once.
  */
 public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched, Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(SseStreamCall.class);
-    private static final int READ_BUFFER = 8192;
     private static final int MAX_DRAIN_BYTES = 64 << 10;
+    /**
+     * When a delivery is relayed on the client's selector thread, which read it: when it is small
+     * (a paced stream's delivery is one event of a few hundred bytes) and the stream's previous one
+     * came longer ago than this. Relaying it there saves a thread wake-up per chunk, most of what a
+     * paced chunk costs. Deliveries that come back to back, or many events at once, are a provider
+     * ahead of the relay: they go to the stream's relayer, a virtual thread, so that one stream's
+     * burst neither holds the other streams' reads behind it nor puts every stream's relaying on
+     * this one thread (measured in docs/performance.md).
+     */
+    static final long SPARSE_NANOS = 5_000_000;
+    static final int INLINE_BYTES = 2048;
+    /** How long a relayer waits for more before it ends (the next burst starts another). */
+    static final long RELAYER_LINGER_NANOS = 5_000_000;
 
-    /** Why the call was stopped from outside: a cancel, or a deadline. */
+    /** Why the call was stopped from outside: a cancel, a deadline, or a listener that threw. */
     private sealed interface Stop {
         record Cancel() implements Stop {
         }
 
         record Expired(FailureKind kind) implements Stop {
+        }
+
+        record ListenerFault() implements Stop {
         }
     }
 
@@ -53,12 +82,21 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     private final ProviderTimeouts timeouts;
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
+    private final ThreadFactory threads;
 
     private final AtomicReference<Stop> stop = new AtomicReference<>();
+    /** Guards what {@link #abort} must reach: the exchange before the headers, the body after. */
     private final ReentrantLock phase = new ReentrantLock();
-    private Thread runner;
-    private boolean awaitingHeaders;
-    private InputStream body;
+    private CompletableFuture<HttpResponse<InputStream>> exchange;
+    private Flow.Subscription subscription;
+    private InputStream errorBody;
+
+    /** Held by every callback, so the end never overlaps a chunk still being delivered. */
+    private final ReentrantLock callbacks = new ReentrantLock();
+    private boolean endDelivered;
+    private final AtomicBoolean endClaimed = new AtomicBoolean();
+    private volatile boolean bodyOver;
+    private volatile boolean endOver;
 
     private final long startedNanos = System.nanoTime();
     private volatile long lastEventNanos = startedNanos;
@@ -67,7 +105,7 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     private volatile long endedNanos;
 
     private SseStreamCall(HttpClient client, HttpRequest request, SseEventMapper mapper, CompletionListener listener,
-                          ProviderTimeouts timeouts, SseLimits limits, StreamWatchdog watchdog) {
+                          ProviderTimeouts timeouts, SseLimits limits, StreamWatchdog watchdog, ThreadFactory threads) {
         this.client = client;
         this.request = request;
         this.mapper = mapper;
@@ -75,13 +113,17 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
         this.timeouts = timeouts;
         this.limits = limits;
         this.watchdog = watchdog;
+        this.threads = threads;
     }
 
-    /** Starts the call on a new thread of the factory (a virtual one) and returns its handle at once. */
+    /**
+     * Starts the call and returns its handle at once. The request is sent from a new thread of the
+     * factory (a virtual one): resolving the provider's host may block, and the caller may hold locks.
+     */
     public static SseStreamCall start(HttpClient client, HttpRequest request, SseEventMapper mapper,
                                       CompletionListener listener, ProviderTimeouts timeouts, SseLimits limits,
                                       StreamWatchdog watchdog, ThreadFactory threads) {
-        var call = new SseStreamCall(client, request, mapper, listener, timeouts, limits, watchdog);
+        var call = new SseStreamCall(client, request, mapper, listener, timeouts, limits, watchdog, threads);
         watchdog.watch(call);
         threads.newThread(call).start();
         return call;
@@ -116,156 +158,164 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
         }
     }
 
+    /**
+     * Stops the call from any thread. Before the headers the exchange is cancelled, and its failure
+     * ends the stream; after them the body's subscription is cancelled and the stream ends here.
+     */
     private void abort(Stop why) {
         if (!stop.compareAndSet(null, why)) {
             return;
         }
-        InputStream toClose;
+        Flow.Subscription body;
+        CompletableFuture<?> pending;
+        InputStream error;
         phase.lock();
         try {
-            if (awaitingHeaders) {
-                runner.interrupt();
-            }
-            toClose = body;
+            body = subscription;
+            pending = exchange;
+            error = errorBody;
         } finally {
             phase.unlock();
         }
-        closeQuietly(toClose);
+        if (body != null) {
+            body.cancel();
+            end(stopped(null));
+            bodyOver();
+        } else if (pending != null) {
+            pending.cancel(true);
+        }
+        closeQuietly(error);
     }
 
+    /** Sends the request; what comes back is handled by {@link #received} and the body's {@link Push}. */
     @Override
     public void run() {
-        StreamOutcome outcome;
-        InputStream in = null;
-        try {
-            HttpResponse<InputStream> response = send();
-            if (response == null) {
-                outcome = stopped(null);
-            } else {
-                in = response.body();
-                outcome = response.statusCode() == 200 ? read(in) : httpFailure(response, in);
-            }
-        } catch (HttpConnectTimeoutException e) {
-            outcome = stopped(transportFailure(FailureKind.TIMEOUT_CONNECT,
-                    "cannot connect within " + timeouts.connect().toMillis() + " ms", e));
-        } catch (ConnectException e) {
-            outcome = stopped(transportFailure(FailureKind.CONNECT, "cannot connect", e));
-        } catch (IOException e) {
-            outcome = stopped(transportFailure(FailureKind.CONNECTION_LOST, "connection lost", e));
-        } catch (InterruptedException e) {
-            outcome = stopped(failure(FailureKind.CONNECTION_LOST, "interrupted while calling the provider"));
-        } catch (SseFormatException e) {
-            outcome = stopped(failure(FailureKind.MALFORMED_STREAM, e.getMessage()));
-        } catch (ListenerFailed e) {
-            log.error("a stream listener failed; the upstream call is closed", e.getCause());
-            outcome = new StreamOutcome.Failed(ProviderFailure.of(FailureKind.INTERNAL, "listener failed"));
-        } catch (RuntimeException e) {
-            log.error("unexpected fault in a provider stream", e);
-            outcome = new StreamOutcome.Failed(ProviderFailure.of(FailureKind.INTERNAL, "unexpected fault"));
-        }
-        try {
-            end(outcome);
-            if (outcome instanceof StreamOutcome.Completed && in != null) {
-                drain(in);
-            }
-        } finally {
-            watchdog.forget(this);
-            closeQuietly(in);
-        }
-    }
-
-    /** Sends the request; null if stopped before or while waiting for the response headers. */
-    private HttpResponse<InputStream> send() throws IOException, InterruptedException {
         phase.lock();
         try {
-            if (stop.get() != null) {
-                return null;
+            if (stop.get() == null) {
+                exchange = client.sendAsync(request, this::bodyFor);
             }
-            runner = Thread.currentThread();
-            awaitingHeaders = true;
+        } catch (RuntimeException e) {
+            log.error("cannot send a provider request", e);
+            bodyOver();
+            end(failure(FailureKind.INTERNAL, "the request could not be sent"));
+            return;
         } finally {
             phase.unlock();
         }
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } finally {
+        if (exchange == null) {
+            bodyOver();
+            end(stopped(null));
+            return;
+        }
+        exchange.whenComplete(this::received);
+    }
+
+    /** A 200 answer is pushed through the SSE parser; any other is read whole, as the error it is. */
+    private HttpResponse.BodySubscriber<InputStream> bodyFor(HttpResponse.ResponseInfo info) {
+        return info.statusCode() == 200 ? new Push() : HttpResponse.BodySubscribers.ofInputStream();
+    }
+
+    /** The exchange is over (headers in, or no answer at all); runs on the client's thread. */
+    private void received(HttpResponse<InputStream> response, Throwable fault) {
+        if (fault != null) {
+            bodyOver();
+            end(stopped(exchangeFailure(fault instanceof CompletionException && fault.getCause() != null
+                    ? fault.getCause() : fault)));
+        } else if (response.statusCode() != 200) {
+            InputStream in = response.body();
             phase.lock();
             try {
-                awaitingHeaders = false;
+                errorBody = in;
             } finally {
                 phase.unlock();
             }
-            // an interrupt meant for the header wait must not leak into the rest of the stream
-            Thread.interrupted();
-        }
-        phase.lock();
-        try {
-            body = response.body();
-        } finally {
-            phase.unlock();
-        }
-        if (stop.get() != null) {
-            closeQuietly(response.body());
-            return null;
-        }
-        return response;
-    }
-
-    private StreamOutcome read(InputStream in) throws IOException {
-        var events = new Events();
-        var parser = new SseParser(events, limits.maxLineBytes(), limits.maxEventChars());
-        byte[] buffer = new byte[READ_BUFFER];
-        while (events.result == null) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                parser.finish();
-                return events.result != null ? events.result : stopped(new StreamOutcome.Failed(mapper.endedEarly()));
+            if (stop.get() != null) {
+                closeQuietly(in);
             }
-            parser.feed(buffer, 0, n);
+            // reading the error body blocks: never on the client's thread
+            threads.newThread(() -> readErrorAnswer(response, in)).start();
         }
-        return stopped(events.result);
     }
 
-    private StreamOutcome httpFailure(HttpResponse<InputStream> response, InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(limits.maxErrorBodyBytes());
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        return stopped(new StreamOutcome.Failed(mapper.httpFailure(response.statusCode(), response.headers(), text,
-                Instant.now())));
+    private StreamOutcome exchangeFailure(Throwable fault) {
+        return switch (fault) {
+            // null: cancelled by abort, whose stop says what the outcome is
+            case CancellationException cancelled -> stop.get() != null ? null
+                    : failure(FailureKind.CONNECTION_LOST, "the exchange was cancelled");
+            case HttpConnectTimeoutException timeout -> transportFailure(FailureKind.TIMEOUT_CONNECT,
+                    "cannot connect within " + timeouts.connect().toMillis() + " ms", timeout);
+            case ConnectException refused -> transportFailure(FailureKind.CONNECT, "cannot connect", refused);
+            case IOException lost -> transportFailure(FailureKind.CONNECTION_LOST, "connection lost", lost);
+            default -> {
+                log.error("unexpected fault in a provider stream", fault);
+                yield failure(FailureKind.INTERNAL, "unexpected fault");
+            }
+        };
     }
 
-    /** What a stop from outside makes of the outcome the call reached by itself. */
+    private void readErrorAnswer(HttpResponse<InputStream> response, InputStream in) {
+        StreamOutcome outcome;
+        try {
+            byte[] bytes = in.readNBytes(limits.maxErrorBodyBytes());
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            outcome = stopped(new StreamOutcome.Failed(mapper.httpFailure(response.statusCode(), response.headers(),
+                    text, Instant.now())));
+        } catch (IOException e) {
+            outcome = stopped(transportFailure(FailureKind.CONNECTION_LOST, "connection lost", e));
+        } finally {
+            closeQuietly(in);
+            bodyOver();
+        }
+        end(outcome);
+    }
+
+    /** What a stop from outside makes of the outcome the call reached by itself (null: none yet). */
     private StreamOutcome stopped(StreamOutcome reached) {
         return switch (stop.get()) {
             case null -> reached;
             case Stop.Cancel cancel -> reached instanceof StreamOutcome.Completed ? reached : new StreamOutcome.Cancelled();
+            case Stop.ListenerFault fault -> failure(FailureKind.INTERNAL, "listener failed");
             case Stop.Expired expired -> reached instanceof StreamOutcome.Completed ? reached
                     : failure(expired.kind(), "no " + (expired.kind() == FailureKind.TIMEOUT_IDLE
                     ? "event for " + timeouts.idle().toMillis() : "token for " + timeouts.firstToken().toMillis()) + " ms");
         };
     }
 
+    /**
+     * Ends the stream, once, whoever gets here first. The listener hears it on a virtual thread of
+     * its own (its end writes the session and may block), after any chunk still being delivered.
+     */
     private void end(StreamOutcome outcome) {
+        if (!endClaimed.compareAndSet(false, true)) {
+            return;
+        }
         endedNanos = System.nanoTime();
         ended = true;
+        threads.newThread(() -> deliverEnd(outcome)).start();
+    }
+
+    private void deliverEnd(StreamOutcome outcome) {
+        callbacks.lock();
         try {
+            endDelivered = true;
             listener.onEnd(outcome);
         } catch (RuntimeException e) {
             log.error("a stream listener failed at the end of its stream", e);
+        } finally {
+            callbacks.unlock();
+            endOver = true;
+            if (bodyOver) {
+                watchdog.forget(this);
+            }
         }
     }
 
-    /** Reads what follows the end marker, so the connection can go back to the pool. */
-    private void drain(InputStream in) {
-        try {
-            byte[] buffer = new byte[READ_BUFFER];
-            int total = 0;
-            int n;
-            while (total < MAX_DRAIN_BYTES && (n = in.read(buffer)) >= 0) {
-                total += n;
-            }
-        } catch (IOException e) {
-            // the answer is complete; a connection that cannot be reused is only closed
+    /** The body is read, cancelled or never came; once the end is delivered too, nothing is left to watch. */
+    private void bodyOver() {
+        bodyOver = true;
+        if (endOver) {
+            watchdog.forget(this);
         }
     }
 
@@ -300,10 +350,218 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
         }
     }
 
-    /** Receives parsed events, hands them to the mapper, and the mapper's findings to the listener. */
-    private final class Events implements SseParser.Handler, Emitter {
+    /**
+     * The 200 answer's body, pushed by the HTTP client one buffer at a time (the next is asked for
+     * once this one is parsed and relayed: the flow control is the listener's own pace, which never
+     * blocks). Its callbacks come one at a time, so its state needs no lock of its own.
+     */
+    private final class Push implements HttpResponse.BodySubscriber<InputStream>, SseParser.Handler, Emitter {
 
+        private final SseParser parser = new SseParser(this, limits.maxLineBytes(), limits.maxEventChars());
+        private final ReentrantLock relaying = new ReentrantLock();
+        private final Condition handedOffWork = relaying.newCondition();
+        /** Deliveries and the body's end handed to the relayer, in the order they came. */
+        private final ArrayDeque<Runnable> handedOff = new ArrayDeque<>();
+        private boolean relayerRunning;
+        private long lastDeliveryNanos;
+        private Flow.Subscription body;
         private StreamOutcome result;
+        private int drained;
+        private byte[] scratch;
+
+        @Override
+        public CompletionStage<InputStream> getBody() {
+            // the exchange completes with the headers; the body reaches the listener, not the response
+            return CompletableFuture.completedStage(null);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            body = subscription;
+            phase.lock();
+            try {
+                SseStreamCall.this.subscription = subscription;
+            } finally {
+                phase.unlock();
+            }
+            if (stop.get() != null) {
+                // stopped while the headers were on their way: abort may not have seen the subscription
+                subscription.cancel();
+                end(stopped(null));
+                bodyOver();
+                return;
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (stop.get() != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            boolean sparse = now - lastDeliveryNanos > SPARSE_NANOS;
+            lastDeliveryNanos = now;
+            if (!handOff(() -> relay(buffers), sparse && bytes(buffers) <= INLINE_BYTES)) {
+                relay(buffers);
+            }
+        }
+
+        private void relay(List<ByteBuffer> buffers) {
+            if (relayed(buffers)) {
+                body.request(1);
+            }
+        }
+
+        /**
+         * Gives work to the stream's relayer, a virtual thread: when it is running (the work queues
+         * behind what it has), or when the work may not run on the calling thread (it starts). False:
+         * the caller runs the work itself, which cannot overlap the relayer's (none is running, and
+         * only the client's serial signals start one).
+         */
+        private boolean handOff(Runnable work, boolean mayRunHere) {
+            relaying.lock();
+            try {
+                if (!relayerRunning && mayRunHere) {
+                    return false;
+                }
+                handedOff.add(work);
+                if (relayerRunning) {
+                    handedOffWork.signal();
+                } else {
+                    relayerRunning = true;
+                    threads.newThread(this::relayHandedOff).start();
+                }
+                return true;
+            } finally {
+                relaying.unlock();
+            }
+        }
+
+        /** The relayer: runs what was handed off, in order, until nothing came for a while. */
+        private void relayHandedOff() {
+            while (true) {
+                Runnable work;
+                relaying.lock();
+                try {
+                    long wait = RELAYER_LINGER_NANOS;
+                    while ((work = handedOff.poll()) == null && wait > 0) {
+                        try {
+                            wait = handedOffWork.awaitNanos(wait);
+                        } catch (InterruptedException e) {
+                            // nobody interrupts a relayer; its work must not be dropped if one does
+                        }
+                    }
+                    if (work == null) {
+                        relayerRunning = false;
+                        return;
+                    }
+                } finally {
+                    relaying.unlock();
+                }
+                work.run();
+            }
+        }
+
+        private static long bytes(List<ByteBuffer> buffers) {
+            long bytes = 0;
+            for (ByteBuffer buffer : buffers) {
+                bytes += buffer.remaining();
+            }
+            return bytes;
+        }
+
+        /** Parses and relays one delivery; true if the next may be asked for. */
+        private boolean relayed(List<ByteBuffer> buffers) {
+            if (stop.get() != null) {
+                return false;
+            }
+            try {
+                for (ByteBuffer buffer : buffers) {
+                    if (result != null) {
+                        drained += buffer.remaining();
+                    } else {
+                        feed(buffer);
+                    }
+                }
+            } catch (SseFormatException e) {
+                failNow(stopped(failure(FailureKind.MALFORMED_STREAM, e.getMessage())));
+                return false;
+            } catch (ListenerFailed e) {
+                log.error("a stream listener failed; the upstream call is closed", e.getCause());
+                return false;
+            } catch (RuntimeException e) {
+                log.error("unexpected fault in a provider stream", e);
+                failNow(failure(FailureKind.INTERNAL, "unexpected fault"));
+                return false;
+            }
+            if (result != null) {
+                end(stopped(result));
+                if (drained > MAX_DRAIN_BYTES) {
+                    // the answer is complete; a connection that says more than this is only closed
+                    body.cancel();
+                    bodyOver();
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void feed(ByteBuffer buffer) {
+            if (buffer.hasArray()) {
+                parser.feed(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            } else {
+                int n = buffer.remaining();
+                if (scratch == null || scratch.length < n) {
+                    scratch = new byte[n];
+                }
+                buffer.get(buffer.position(), scratch, 0, n);
+                parser.feed(scratch, 0, n);
+            }
+        }
+
+        private void failNow(StreamOutcome outcome) {
+            body.cancel();
+            end(outcome);
+            bodyOver();
+        }
+
+        @Override
+        public void onError(Throwable fault) {
+            if (!handOff(() -> failed(fault), true)) {
+                failed(fault);
+            }
+        }
+
+        private void failed(Throwable fault) {
+            if (result == null && stop.get() == null) {
+                end(stopped(fault instanceof IOException lost
+                        ? transportFailure(FailureKind.CONNECTION_LOST, "connection lost", lost)
+                        : exchangeFailure(fault)));
+            }
+            bodyOver();
+        }
+
+        @Override
+        public void onComplete() {
+            if (!handOff(this::completed, true)) {
+                completed();
+            }
+        }
+
+        private void completed() {
+            if (result == null && stop.get() == null) {
+                try {
+                    parser.finish();
+                } catch (SseFormatException e) {
+                    result = failure(FailureKind.MALFORMED_STREAM, e.getMessage());
+                } catch (ListenerFailed e) {
+                    log.error("a stream listener failed; the upstream call is closed", e.getCause());
+                }
+                end(stopped(result != null ? result : new StreamOutcome.Failed(mapper.endedEarly())));
+            }
+            bodyOver();
+        }
 
         @Override
         public void onEvent(SseEvent event) {
@@ -325,12 +583,30 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 return;
             }
             firstTokenSeen = true;
-            deliver(() -> listener.onDelta(new TextDelta(text)));
+            callbacks.lock();
+            try {
+                if (!endDelivered) {
+                    listener.onDelta(new TextDelta(text));
+                }
+            } catch (RuntimeException e) {
+                throw listenerFailed(e);
+            } finally {
+                callbacks.unlock();
+            }
         }
 
         @Override
         public void usage(ReportedUsage usage) {
-            deliver(() -> listener.onUsage(usage));
+            callbacks.lock();
+            try {
+                if (!endDelivered) {
+                    listener.onUsage(usage);
+                }
+            } catch (RuntimeException e) {
+                throw listenerFailed(e);
+            } finally {
+                callbacks.unlock();
+            }
         }
 
         @Override
@@ -339,7 +615,16 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 return;
             }
             firstTokenSeen = true;
-            deliver(() -> listener.onToolCall(call));
+            callbacks.lock();
+            try {
+                if (!endDelivered) {
+                    listener.onToolCall(call);
+                }
+            } catch (RuntimeException e) {
+                throw listenerFailed(e);
+            } finally {
+                callbacks.unlock();
+            }
         }
 
         @Override
@@ -347,13 +632,9 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
             firstTokenSeen = true;
         }
 
-        private void deliver(Runnable callback) {
-            try {
-                callback.run();
-            } catch (RuntimeException e) {
-                abort(new Stop.Expired(FailureKind.INTERNAL));
-                throw new ListenerFailed(e);
-            }
+        private ListenerFailed listenerFailed(RuntimeException e) {
+            abort(new Stop.ListenerFault());
+            return new ListenerFailed(e);
         }
     }
 }

@@ -27,9 +27,10 @@ public final class UpstreamHttp {
      *
      * <p>The client's internal tasks run on the thread that triggers them (its selector thread, for
      * what arrives): with its default pool every upstream chunk went selector thread → pool thread →
-     * the stream's virtual thread, a wake-up per hop. The only callbacks here are the
-     * {@code ofInputStream} subscriber's, which queue a buffer and return; streams call the
-     * blocking {@code send}, never {@code sendAsync} with stages of their own.
+     * the stream's virtual thread, a wake-up per hop. The callbacks here are {@link SseStreamCall}'s
+     * body subscriber, which parses and relays a buffer without blocking, and the exchange's own
+     * completion, which hands anything that may block (an error answer's body, the stream's end) to
+     * a virtual thread.
      */
     public static HttpClient client(URI endpoint, ProviderTimeouts timeouts) {
         return HttpClient.newBuilder()

@@ -5,6 +5,12 @@ import dev.vctt.stream.domain.cost.ReportedUsage;
 /**
  * Receives one provider stream. New callbacks are added as {@code default} methods, so existing
  * listeners keep compiling.
+ *
+ * <p>Callbacks come one at a time, in order, never on the thread that started the stream, and
+ * none after {@link #onEnd}. The per-chunk ones ({@link #onDelta}, {@link #onUsage},
+ * {@link #onToolCall}) may come on the adapter's I/O thread, the one that read the bytes, which
+ * serves other streams too: they must not block (queue, don't wait). {@link #onEnd} comes on a
+ * virtual thread and may block (it writes the session).
  */
 public interface CompletionListener {
 
