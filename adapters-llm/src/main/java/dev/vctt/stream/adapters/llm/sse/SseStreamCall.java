@@ -59,7 +59,7 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
      * this one thread (measured in docs/performance.md).
      */
     static final long SPARSE_NANOS = 5_000_000;
-    static final int INLINE_BYTES = 2048;
+    public static final int INLINE_BYTES = 2048;
     /** How long a relayer waits for more before it ends (the next burst starts another). */
     static final long RELAYER_LINGER_NANOS = 5_000_000;
 
