@@ -583,30 +583,12 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 return;
             }
             firstTokenSeen = true;
-            callbacks.lock();
-            try {
-                if (!endDelivered) {
-                    listener.onDelta(new TextDelta(text));
-                }
-            } catch (RuntimeException e) {
-                throw listenerFailed(e);
-            } finally {
-                callbacks.unlock();
-            }
+            deliver(() -> listener.onDelta(new TextDelta(text)));
         }
 
         @Override
         public void usage(ReportedUsage usage) {
-            callbacks.lock();
-            try {
-                if (!endDelivered) {
-                    listener.onUsage(usage);
-                }
-            } catch (RuntimeException e) {
-                throw listenerFailed(e);
-            } finally {
-                callbacks.unlock();
-            }
+            deliver(() -> listener.onUsage(usage));
         }
 
         @Override
@@ -615,10 +597,15 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
                 return;
             }
             firstTokenSeen = true;
+            deliver(() -> listener.onToolCall(call));
+        }
+
+        /** A per-chunk callback: never beside the end's, never after it. */
+        private void deliver(Runnable callback) {
             callbacks.lock();
             try {
                 if (!endDelivered) {
-                    listener.onToolCall(call);
+                    callback.run();
                 }
             } catch (RuntimeException e) {
                 throw listenerFailed(e);
