@@ -28,7 +28,8 @@ public final class UpstreamHttp {
      * <p>The client's internal tasks run on the thread that triggers them (its selector thread, for
      * what arrives): with its default pool every upstream chunk went selector thread → pool thread →
      * the stream's virtual thread, a wake-up per hop. The callbacks here are {@link SseStreamCall}'s
-     * body subscriber, which parses and relays a buffer without blocking, and the exchange's own
+     * body subscriber, which parses and relays a paced stream's buffer without blocking (and hands
+     * back-to-back ones to the stream's relayer, a virtual thread), and the exchange's own
      * completion, which hands anything that may block (an error answer's body, the stream's end) to
      * a virtual thread.
      */
