@@ -59,6 +59,7 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
      * this one thread (measured in docs/performance.md).
      */
     static final long SPARSE_NANOS = 5_000_000;
+    /** The most bytes of a delivery relayed where it was read (see {@link #SPARSE_NANOS}). */
     public static final int INLINE_BYTES = 2048;
     /** How long a relayer waits for more before it ends (the next burst starts another). */
     static final long RELAYER_LINGER_NANOS = 5_000_000;
@@ -353,7 +354,8 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     /**
      * The 200 answer's body, pushed by the HTTP client one buffer at a time (the next is asked for
      * once this one is parsed and relayed: the flow control is the listener's own pace, which never
-     * blocks). Its callbacks come one at a time, so its state needs no lock of its own.
+     * blocks). The client's signals come one at a time; what they hand to the relayer runs after
+     * them, in order, and {@code relaying} keeps the two from ever running at once.
      */
     private final class Push implements HttpResponse.BodySubscriber<InputStream>, SseParser.Handler, Emitter {
 
