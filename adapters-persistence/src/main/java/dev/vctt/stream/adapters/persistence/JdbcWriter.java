@@ -90,7 +90,9 @@ public final class JdbcWriter implements AutoCloseable {
         this.admissionLimit = admissionLimit;
         this.minPause = minPause;
         this.maxPause = maxPause;
-        this.worker = Thread.ofVirtual().name("jdbc-writer").start(this::work);
+        // a platform thread: as a virtual thread, each of its database round trips queued behind every
+        // runnable stream for a carrier, so under load it fell behind an idle database
+        this.worker = Thread.ofPlatform().name("jdbc-writer").daemon().start(this::work);
     }
 
     /**

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.vctt.stream.adapters.persistence.testing.StoreFixture;
+import dev.vctt.stream.application.testing.BusyCarriers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -95,6 +96,18 @@ class JdbcWriterIT {
                 .anyMatch(line -> line.contains("set aside poison note with NUL") && line.contains("22021"))
                 .noneMatch(line -> line.contains(SECRET));
         assertThat(logged.list).allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+    }
+
+    @Test
+    void writes_land_while_every_carrier_of_virtual_threads_is_busy() throws Exception {
+        // given: no virtual thread can run, as in a server saturated with streams
+        try (var ignored = BusyCarriers.all()) {
+            // when
+            fixture.writer.submit("note under load", "note", insert(600_001, "under load"));
+
+            // then: the writer is not one of them (it was, and fell behind an idle database)
+            holds(() -> assertThat(count("n = 600001")).isEqualTo(1));
+        }
     }
 
     @Test
