@@ -146,7 +146,8 @@ public final class ServerApp implements AutoCloseable {
 
         var scheduler = closing(new VirtualThreadScheduler());
         liveKeys = new LiveKeys(keys, scheduler, config.keyRecheck());
-        heartbeat = new NodeHeartbeat(leases, storage.shared() ? Optional.of(recovery) : Optional.empty(), scheduler, clock,
+        heartbeat = new NodeHeartbeat(leases, storage.shared() ? Optional.of(recovery) : Optional.empty(),
+                closing(new PlatformThreadScheduler("vctt-heartbeat")), clock,
                 NodeHeartbeat.periodFor(config.cluster().lease()));
         log.info("node {} (token {}), lease {} ms", leases.node().nodeId(), leases.token(),
                 config.cluster().lease().toMillis());

@@ -8,6 +8,8 @@ import dev.vctt.stream.adapters.llm.testing.Reply;
 import dev.vctt.stream.adapters.llm.testing.SseReplayServer;
 import dev.vctt.stream.adapters.llm.testing.Transcripts;
 import dev.vctt.stream.adapters.websocket.testing.WsTestClient;
+import dev.vctt.stream.application.testing.BusyCarriers;
+import dev.vctt.stream.application.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +75,33 @@ class ClusterEndToEndIT {
             assertThat(healthA.path("node").path("token").asLong()).isNotEqualTo(healthB.path("node").path("token").asLong());
             assertThat(http(node('a').port(), "/metrics")).contains("vctt_node_leases{node=\"node-a\"} 1.0")
                     .contains("vctt_node_lag_seconds{node=\"node-a\"}");
+        }
+    }
+
+    @Test
+    void a_node_renews_its_lease_while_every_carrier_of_virtual_threads_is_busy() throws Exception {
+        // given a node on a short lease (renewed every 200 ms)
+        nodes.add(ServerApp.start(AppConfig.fromEnv(TestEnvironment.of(Map.of("OPENAI_BASE_URL",
+                openai.baseUrl().toString(), "VCTT_ROUTES", "*=gpt-4o", "VCTT_NODE_ID", "node-a",
+                "VCTT_LEASE_MS", "600"))), Clock.systemUTC()));
+
+        // when no virtual thread can run, as in a server saturated with streams
+        try (var ignored = BusyCarriers.all()) {
+            long busySince = System.nanoTime();
+
+            // then the heartbeat is not one of them: the lease is renewed after they were all taken
+            Eventually.becomes(() -> {
+                long busyForMs = Duration.ofNanos(System.nanoTime() - busySince).toMillis();
+                return lagMs(node('a')) < busyForMs;
+            });
+        }
+    }
+
+    private static long lagMs(ServerApp node) {
+        try {
+            return httpJson(node.port(), "/health").path("node").path("lagMs").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

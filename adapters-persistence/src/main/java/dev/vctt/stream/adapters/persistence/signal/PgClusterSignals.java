@@ -51,7 +51,8 @@ public final class PgClusterSignals implements ClusterSignals, AutoCloseable {
         this.pool = pool;
         this.channel = SignalPayload.channel(settings.schema());
         this.listening = connect();
-        this.poller = Thread.ofVirtual().name("vctt-cluster-signals").start(this::poll);
+        // a platform thread, like the database writer: a cancel from another node must not wait for a carrier
+        this.poller = Thread.ofPlatform().name("vctt-cluster-signals").daemon().start(this::poll);
     }
 
     /** Listens from when this returns; fails with {@link StoreUnavailable} when the database cannot be reached. */

@@ -9,6 +9,7 @@ import dev.vctt.stream.application.port.out.ChunkBatch;
 import dev.vctt.stream.application.port.out.ClusterSignal;
 import dev.vctt.stream.application.port.out.ClusterSignals;
 import dev.vctt.stream.application.port.out.ClusterSignalsContract;
+import dev.vctt.stream.application.testing.BusyCarriers;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.SessionId;
 import java.util.ArrayList;
@@ -35,6 +36,21 @@ class PgClusterSignalsIT extends ClusterSignalsContract {
     @AfterEach
     void stop_nodes() {
         started.forEach(PgClusterSignals::close);
+    }
+
+    @Test
+    void a_cancel_is_heard_while_every_carrier_of_virtual_threads_is_busy() throws Exception {
+        // given a listening node, and no virtual thread able to run, as in a server saturated with streams
+        ClusterSignals listener = node();
+        List<ClusterSignal> heard = new CopyOnWriteArrayList<>();
+        var cancel = new ClusterSignal.CancelStream(SessionId.of("under-load"));
+        try (var subscription = listener.subscribe(heard::add); var ignored = BusyCarriers.all()) {
+            // when another node cancels a stream
+            node().publish(cancel);
+
+            // then the listening thread is not one of them: it hears the cancel
+            holds(() -> assertThat(heard).contains(cancel));
+        }
     }
 
     @Test
