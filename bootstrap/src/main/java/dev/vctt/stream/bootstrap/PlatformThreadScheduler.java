@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs each task on its own platform thread, one at a time: for the node's heartbeat, whose lease
+ * Runs tasks on one platform thread of its own, one at a time: for the node's heartbeat, whose lease
  * must be renewed however busy the streams keep the virtual threads' carriers. Run as a virtual
  * thread, each of its database round trips queued behind every runnable stream.
  */
