@@ -165,6 +165,8 @@ public final class PgClusterSignals implements ClusterSignals, AutoCloseable {
     @Override
     public void close() {
         open = false;
+        // ends a reconnect pause; a poll in progress is not interruptible on a platform thread and ends
+        // on its own within POLL_MILLIS, which the join allows for
         poller.interrupt();
         try {
             poller.join(Duration.ofSeconds(2));
