@@ -91,7 +91,8 @@ public final class InMemorySessionStore implements SessionJournal, SessionQuerie
             return;
         }
         StoredSessions.Entry entry = sessions.get(session.session().id());
-        if (entry != null && entry.interruptedAt == null) {
+        // the first end is kept, like the store's fence on a running row
+        if (entry != null && entry.closed == null && entry.interruptedAt == null) {
             entry.closed = session;
         }
     }

@@ -11,7 +11,8 @@ import java.util.List;
  * background, in order, retrying while the store is unreachable. {@link #opened} may refuse with
  * {@link StoreUnavailable} when the store cannot take more (so no new stream starts that could not be
  * recorded); {@link #progressed}, {@link #closed} and {@link #interrupted} are always accepted.
- * {@link #running} is synchronous and may throw {@link StoreUnavailable}.
+ * {@link #running} is synchronous and may throw {@link StoreUnavailable}. A session ends once: an end
+ * or interruption after the first changes nothing.
  */
 public interface SessionJournal {
 

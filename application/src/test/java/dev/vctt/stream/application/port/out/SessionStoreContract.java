@@ -239,6 +239,39 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
     }
 
     @Test
+    void a_second_end_of_a_session_changes_nothing_and_adds_no_second_answer() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), "Four.", Optional.empty(),
+                Optional.empty()));
+
+        store.closed(new SessionClosed(TestSessions.cancelled(id, T0), "Fo", Optional.empty(), Optional.empty()));
+        afterEverythingAcceptedSoFar();
+
+        SessionView view = found(id);
+        assertThat(view.status()).isEqualTo("completed");
+        assertThat(view.messages()).hasSize(5);
+        assertThat(view.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.ASSISTANT, "Four."));
+    }
+
+    @Test
+    void an_interrupted_session_without_text_gets_no_empty_answer() {
+        SessionId id = newId();
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        holds(() -> assertThat(store.running()).extracting(RunningSession::id).contains(id));
+
+        store.interrupted(new RunningSession(id, Optional.empty(), T0, TestCatalog.GPT_4O, TokenCount.of(20),
+                Optional.empty()), T0.plusSeconds(60));
+
+        holds(() -> {
+            SessionView view = found(id);
+            assertThat(view.status()).isEqualTo("interrupted");
+            assertThat(view.messages()).hasSize(4);
+            assertThat(view.messages().getLast()).isEqualTo(new ChatTurn(ChatRole.USER, "What is 2+2?"));
+        });
+    }
+
+    @Test
     void progress_after_the_end_changes_nothing() {
         SessionId id = newId();
         store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
