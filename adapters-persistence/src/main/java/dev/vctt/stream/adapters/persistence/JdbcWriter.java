@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * accepted is lost while the process lives.
  *
  * <p>Whatever is waiting when the writer comes round (up to {@link #MAX_BATCH} writes) goes into one
- * transaction: one commit, one flush to disk, for many records. Should that transaction fail for a
+ * transaction: one commit, one flush to disk, for many records; the writes made of {@link Statement}s
+ * go in as few round trips as their order allows ({@link StatementPipeline}). Should that transaction fail for a
  * reason other than connectivity, the writes before the failing one are committed, the failing one
  * is tried on its own, and the rest continues after it, so that one bad write cannot take the others
  * of its batch down with it, and writes still land in the order they were taken.
@@ -47,19 +48,43 @@ public final class JdbcWriter implements AutoCloseable {
         void run(Connection connection) throws SQLException;
     }
 
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * One statement of a write that needs nothing back from the database, so that the writer may send
+     * it together with others ({@link StatementPipeline}): statements of one {@code order} (a session's
+     * id) land in the order taken; statements of different orders may land in any order among
+     * themselves, so they must not depend on each other.
+     */
+    public record Statement(String order, String sql, Binder binder) {
+    }
+
     /**
      * A write, what it is for the log ({@code description}, never user content), and the record it
-     * stores, kept as text in {@code dead_letters} should it never succeed.
+     * stores, kept as text in {@code dead_letters} should it never succeed. A write of statements has
+     * them in {@code statements} (null for any other write), and {@code write} runs them alone.
      */
-    private record Queued(Write write, String description, Object record, Runnable then) {
+    private record Queued(Write write, List<Statement> statements, String description, Object record, Runnable then) {
 
         Queued(Write write, String description, Object record) {
-            this(write, description, record, null);
+            this(write, null, description, record, null);
+        }
+
+        Queued(List<Statement> statements, String description, Object record) {
+            this(connection -> {
+                for (Statement statement : statements) {
+                    StatementPipeline.send(connection, statement.sql(), List.of(statement));
+                }
+            }, List.copyOf(statements), description, record, null);
         }
 
         /** A mark in the queue: nothing to write, {@code then} to run once the writes ahead of it are done. */
         static Queued mark(Runnable then) {
-            return new Queued(null, "a mark", "", then);
+            return new Queued(null, null, "a mark", "", then);
         }
 
         boolean isMark() {
@@ -107,6 +132,16 @@ public final class JdbcWriter implements AutoCloseable {
     /** Takes a write that finishes something admitted: always accepted. */
     public void submit(String description, Object record, Write write) {
         offer(new Queued(write, description, record), false);
+    }
+
+    /** {@link #admit(String, Object, Write)} for a write of statements, which may be sent with others. */
+    public void admit(String description, Object record, List<Statement> statements) {
+        offer(new Queued(statements, description, record), true);
+    }
+
+    /** {@link #submit(String, Object, Write)} for a write of statements, which may be sent with others. */
+    public void submit(String description, Object record, List<Statement> statements) {
+        offer(new Queued(statements, description, record), false);
     }
 
     /**
@@ -254,11 +289,7 @@ public final class JdbcWriter implements AutoCloseable {
         int failures = 0;
         while (true) {
             try {
-                inTransaction(connection -> {
-                    for (Queued queued : batch) {
-                        queued.write().run(connection);
-                    }
-                });
+                inTransaction(connection -> runTogether(connection, batch));
                 return true;
             } catch (SQLException | RuntimeException e) {
                 if (WriteFailure.of(e) != WriteFailure.TRANSIENT) {
@@ -277,6 +308,23 @@ public final class JdbcWriter implements AutoCloseable {
                 pause = pauseAfter(pause);
             }
         }
+    }
+
+    /**
+     * The writes of a batch in order, their statements sent together between the writes that are not
+     * statements (which see everything before them written).
+     */
+    private static void runTogether(Connection connection, List<Queued> batch) throws SQLException {
+        StatementPipeline pipeline = new StatementPipeline();
+        for (Queued queued : batch) {
+            if (queued.statements() == null) {
+                pipeline.send(connection);
+                queued.write().run(connection);
+            } else {
+                pipeline.add(queued.statements());
+            }
+        }
+        pipeline.send(connection);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.vctt.stream.adapters.persistence.chunk;
 
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.adapters.persistence.JdbcWriter.Statement;
 import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.application.port.out.ChunkBatch;
 import dev.vctt.stream.adapters.persistence.signal.SignalPayload;
@@ -70,45 +71,41 @@ public final class JdbcChunkLog implements ChunkLog {
             return;
         }
         List<ChunkBatch> copy = List.copyOf(batches);
-        writer.submit(copy.size() + " chunk batch(es)", copy, connection -> insert(connection, copy, ownerToken, headChannel));
+        writer.submit(copy.size() + " chunk batch(es)", copy, copy.stream().map(this::statement).toList());
     }
 
-    private static void insert(Connection connection, List<ChunkBatch> batches, long owner, Optional<String> headChannel)
-            throws SQLException {
-        // the session's row may not be written yet (see V2): only another owner's row refuses the batch
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into chunk_batches (session_id, first_index, texts, models, texts_escaped)
-                select ?, ?, ?, ?, ?
-                where not exists (select 1 from sessions where id = ? and owner_token <> ?)
-                on conflict (session_id, first_index) do nothing""")) {
-            for (ChunkBatch batch : batches) {
-                insert.setString(1, batch.sessionId().value());
-                insert.setInt(2, batch.firstIndex());
-                boolean escaped = batch.texts().stream().anyMatch(StoredText::needsEscape);
-                insert.setArray(3, connection.createArrayOf("text",
-                        escaped ? batch.texts().stream().map(StoredText::escape).toArray() : batch.texts().toArray()));
-                insert.setArray(4, connection.createArrayOf("text", batch.models().stream().map(ModelId::value).toArray()));
-                insert.setBoolean(5, escaped);
-                insert.setString(6, batch.sessionId().value());
-                insert.setLong(7, owner);
-                insert.addBatch();
+    // the session's row may not be written yet (see V2): only another owner's row refuses the batch
+    private static final String INSERT = """
+            insert into chunk_batches (session_id, first_index, texts, models, texts_escaped)
+            select ?, ?, ?, ?, ?%s
+            where not exists (select 1 from sessions where id = ? and owner_token <> ?)
+            on conflict (session_id, first_index) do nothing""";
+    private static final String STORE = INSERT.formatted("");
+    /** The same, announcing the stream's new head in the same statement; NOTIFY is sent on commit. */
+    private static final String STORE_AND_ANNOUNCE = "with announced as (select pg_notify(?, ?)) "
+            + INSERT.formatted(" from announced");
+
+    /** One batch's row, and its announcement when heads are announced: one statement, which the writer may send with others. */
+    private Statement statement(ChunkBatch batch) {
+        Optional<String> head = headChannel.flatMap(channel -> SignalPayload.encode(
+                new ClusterSignal.HeadMoved(batch.sessionId(), batch.firstIndex() + batch.texts().size())));
+        return new Statement(batch.sessionId().value(), head.isPresent() ? STORE_AND_ANNOUNCE : STORE, insert -> {
+            int p = 0;
+            if (head.isPresent()) {
+                insert.setString(++p, headChannel.orElseThrow());
+                insert.setString(++p, head.get());
             }
-            insert.executeBatch();
-        }
-        if (headChannel.isPresent()) {
-            announce(connection, headChannel.get(), batches);
-        }
-    }
-
-    private static void announce(Connection connection, String channel, List<ChunkBatch> batches) throws SQLException {
-        Object[] payloads = batches.stream()
-                .map(b -> SignalPayload.encode(new ClusterSignal.HeadMoved(b.sessionId(), b.firstIndex() + b.texts().size())))
-                .flatMap(Optional::stream).toArray();
-        try (PreparedStatement notify = connection.prepareStatement("select pg_notify(?, p) from unnest(?) p")) {
-            notify.setString(1, channel);
-            notify.setArray(2, connection.createArrayOf("text", payloads));
-            notify.execute();
-        }
+            Connection connection = insert.getConnection();
+            boolean escaped = batch.texts().stream().anyMatch(StoredText::needsEscape);
+            insert.setString(++p, batch.sessionId().value());
+            insert.setInt(++p, batch.firstIndex());
+            insert.setArray(++p, connection.createArrayOf("text",
+                    escaped ? batch.texts().stream().map(StoredText::escape).toArray() : batch.texts().toArray()));
+            insert.setArray(++p, connection.createArrayOf("text", batch.models().stream().map(ModelId::value).toArray()));
+            insert.setBoolean(++p, escaped);
+            insert.setString(++p, batch.sessionId().value());
+            insert.setLong(++p, ownerToken);
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vctt.stream.adapters.persistence.ledger;
 
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.adapters.persistence.JdbcWriter.Statement;
 import dev.vctt.stream.application.port.out.BudgetLimit;
 import dev.vctt.stream.application.port.out.LedgerEntry;
 import dev.vctt.stream.application.port.out.Reservation;
@@ -13,7 +14,6 @@ import dev.vctt.stream.domain.cost.BudgetPolicy;
 import dev.vctt.stream.domain.cost.BudgetScope;
 import dev.vctt.stream.domain.cost.UsageSource;
 import dev.vctt.stream.domain.cost.Usd;
-import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
@@ -24,6 +24,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -130,77 +131,79 @@ public final class JdbcSpendLedger implements SpendLedger {
 
     @Override
     public void settle(Settlement settlement) {
-        writer.submit("the bill of session " + settlement.session(), settlement, connection -> settle(connection, settlement));
+        String session = settlement.session().value();
+        var statements = new ArrayList<Statement>();
+        if (!settlement.entries().isEmpty()) {
+            statements.add(new Statement(session, bill(settlement.entries().size()), statement -> bind(statement, settlement)));
+        }
+        statements.add(new Statement(session, RELEASE, statement -> {
+            statement.setTimestamp(1, Timestamp.from(Instant.now()));
+            statement.setString(2, session);
+        }));
+        writer.submit("the bill of session " + settlement.session(), settlement, statements);
     }
 
-    private static void settle(Connection connection, Settlement settlement) throws SQLException {
-        BigDecimal added = BigDecimal.ZERO;
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into spend_ledger (session_id, attempt, api_key_id, day, model, provider, input_tokens,
-                    output_tokens, cost_usd, usage_estimated, recorded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (session_id, attempt) do nothing""")) {
-            for (LedgerEntry entry : settlement.entries()) {
-                insert.setString(1, settlement.session().value());
-                insert.setInt(2, entry.attempt());
-                insert.setString(3, settlement.apiKey().map(ApiKeyId::value).orElse(null));
-                insert.setDate(4, Date.valueOf(settlement.day()));
-                insert.setString(5, entry.route().model().value());
-                insert.setString(6, entry.route().provider().value());
-                insert.setLong(7, entry.metering().usage().input().value());
-                insert.setLong(8, entry.metering().usage().output().value());
-                insert.setBigDecimal(9, entry.metering().cost().amount());
-                insert.setBoolean(10, entry.metering().source() == UsageSource.ESTIMATED);
-                insert.setTimestamp(11, Timestamp.from(entry.at()));
-                if (insert.executeUpdate() == 1) {
-                    added = added.add(entry.metering().cost().amount());
-                }
-            }
+    /**
+     * The session's ledger rows, and what they newly bill added to its accounts, in one statement: a row
+     * already there (a second settlement) bills nothing and adds nothing. Accounts are added to in name
+     * order, as a reservation takes them, so the two never wait on each other's rows.
+     */
+    private static String bill(int entries) {
+        return """
+                with billed as (
+                    insert into spend_ledger (session_id, attempt, api_key_id, day, model, provider, input_tokens,
+                        output_tokens, cost_usd, usage_estimated, recorded_at)
+                    values %s
+                    on conflict (session_id, attempt) do nothing
+                    returning cost_usd),
+                added as (select sum(cost_usd) as usd from billed)
+                insert into budget_days as b (account, day, spent_usd)
+                select named.account, ?, added.usd
+                from added, unnest(?::text[]) with ordinality as named (account, rank)
+                where added.usd > 0
+                order by named.rank
+                on conflict (account, day) do update set spent_usd = b.spent_usd + excluded.spent_usd"""
+                .formatted(String.join(", ", Collections.nCopies(entries, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+    }
+
+    private static void bind(PreparedStatement bill, Settlement settlement) throws SQLException {
+        int p = 0;
+        for (LedgerEntry entry : settlement.entries()) {
+            bill.setString(++p, settlement.session().value());
+            bill.setInt(++p, entry.attempt());
+            bill.setString(++p, settlement.apiKey().map(ApiKeyId::value).orElse(null));
+            bill.setDate(++p, Date.valueOf(settlement.day()));
+            bill.setString(++p, entry.route().model().value());
+            bill.setString(++p, entry.route().provider().value());
+            bill.setLong(++p, entry.metering().usage().input().value());
+            bill.setLong(++p, entry.metering().usage().output().value());
+            bill.setBigDecimal(++p, entry.metering().cost().amount());
+            bill.setBoolean(++p, entry.metering().source() == UsageSource.ESTIMATED);
+            bill.setTimestamp(++p, Timestamp.from(entry.at()));
         }
         var accounts = new ArrayList<String>();
         settlement.apiKey().ifPresent(key -> accounts.add(account(BudgetScope.KEY, Optional.of(key))));
         accounts.add(GLOBAL);
         accounts.sort(Comparator.naturalOrder());
-        if (added.signum() > 0) {
-            for (String account : accounts) {
-                ensureRow(connection, account, settlement.day());
-                try (PreparedStatement spend = connection.prepareStatement(
-                        "update budget_days set spent_usd = spent_usd + ? where account = ? and day = ?")) {
-                    spend.setBigDecimal(1, added);
-                    spend.setString(2, account);
-                    spend.setDate(3, Date.valueOf(settlement.day()));
-                    spend.executeUpdate();
-                }
-            }
-        }
-        release(connection, settlement);
+        bill.setDate(++p, Date.valueOf(settlement.day()));
+        bill.setArray(++p, bill.getConnection().createArrayOf("text", accounts.toArray()));
     }
 
-    /** Gives the session's reservation back, once. */
-    private static void release(Connection connection, Settlement settlement) throws SQLException {
-        try (PreparedStatement settle = connection.prepareStatement("""
+    /**
+     * Gives the session's reservation back, once, in one statement. Its accounts' rows are locked in
+     * name order first ({@code held}), as a reservation takes them, so the two never wait on each other.
+     */
+    private static final String RELEASE = """
+            with released as (
                 update reservations set settled_at = ? where session_id = ? and settled_at is null
-                returning accounts, day, amount_usd""")) {
-            settle.setTimestamp(1, Timestamp.from(Instant.now()));
-            settle.setString(2, settlement.session().value());
-            try (ResultSet held = settle.executeQuery()) {
-                if (!held.next()) {
-                    return;
-                }
-                String[] accounts = (String[]) held.getArray("accounts").getArray();
-                LocalDate day = held.getDate("day").toLocalDate();
-                BigDecimal amount = held.getBigDecimal("amount_usd");
-                for (String account : accounts) {
-                    try (PreparedStatement give = connection.prepareStatement(
-                            "update budget_days set reserved_usd = greatest(reserved_usd - ?, 0) where account = ? and day = ?")) {
-                        give.setBigDecimal(1, amount);
-                        give.setString(2, account);
-                        give.setDate(3, Date.valueOf(day));
-                        give.executeUpdate();
-                    }
-                }
-            }
-        }
-    }
+                returning accounts, day, amount_usd),
+            held as (
+                select b.account, b.day, released.amount_usd
+                from budget_days b join released on b.account = any(released.accounts) and b.day = released.day
+                order by b.account
+                for update of b)
+            update budget_days b set reserved_usd = greatest(b.reserved_usd - held.amount_usd, 0)
+            from held where b.account = held.account and b.day = held.day""";
 
     private static boolean hold(Connection connection, String account, LocalDate day, Usd amount, Usd limit)
             throws SQLException {

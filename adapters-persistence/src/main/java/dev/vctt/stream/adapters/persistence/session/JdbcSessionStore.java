@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vctt.stream.adapters.persistence.JdbcWriter;
+import dev.vctt.stream.adapters.persistence.JdbcWriter.Statement;
 import dev.vctt.stream.adapters.persistence.StoredText;
 import dev.vctt.stream.adapters.persistence.StoredText.Column;
 import dev.vctt.stream.application.port.Distribution;
@@ -89,7 +90,8 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     @Override
     public void opened(SessionOpened session) {
-        writer.admit("the start of session " + session.id(), session, connection -> insert(connection, session, ownerToken));
+        writer.admit("the start of session " + session.id(), session,
+                List.of(new Statement(session.id().value(), START, statement -> bindStart(statement, session, ownerToken))));
     }
 
     /**
@@ -138,7 +140,8 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
 
     @Override
     public void closed(SessionClosed session) {
-        writer.submit("the end of session " + session.session().id(), session, connection -> close(connection, session, ownerToken));
+        writer.submit("the end of session " + session.session().id(), session, List.of(new Statement(
+                session.session().id().value(), END, statement -> bindEnd(statement, session, ownerToken))));
     }
 
     @Override
@@ -152,52 +155,62 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
                 connection -> interrupt(connection, session, at));
     }
 
-    private static void insert(Connection connection, SessionOpened session, long owner) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
+    /**
+     * The session's row and its conversation in one statement: the messages are inserted only when the
+     * row was (a session written twice keeps its first messages).
+     */
+    private static final String START = """
+            with opened as (
                 insert into sessions (id, client_id, api_key_id, agent_role, request_id, temperature, max_tokens,
-                    tools_enabled, status, first_model, first_provider, current_model, current_provider, input_estimate,
-                    started_at, request_id_escaped, owner_token)
+                    tools_enabled, status, first_model, first_provider, current_model, current_provider,
+                    input_estimate, started_at, request_id_escaped, owner_token)
                 values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (id) do nothing""")) {
-            insert.setString(1, session.id().value());
-            insert.setString(2, session.client().value());
-            insert.setString(3, session.caller().apiKey().map(ApiKeyId::value).orElse(null));
-            insert.setString(4, session.request().role().wireName());
-            Column requestId = Column.of(session.requestId().orElse(""));
-            insert.setString(5, session.requestId().isPresent() ? requestId.value() : null);
-            insert.setDouble(6, session.request().temperature().value());
-            if (session.request().maxTokens().isPresent()) {
-                insert.setInt(7, session.request().maxTokens().getAsInt());
-            } else {
-                insert.setNull(7, Types.INTEGER);
-            }
-            insert.setBoolean(8, session.request().toolsEnabled());
-            insert.setString(9, session.firstModel().model().value());
-            insert.setString(10, session.firstModel().provider().value());
-            insert.setString(11, session.firstModel().model().value());
-            insert.setString(12, session.firstModel().provider().value());
-            insert.setLong(13, session.inputEstimate().value());
-            insert.setTimestamp(14, Timestamp.from(session.startedAt()));
-            insert.setBoolean(15, requestId.escaped());
-            insert.setLong(16, owner);
-            if (insert.executeUpdate() == 0) {
-                return;
-            }
+                on conflict (id) do nothing
+                returning id)
+            insert into messages (session_id, position, role, content, content_escaped)
+            select opened.id, turn.position, turn.role, turn.content, turn.escaped
+            from opened, unnest(?::integer[], ?::text[], ?::text[], ?::boolean[])
+                as turn (position, role, content, escaped)""";
+
+    private static void bindStart(PreparedStatement insert, SessionOpened session, long owner) throws SQLException {
+        insert.setString(1, session.id().value());
+        insert.setString(2, session.client().value());
+        insert.setString(3, session.caller().apiKey().map(ApiKeyId::value).orElse(null));
+        insert.setString(4, session.request().role().wireName());
+        Column requestId = Column.of(session.requestId().orElse(""));
+        insert.setString(5, session.requestId().isPresent() ? requestId.value() : null);
+        insert.setDouble(6, session.request().temperature().value());
+        if (session.request().maxTokens().isPresent()) {
+            insert.setInt(7, session.request().maxTokens().getAsInt());
+        } else {
+            insert.setNull(7, Types.INTEGER);
         }
+        insert.setBoolean(8, session.request().toolsEnabled());
+        insert.setString(9, session.firstModel().model().value());
+        insert.setString(10, session.firstModel().provider().value());
+        insert.setString(11, session.firstModel().model().value());
+        insert.setString(12, session.firstModel().provider().value());
+        insert.setLong(13, session.inputEstimate().value());
+        insert.setTimestamp(14, Timestamp.from(session.startedAt()));
+        insert.setBoolean(15, requestId.escaped());
+        insert.setLong(16, owner);
         List<ChatTurn> turns = session.request().conversation();
-        try (PreparedStatement message = connection.prepareStatement(
-                "insert into messages (session_id, position, role, content, content_escaped) values (?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < turns.size(); i++) {
-                Column content = Column.of(turns.get(i).content());
-                message.setString(1, session.id().value());
-                message.setInt(2, i);
-                message.setString(3, turns.get(i).role().wireName());
-                message.setString(4, content.value());
-                message.setBoolean(5, content.escaped());
-                message.addBatch();
-            }
-            message.executeBatch();
+        Integer[] positions = new Integer[turns.size()];
+        String[] roles = new String[turns.size()];
+        String[] contents = new String[turns.size()];
+        Boolean[] escaped = new Boolean[turns.size()];
+        for (int i = 0; i < turns.size(); i++) {
+            Column content = Column.of(turns.get(i).content());
+            positions[i] = i;
+            roles[i] = turns.get(i).role().wireName();
+            contents[i] = content.value();
+            escaped[i] = content.escaped();
         }
+        Connection connection = insert.getConnection();
+        insert.setArray(17, connection.createArrayOf("integer", positions));
+        insert.setArray(18, connection.createArrayOf("text", roles));
+        insert.setArray(19, connection.createArrayOf("text", contents));
+        insert.setArray(20, connection.createArrayOf("boolean", escaped));
     }
 
     private static void update(Connection connection, List<SessionProgress> progress, long owner) throws SQLException {
@@ -228,7 +241,31 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         }
     }
 
-    private static void close(Connection connection, SessionClosed closed, long owner) throws SQLException {
+    /**
+     * Appends an answer to each session named by the statement's {@code ended}, after its last message;
+     * its two parameters are set by {@link #setAnswer}. A session's end and its answer go in one
+     * statement, so in one round trip to the database, and the answer only where the end was written.
+     */
+    private static final String APPEND_ANSWER_TO_ENDED = """
+            insert into messages (session_id, position, role, content, content_escaped)
+            select ended.id, coalesce((select max(position) from messages where session_id = ended.id), -1) + 1,
+                'assistant', ?, ?
+            from ended""";
+
+    /** A session's end and its answer in one statement: the answer only where the end was written. */
+    private static final String END = """
+            with ended as (
+                update sessions set status = ?, ended_at = ?, first_token_at = ?, attempts = ?, chunks = ?,
+                    current_model = ?, current_provider = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
+                    usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
+                    models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false,
+                    gap_p50_ms = ?, gap_p99_ms = ?, tokens_per_second = ?, chunks_sent = ?, bytes_sent = ?,
+                    resumes = ?, waste_tokens = ?, tool_calls = ?::jsonb
+                where id = ? and status = 'running' and owner_token = ?
+                returning id)
+            """ + APPEND_ANSWER_TO_ENDED;
+
+    private static void bindEnd(PreparedStatement update, SessionClosed closed, long owner) throws SQLException {
         Ended session = closed.session();
         String status = switch (session) {
             case Completed completed -> "completed";
@@ -240,46 +277,34 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
             case Cancelled cancelled -> "cancelled";
             case Failed failed -> null;
         };
-        try (PreparedStatement update = connection.prepareStatement("""
-                update sessions set status = ?, ended_at = ?, first_token_at = ?, attempts = ?, chunks = ?,
-                    current_model = ?, current_provider = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
-                    usage_estimated = ?, finish_reason = ?, error_code = ?, error_message = ?, fallback_used = ?,
-                    models_tried = ?::jsonb, partial_text = null, partial_text_escaped = false,
-                    gap_p50_ms = ?, gap_p99_ms = ?, tokens_per_second = ?, chunks_sent = ?, bytes_sent = ?, resumes = ?,
-                    waste_tokens = ?, tool_calls = ?::jsonb
-                where id = ? and status = 'running' and owner_token = ?""")) {
-            update.setString(1, status);
-            update.setTimestamp(2, Timestamp.from(session.endedAt()));
-            update.setTimestamp(3, session.firstTokenAt().map(Timestamp::from).orElse(null));
-            update.setInt(4, session.attempts().size());
-            update.setInt(5, session.chunks());
-            update.setString(6, session.lastRoute().model().value());
-            update.setString(7, session.lastRoute().provider().value());
-            update.setLong(8, session.metering().usage().input().value());
-            update.setLong(9, session.metering().usage().output().value());
-            update.setBigDecimal(10, session.metering().cost().amount());
-            update.setBoolean(11, session.metering().source() == UsageSource.ESTIMATED);
-            update.setString(12, finishReason);
-            update.setString(13, closed.errorCode().map(Enum::name).orElse(null));
-            update.setString(14, closed.errorMessage().map(StoredText::sanitized).orElse(null));
-            update.setBoolean(15, session.fellBack());
-            update.setString(16, modelsTried(session.attempts()));
-            StreamQuality quality = closed.quality();
-            setDouble(update, 17, quality.gapP50Ms());
-            setDouble(update, 18, quality.gapP99Ms());
-            setDouble(update, 19, quality.tokensPerSecond());
-            update.setLong(20, quality.chunksSent());
-            update.setLong(21, quality.bytesSent());
-            update.setInt(22, quality.resumes());
-            update.setLong(23, quality.wasteTokens());
-            update.setString(24, toolCalls(closed.toolCalls()));
-            update.setString(25, session.id().value());
-            update.setLong(26, owner);
-            if (update.executeUpdate() == 0) {
-                return;
-            }
-        }
-        appendAnswer(connection, session.id().value(), closed.answer(), true);
+        update.setString(1, status);
+        update.setTimestamp(2, Timestamp.from(session.endedAt()));
+        update.setTimestamp(3, session.firstTokenAt().map(Timestamp::from).orElse(null));
+        update.setInt(4, session.attempts().size());
+        update.setInt(5, session.chunks());
+        update.setString(6, session.lastRoute().model().value());
+        update.setString(7, session.lastRoute().provider().value());
+        update.setLong(8, session.metering().usage().input().value());
+        update.setLong(9, session.metering().usage().output().value());
+        update.setBigDecimal(10, session.metering().cost().amount());
+        update.setBoolean(11, session.metering().source() == UsageSource.ESTIMATED);
+        update.setString(12, finishReason);
+        update.setString(13, closed.errorCode().map(Enum::name).orElse(null));
+        update.setString(14, closed.errorMessage().map(StoredText::sanitized).orElse(null));
+        update.setBoolean(15, session.fellBack());
+        update.setString(16, modelsTried(session.attempts()));
+        StreamQuality quality = closed.quality();
+        setDouble(update, 17, quality.gapP50Ms());
+        setDouble(update, 18, quality.gapP99Ms());
+        setDouble(update, 19, quality.tokensPerSecond());
+        update.setLong(20, quality.chunksSent());
+        update.setLong(21, quality.bytesSent());
+        update.setInt(22, quality.resumes());
+        update.setLong(23, quality.wasteTokens());
+        update.setString(24, toolCalls(closed.toolCalls()));
+        update.setString(25, session.id().value());
+        update.setLong(26, owner);
+        setAnswer(update, 27, closed.answer());
     }
 
     private static void setDouble(PreparedStatement statement, int index, OptionalDouble value) throws SQLException {
@@ -308,34 +333,40 @@ public final class JdbcSessionStore implements SessionJournal, SessionQueries {
         String model = session.lastProgress().map(p -> p.model().model().value()).orElse(session.firstModel().model().value());
         ArrayNode tried = JSON.createArrayNode();
         tried.addObject().put("model", model).put("outcome", "interrupted");
-        try (PreparedStatement update = connection.prepareStatement("""
+        String partial = session.lastProgress().map(SessionProgress::partialText).orElse("");
+        String update = """
                 update sessions set status = 'interrupted', ended_at = ?, input_tokens = input_estimate,
                     output_tokens = output_so_far, cost_usd = estimated_cost, usage_estimated = true,
                     models_tried = ?::jsonb
-                where id = ? and status = 'running'""")) {
-            update.setTimestamp(1, Timestamp.from(at));
-            update.setString(2, tried.toString());
-            update.setString(3, session.id().value());
-            if (update.executeUpdate() == 0) {
-                return;
+                where id = ? and status = 'running'""";
+        try (PreparedStatement interrupt = connection.prepareStatement(partial.isEmpty() ? update
+                : "with ended as (" + update + " returning id) " + APPEND_ANSWER_TO_ENDED)) {
+            interrupt.setTimestamp(1, Timestamp.from(at));
+            interrupt.setString(2, tried.toString());
+            interrupt.setString(3, session.id().value());
+            if (!partial.isEmpty()) {
+                setAnswer(interrupt, 4, partial);
             }
+            interrupt.executeUpdate();
         }
-        String partial = session.lastProgress().map(SessionProgress::partialText).orElse("");
-        appendAnswer(connection, session.id().value(), partial, false);
     }
 
-    static void appendAnswer(Connection connection, String id, String answer, boolean evenIfEmpty)
-            throws SQLException {
-        if (answer.isEmpty() && !evenIfEmpty) {
+    private static void setAnswer(PreparedStatement statement, int index, String answer) throws SQLException {
+        Column content = Column.of(answer);
+        statement.setString(index, content.value());
+        statement.setBoolean(index + 1, content.escaped());
+    }
+
+    /** Appends a partial answer, if there is one, to a session taken over from a node that went away. */
+    static void appendPartialAnswer(Connection connection, String id, String answer) throws SQLException {
+        if (answer.isEmpty()) {
             return;
         }
         try (PreparedStatement message = connection.prepareStatement("""
                 insert into messages (session_id, position, role, content, content_escaped)
                 select ?, coalesce(max(position), -1) + 1, 'assistant', ?, ? from messages where session_id = ?""")) {
-            Column content = Column.of(answer);
             message.setString(1, id);
-            message.setString(2, content.value());
-            message.setBoolean(3, content.escaped());
+            setAnswer(message, 2, answer);
             message.setString(4, id);
             message.executeUpdate();
         }

@@ -119,7 +119,7 @@ public final class JdbcStreamLeases implements StreamLeases {
                 List<RunningSession> taken = claim(connection, at);
                 for (RunningSession session : taken) {
                     String partial = session.lastProgress().map(p -> p.partialText()).orElse("");
-                    JdbcSessionStore.appendAnswer(connection, session.id().value(), partial, false);
+                    JdbcSessionStore.appendPartialAnswer(connection, session.id().value(), partial);
                 }
                 forgetAbandonedBands(connection);
                 connection.commit();
