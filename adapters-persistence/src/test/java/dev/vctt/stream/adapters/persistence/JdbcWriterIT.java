@@ -8,6 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.vctt.stream.adapters.persistence.testing.StoreFixture;
 import dev.vctt.stream.application.testing.BusyCarriers;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,9 +19,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes that can never succeed next to ordinary ones: the ordinary ones land promptly, the others
- * are set aside (kept, logged without their content, counted) and hold nothing back.
+ * are set aside (kept, logged without their content, counted) and hold nothing back. Writes made of
+ * statements go to the database together, in as few exchanges as their order allows.
  */
 class JdbcWriterIT {
 
@@ -210,6 +217,115 @@ class JdbcWriterIT {
             holds(() -> assertThat(count("n in (500001, 500002)")).isEqualTo(2));
         } finally {
             gate.countDown();
+        }
+    }
+
+    @Test
+    void statements_of_many_sessions_go_in_one_exchange_per_stage_and_those_of_one_session_land_in_order()
+            throws Exception {
+        // given: the writer held inside a write; queued behind it, an update of another row first (so that
+        // the update's text comes first in the batch), then a hundred writes of an insert and an update
+        // of the row just inserted
+        var executions = new AtomicInteger();
+        try (var writer = new JdbcWriter(counting(fixture.database.dataSource(), executions), 10_000,
+                Duration.ofMillis(20), Duration.ofMillis(500))) {
+            writer.submit("note 999", "note", insert(999, "there"));
+            holds(() -> assertThat(count("n = 999")).isEqualTo(1));
+            CountDownLatch gate = holdTheWriter(writer);
+            int before = executions.get();
+            writer.submit("note 999", "note 999", List.of(appendStatement(999, " before")));
+            for (int n = 0; n < 100; n++) {
+                writer.submit("note " + n, "note " + n, List.of(insertStatement(n, "first"), appendStatement(n, " then second")));
+            }
+
+            // when
+            gate.countDown();
+
+            // then: every update found its row, and the 201 statements went in three exchanges: the first
+            // stage's update and inserts, the second stage's updates
+            holds(Duration.ofSeconds(10), () -> assertThat(count("body = 'first then second'")).isEqualTo(100));
+            assertThat(count("body = 'there before'")).isEqualTo(1);
+            assertThat(executions.get() - before).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_statement_that_can_never_succeed_is_set_aside_and_the_others_sent_with_it_land() throws Exception {
+        // given: twenty writes of statements taken together, one of them holding text PostgreSQL refuses
+        long setAsideBefore = fixture.writer.setAsideCount();
+        CountDownLatch gate = holdTheWriter(fixture.writer);
+        for (int n = 0; n < 20; n++) {
+            fixture.writer.submit("note " + n, "note " + n, List.of(insertStatement(700_000 + n, n == 7 ? "poison\0" : "fine")));
+        }
+
+        // when
+        gate.countDown();
+
+        // then: the nineteen others are stored, the poison one set aside
+        holds(Duration.ofSeconds(10), () -> assertThat(count("body = 'fine'")).isEqualTo(19));
+        holds(() -> assertThat(fixture.writer.setAsideCount() - setAsideBefore).isEqualTo(1));
+        assertThat(count("n = 700007")).isZero();
+    }
+
+    /** Submits a write that blocks the writer until the returned gate opens; returns once it blocks. */
+    private static CountDownLatch holdTheWriter(JdbcWriter writer) throws InterruptedException {
+        var inside = new CountDownLatch(1);
+        var gate = new CountDownLatch(1);
+        writer.submit("the gate", "gate", connection -> {
+            inside.countDown();
+            await(gate);
+        });
+        assertThat(inside.await(10, TimeUnit.SECONDS)).as("the writer took the gate").isTrue();
+        return gate;
+    }
+
+    private JdbcWriter.Statement insertStatement(int n, String body) {
+        return new JdbcWriter.Statement("note " + n, "insert into " + table + " (n, body) values (?, ?)", statement -> {
+            statement.setInt(1, n);
+            statement.setString(2, body);
+        });
+    }
+
+    private JdbcWriter.Statement appendStatement(int n, String more) {
+        return new JdbcWriter.Statement("note " + n, "update " + table + " set body = body || ? where n = ?", statement -> {
+            statement.setString(1, more);
+            statement.setInt(2, n);
+        });
+    }
+
+    /** The data source, its connections and their prepared statements, counting each statement executed. */
+    private static DataSource counting(DataSource real, AtomicInteger executions) {
+        Set<String> executing = Set.of("execute", "executeUpdate", "executeQuery", "executeBatch", "executeLargeUpdate",
+                "executeLargeBatch");
+        return wrap(DataSource.class, (proxy, method, args) -> {
+            Object result = invoke(real, method, args);
+            if (!(result instanceof Connection connection)) {
+                return result;
+            }
+            return wrap(Connection.class, (c, m, a) -> {
+                Object made = invoke(connection, m, a);
+                if (!(made instanceof PreparedStatement prepared)) {
+                    return made;
+                }
+                return wrap(PreparedStatement.class, (p, pm, pa) -> {
+                    if (executing.contains(pm.getName())) {
+                        executions.incrementAndGet();
+                    }
+                    return invoke(prepared, pm, pa);
+                });
+            });
+        });
+    }
+
+    private static <T> T wrap(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(JdbcWriterIT.class.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
