@@ -241,9 +241,7 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
     @Test
     void a_second_end_of_a_session_changes_nothing_and_adds_no_second_answer() {
         SessionId id = newId();
-        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
-        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), "Four.", Optional.empty(),
-                Optional.empty()));
+        completedWithAnswer(id);
 
         store.closed(new SessionClosed(TestSessions.cancelled(id, T0), "Fo", Optional.empty(), Optional.empty()));
         afterEverythingAcceptedSoFar();
@@ -274,9 +272,7 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
     @Test
     void progress_after_the_end_changes_nothing() {
         SessionId id = newId();
-        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
-        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), "Four.", Optional.empty(),
-                Optional.empty()));
+        completedWithAnswer(id);
 
         store.progressed(List.of(progress(id, "stale", 1, T0.plusMillis(90))));
         afterEverythingAcceptedSoFar();
@@ -598,6 +594,13 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
     }
 
     /** The running session once the given progress has landed (the start and the progress are two writes). */
+    /** Opens a session and ends it completed with the answer "Four.", as the tests of what follows an end need. */
+    private void completedWithAnswer(SessionId id) {
+        store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
+        store.closed(new SessionClosed(TestSessions.completed(id, AgentRole.PRIMARY, T0, 100), "Four.", Optional.empty(),
+                Optional.empty()));
+    }
+
     private RunningSession runningWithProgress(SessionId id, String partialText) {
         var found = new AtomicReference<RunningSession>();
         holds(() -> {
