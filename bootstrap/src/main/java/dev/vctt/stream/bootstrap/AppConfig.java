@@ -58,7 +58,8 @@ public record AppConfig(
         ToolConfig tools,
         SmoothSettings smoothing,
         BandLimits bandLimits,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        int warmupStreams) {
 
     /** The most members a band may be configured to allow (each is a stream of its connection). */
     static final int MAX_BAND_MEMBERS = 100;
@@ -205,7 +206,8 @@ public record AppConfig(
                 new Source(environment),
                 tools(env),
                 smoothing(env), bandLimits(env, providers.bands()),
-                new ClusterConfig(nodeId(env), env.millis("VCTT_LEASE_MS", Duration.ofSeconds(10))));
+                new ClusterConfig(nodeId(env), env.millis("VCTT_LEASE_MS", Duration.ofSeconds(10))),
+                env.integer("VCTT_WARMUP_STREAMS", 0, 0, 100_000));
     }
 
     /** {@code VCTT_SMOOTH}: {@code off} (the default) or {@code chunking:maxDelayMs}, such as {@code word:30}. */

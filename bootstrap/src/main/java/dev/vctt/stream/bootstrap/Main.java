@@ -37,6 +37,9 @@ public final class Main {
             System.exit(AdminCommand.run(args, config, System.out, System.err));
             return;
         }
+        if (config.warmupStreams() > 0) {
+            warmUp(config.warmupStreams(), log);
+        }
         ServerApp app;
         try {
             app = ServerApp.start(config, Clock.systemUTC());
@@ -52,5 +55,16 @@ public final class Main {
             stopped.countDown();
         });
         stopped.await();
+    }
+
+    /** A warm-up that goes wrong is logged and the server starts all the same: it only costs time. */
+    private static void warmUp(int streams, Logger log) throws InterruptedException {
+        try {
+            Warmup.Outcome outcome = Warmup.run(streams);
+            log.info("warm-up: {} of {} streams completed ({} chunks) in {} ms", outcome.completed(), outcome.streams(),
+                    outcome.chunks(), outcome.took().toMillis());
+        } catch (RuntimeException e) {
+            log.warn("warm-up failed, starting without it: {}", e.getMessage(), e);
+        }
     }
 }

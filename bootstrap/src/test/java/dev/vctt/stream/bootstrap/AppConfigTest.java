@@ -58,6 +58,12 @@ class AppConfigTest {
     }
 
     @Test
+    void there_is_no_warm_up_unless_asked_for() {
+        assertThat(AppConfig.fromEnv(Map.of()).warmupStreams()).isZero();
+        assertThat(AppConfig.fromEnv(Map.of("VCTT_WARMUP_STREAMS", "1000")).warmupStreams()).isEqualTo(1000);
+    }
+
+    @Test
     void the_replay_patience_is_thirty_seconds_unless_set() {
         assertThat(AppConfig.fromEnv(Map.of()).connectionLimits().replayPatience()).isEqualTo(Duration.ofSeconds(30));
         assertThat(AppConfig.fromEnv(Map.of("VCTT_REPLAY_PATIENCE_MS", "1500")).connectionLimits().replayPatience())
@@ -91,6 +97,8 @@ class AppConfigTest {
             "VCTT_BAND_MAX_MEMBERS, 0, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
             "VCTT_BAND_MAX_MEMBERS, 101, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
             "VCTT_BAND_MAX_MEMBER_TIMEOUT_MS, never, VCTT_BAND_MAX_MEMBER_TIMEOUT_MS must be a whole number from 1",
+            "VCTT_WARMUP_STREAMS, -1, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
+            "VCTT_WARMUP_STREAMS, 100001, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))

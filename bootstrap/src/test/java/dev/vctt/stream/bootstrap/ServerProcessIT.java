@@ -51,6 +51,25 @@ class ServerProcessIT {
     }
 
     @Test
+    void with_a_warm_up_the_packaged_server_runs_its_streams_before_it_listens_and_then_serves_as_usual() throws Exception {
+        try (var openai = SseReplayServer.start();
+             var server = ServerProcess.start(Map.of("OPENAI_BASE_URL", openai.baseUrl().toString(),
+                     "OPENAI_API_KEY", "sk-process", "VCTT_WARMUP_STREAMS", "20",
+                     "VCTT_DATA_DIR", "target/process-data-warmup-" + System.nanoTime()))) {
+            openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")));
+            server.awaitHealthy(START);
+
+            assertThat(server.log()).containsPattern("warm-up: 20 of 20 streams completed \\(800 chunks\\) in \\d+ ms");
+            try (WsTestClient client = WsTestClient.connect(server.port)) {
+                client.send("stream_request", Map.of("message", "What is the capital of France?", "agentRole", "analyst"));
+                assertThat(client.await("stream_complete").path("fullText").asText())
+                        .isEqualTo("The capital of France is Paris.");
+            }
+            assertThat(openai.requests()).as("the warm-up's streams never reach the configured provider").hasSize(1);
+        }
+    }
+
+    @Test
     void keys_create_prints_the_secret_and_what_to_do_with_it_and_nothing_else() {
         Map<String, String> env = Map.of("VCTT_DATA_DIR", "target/process-data-keys-" + System.nanoTime(), "VCTT_AUTH", "off");
 

@@ -1,0 +1,84 @@
+package dev.vctt.stream.bootstrap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs streams through a throwaway server in this JVM before the real one listens
+ * ({@code VCTT_WARMUP_STREAMS}), so that the JIT compiles the chunk path (provider client, parser,
+ * relay, frames, records) before the first client's stream rather than during it. The throwaway
+ * server is a whole {@link ServerApp} with the defaults, on a loopback port, every provider pointed
+ * at a {@link WarmupProvider} and its own embedded PostgreSQL in a temporary directory, deleted
+ * afterwards: nothing of the real configuration is used (no provider key, no MCP server, no
+ * database), so the warm-up leaves no record and spends nothing.
+ */
+final class Warmup {
+
+    /** How it went; {@code dataDir} (deleted by then) is where its database was. */
+    record Outcome(int streams, int completed, int failed, int chunks, Duration took, Path dataDir) {
+    }
+
+    private static final int MAX_CONNECTIONS = 100;
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private Warmup() {
+    }
+
+    static Outcome run(int streams) throws InterruptedException {
+        long started = System.nanoTime();
+        Path dataDir = temporaryDirectory();
+        try (WarmupProvider provider = WarmupProvider.start()) {
+            ServerApp server = ServerApp.start(AppConfig.fromEnv(environment(provider, dataDir)), Clock.systemUTC());
+            WarmupLoad.Counts counts;
+            try {
+                counts = WarmupLoad.run(server.port(), Math.min(MAX_CONNECTIONS, streams), streams, PATIENCE);
+            } finally {
+                server.close();
+            }
+            return new Outcome(streams, counts.completed(), counts.failed(), counts.chunks(),
+                    Duration.ofNanos(System.nanoTime() - started), dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(dataDir);
+        }
+    }
+
+    /** The throwaway server's whole environment: the defaults, on loopback, every provider at the fake. */
+    static Map<String, String> environment(WarmupProvider provider, Path dataDir) {
+        var env = new HashMap<String, String>();
+        env.put("PORT", "0");
+        env.put("VCTT_HOST", "127.0.0.1");
+        env.put("VCTT_DATA_DIR", dataDir.toString());
+        env.put("VCTT_NODE_ID", "warm-up");
+        for (String prefix : new String[] {"OPENAI", "ANTHROPIC", "XAI"}) {
+            env.put(prefix + "_BASE_URL", provider.baseUrl().toString());
+            env.put(prefix + "_API_KEY", "sk-warm-up");
+        }
+        return env;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("vctt-warmup");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is the operating system's to clear
+        }
+    }
+}
