@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class WarmupIT {
 
     @Test
-    void every_warm_up_stream_runs_through_a_throwaway_server_whose_database_is_gone_afterwards() throws Exception {
+    void every_warm_up_stream_on_either_protocol_runs_through_a_throwaway_server_whose_database_is_gone_afterwards() throws Exception {
         Warmup.Outcome outcome = Warmup.run(30);
 
+        // 30 connections of one stream each: 15 native, 15 Socket.IO
         assertThat(outcome.completed()).as("completed").isEqualTo(30);
         assertThat(outcome.failed()).as("failed").isZero();
         assertThat(outcome.chunks()).as("every token of every answer relayed").isEqualTo(30 * WarmupProvider.TOKENS);
