@@ -65,8 +65,10 @@ class PgClusterSignalsIT extends ClusterSignalsContract {
 
         List<Integer> readable = new CopyOnWriteArrayList<>();
         try (var subscription = listener.subscribe(signal -> {
-            heard.add(signal);
+            // what could be read is noted before the signal counts as heard: the assertions below wait
+            // for the heard signals, and must then find what was readable for each
             readable.add(log.read(id, 0).size());
+            heard.add(signal);
         })) {
             // when two flushes of the stream land
             log.append(List.of(new ChunkBatch(id, 0, List.of("a", "b", "c"), List.of(gpt, gpt, gpt))));
