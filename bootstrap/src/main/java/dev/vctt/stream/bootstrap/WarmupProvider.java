@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,9 @@ final class WarmupProvider implements AutoCloseable {
     static final String PACED = "[paced]";
     static final int PACE_MS = 20;
 
+    /** The address it listens on and the one its base URL names: the same, whatever "localhost" resolves to. */
+    private static final String LOOPBACK = "127.0.0.1";
+
     private static final String PREFIX = "data: {\"id\":\"chatcmpl-warmup\",\"object\":\"chat.completion.chunk\","
             + "\"created\":1764547200,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[";
 
@@ -37,7 +39,7 @@ final class WarmupProvider implements AutoCloseable {
     }
 
     static WarmupProvider start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(handlers);
         server.createContext("/", WarmupProvider::answer);
@@ -47,7 +49,7 @@ final class WarmupProvider implements AutoCloseable {
 
     /** The base URL a provider's endpoint is given ({@code …/v1}). */
     URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+        return URI.create("http://" + LOOPBACK + ":" + server.getAddress().getPort() + "/v1");
     }
 
     private static void answer(HttpExchange exchange) throws IOException {

@@ -593,7 +593,6 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
         return counts;
     }
 
-    /** The running session once the given progress has landed (the start and the progress are two writes). */
     /** Opens a session and ends it completed with the answer "Four.", as the tests of what follows an end need. */
     private void completedWithAnswer(SessionId id) {
         store.opened(TestSessions.opened(id, ANYONE, AgentRole.PRIMARY, T0));
@@ -601,6 +600,7 @@ public abstract class SessionStoreContract<S extends SessionJournal & SessionQue
                 Optional.empty()));
     }
 
+    /** The running session once the given progress has landed (the start and the progress are two writes). */
     private RunningSession runningWithProgress(SessionId id, String partialText) {
         var found = new AtomicReference<RunningSession>();
         holds(() -> {
