@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plans and launches one ordinary stream: its chain, first attempt and worst case, then its
- * registration, its session record, its {@code stream_start} and its first provider call. Shared by
+ * registration, its session record, its first provider call and its {@code stream_start}. Shared by
  * single streams and by each member of a band, so a band member is an ordinary stream.
  */
 final class StreamLauncher {
@@ -150,9 +150,8 @@ final class StreamLauncher {
             log.error("cannot record a new session: {}", e.getMessage());
             return new Launch.Refused(ErrorCode.INTERNAL_ERROR, "the server cannot record sessions right now");
         }
-        events.started(new StreamStarted(plan.id(), plan.first().model(), request.role(), requestId, now));
+        run.begin(() -> events.started(new StreamStarted(plan.id(), plan.first().model(), request.role(), requestId, now)));
         deps.metrics().started(request.role(), plan.first().model());
-        run.begin();
         return new Launch.Launched(run);
     }
 }

@@ -169,17 +169,22 @@ final class StreamRun {
         return client.equals(other) || subscribers.includes(other);
     }
 
-    synchronized void begin() {
-        launch(request);
+    /**
+     * Calls the provider, then runs {@code announce} (the stream's {@code stream_start}), both under the
+     * stream's lock: the request is on its way while the announcement is written, and no chunk can be
+     * relayed before it, since the provider's callbacks come on other threads and take this lock.
+     */
+    synchronized void begin(Runnable announce) {
+        launch(request, announce);
     }
 
-    /** Gives the stream its tool loop (before {@link #begin()}); without one it offers no tools. */
+    /** Gives the stream its tool loop (before {@link #begin}); without one it offers no tools. */
     StreamRun withTools(ToolLoop loop) {
         this.tools = loop;
         return this;
     }
 
-    /** Smooths the stream's text (before {@link #begin()}); without it deltas go out as they come. */
+    /** Smooths the stream's text (before {@link #begin}); without it deltas go out as they come. */
     StreamRun withSmoothing(Smoothing settings) {
         this.smoothing = new StreamSmoothing(settings, deps.smoothing().maxHeldChars(), deps.scheduler(), deps.clock(), this);
         return this;
@@ -273,6 +278,12 @@ final class StreamRun {
     }
 
     private void launch(CompletionRequest attemptRequest) {
+        launch(attemptRequest, () -> {
+        });
+    }
+
+    /** Starts an attempt; {@code beforeAnyEvent} runs once the provider is called, before anything is told. */
+    private void launch(CompletionRequest attemptRequest, Runnable beforeAnyEvent) {
         int number = ++attemptNumber;
         var listener = new AttemptListener(number);
         ModelRoute route = live.attempt().route();
@@ -282,9 +293,11 @@ final class StreamRun {
             started = provider.stream(attemptRequest, smoothing == null ? listener : smoothing.wrap(listener));
         } catch (RuntimeException e) {
             log.error("provider {} refused to start stream {}", route.provider(), live.id(), e);
+            beforeAnyEvent.run();
             onEnd(number, new StreamOutcome.Failed(ProviderFailure.of(FailureKind.INTERNAL, "the provider could not start")));
             return;
         }
+        beforeAnyEvent.run();
         handle = started;
         if (cancelRequested) {
             started.cancel();

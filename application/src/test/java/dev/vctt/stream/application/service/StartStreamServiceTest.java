@@ -33,8 +33,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.vctt.stream.application.port.out.ProviderFailure;
 import dev.vctt.stream.application.port.out.StreamOutcome;
+import dev.vctt.stream.application.port.out.StreamHandle;
+import dev.vctt.stream.application.port.out.TextDelta;
 import dev.vctt.stream.application.testing.InMemoryApiKeyStore;
 import dev.vctt.stream.application.testing.Eventually;
 import dev.vctt.stream.application.testing.InMemoryChunkLog;
@@ -569,7 +572,46 @@ class StartStreamServiceTest {
 
         assertThat(outcome).isInstanceOf(StartOutcome.Started.class);
         assertThat(events.await(StreamFailed.class).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(events.all()).first().isInstanceOf(StreamStarted.class);
         assertThat(active.count()).isZero();
+    }
+
+    @Test
+    void the_provider_is_asked_before_stream_start_is_told_and_no_chunk_overtakes_stream_start() throws Exception {
+        // given a provider whose first chunk comes from a thread of its own the moment it is asked
+        var toldWhenAsked = new ArrayList<Integer>();
+        var sender = new AtomicReference<Thread>();
+        LlmProvider eager = (request, listener) -> {
+            toldWhenAsked.add(events.all().size());
+            Thread chunk = Thread.ofPlatform().start(() -> listener.onDelta(new TextDelta("Hi")));
+            sender.set(chunk);
+            // the chunk's thread must be held at the stream's lock until stream_start is told
+            becomes(() -> chunk.getState() == Thread.State.BLOCKED || !chunk.isAlive());
+            return new StreamHandle() {
+                @Override
+                public void cancel() {
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            };
+        };
+        var service = new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
+                TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
+                dependencies(Map.of(ProviderId.OPENAI, eager, ProviderId.ANTHROPIC, anthropic)), new SequentialIds(), liveKeys);
+
+        // when
+        service.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("Hi"), Optional.empty()),
+                events);
+        sender.get().join(5_000);
+
+        // then
+        assertThat(toldWhenAsked).containsExactly(0);
+        assertThat(events.all()).hasSize(2);
+        assertThat(events.all().get(0)).isInstanceOf(StreamStarted.class);
+        assertThat(events.all().get(1)).isInstanceOf(StreamChunk.class);
     }
 
     @Test
