@@ -107,8 +107,13 @@ class StartStreamServiceTest {
     }
 
     private StartStreamService service(RouteTable routes, BudgetSettings budgets) {
+        return service(routes, budgets, openai);
+    }
+
+    private StartStreamService service(RouteTable routes, BudgetSettings budgets, LlmProvider openAiProvider) {
         return new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)), routes, budgets,
-                dependencies(Map.of(ProviderId.OPENAI, openai, ProviderId.ANTHROPIC, anthropic)), new SequentialIds(), liveKeys);
+                dependencies(Map.of(ProviderId.OPENAI, openAiProvider, ProviderId.ANTHROPIC, anthropic)), new SequentialIds(),
+                liveKeys);
     }
 
     private StreamDependencies dependencies(Map<ProviderId, LlmProvider> providers) {
@@ -598,9 +603,7 @@ class StartStreamServiceTest {
                 }
             };
         };
-        var service = new StartStreamService(new RequestPolicy(new RequestLimits(1000, 1000, 10, 10_000, 4096)),
-                TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE,
-                dependencies(Map.of(ProviderId.OPENAI, eager, ProviderId.ANTHROPIC, anthropic)), new SequentialIds(), liveKeys);
+        var service = service(TestCatalog.everyRoleTo(GPT_4O), BudgetSettings.NONE, eager);
 
         // when
         service.start(new StartStreamCommand(CLIENT, Caller.ANONYMOUS, StreamRequestDraft.ofMessage("Hi"), Optional.empty()),
