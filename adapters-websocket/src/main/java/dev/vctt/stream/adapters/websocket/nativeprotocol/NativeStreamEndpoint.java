@@ -7,6 +7,7 @@ import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
 import dev.vctt.stream.adapters.websocket.connection.StreamingUseCases;
+import dev.vctt.stream.adapters.websocket.connection.TextFrameSender;
 import dev.vctt.stream.application.port.ErrorCode;
 import dev.vctt.stream.domain.access.Caller;
 import dev.vctt.stream.domain.access.ClientId;
@@ -65,8 +66,7 @@ public final class NativeStreamEndpoint extends Endpoint {
         var connection = new ClientConnection(ClientId.of("ws-" + UUID.randomUUID()), caller, frames, useCases, work,
                 clock, limits.maxPending(), limits.replayPatience());
         connection.attach(new Outbox(
-                (frame, done) -> session.getAsyncRemote().sendText(frame,
-                        result -> done.accept(result.isOK() ? null : result.getException())),
+                TextFrameSender.of(session),
                 limits.outboxChars(), limits.outboxWindow(),
                 giveUp -> connections.close(session, Connections.reasonFor(giveUp))));
         connections.opened(session, connection);

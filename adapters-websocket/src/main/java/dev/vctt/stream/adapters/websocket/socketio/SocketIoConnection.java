@@ -8,6 +8,7 @@ import dev.vctt.stream.adapters.websocket.connection.Connections;
 import dev.vctt.stream.adapters.websocket.connection.FrameCodec;
 import dev.vctt.stream.adapters.websocket.connection.FrameSize;
 import dev.vctt.stream.adapters.websocket.connection.Outbox;
+import dev.vctt.stream.adapters.websocket.connection.TextFrameSender;
 import dev.vctt.stream.adapters.websocket.connection.WellFormedText;
 import dev.vctt.stream.application.port.in.AuthOutcome;
 import dev.vctt.stream.domain.access.Caller;
@@ -75,8 +76,7 @@ final class SocketIoConnection {
         this.session = session;
         this.handshakeKey = handshakeKey;
         this.outbox = new Outbox(
-                (frame, done) -> session.getAsyncRemote().sendText(frame,
-                        result -> done.accept(result.isOK() ? null : result.getException())),
+                TextFrameSender.of(session),
                 protocol.limits().outboxChars(), protocol.limits().outboxWindow(),
                 giveUp -> {
                     // off the offering thread: it may be a provider thread holding a stream's lock, and
