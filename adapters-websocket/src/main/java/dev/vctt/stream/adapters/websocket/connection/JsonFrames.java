@@ -2,8 +2,9 @@ package dev.vctt.stream.adapters.websocket.connection;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -25,13 +26,19 @@ public final class JsonFrames {
     }
 
     public String write(String prefix, Body body) {
-        var text = new StringWriter(192);
-        text.write(prefix);
-        try (JsonGenerator out = factory.createGenerator(text)) {
-            body.write(out);
+        // the writer's segments and the generator's buffer come from the factory's pool and go back to
+        // it: a frame allocates its String and little else (a StringWriter grew and copied it twice)
+        BufferRecycler buffers = factory._getBufferRecycler();
+        try (var text = new SegmentedStringWriter(buffers)) {
+            text.write(prefix);
+            try (JsonGenerator out = factory.createGenerator(text)) {
+                body.write(out);
+            }
+            return WellFormedText.repair(text.getAndClear());
         } catch (IOException e) {
             throw new UncheckedIOException("writing a frame", e);
+        } finally {
+            buffers.releaseToPool();
         }
-        return WellFormedText.repair(text.toString());
     }
 }
