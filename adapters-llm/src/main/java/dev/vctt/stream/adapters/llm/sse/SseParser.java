@@ -33,6 +33,10 @@ public final class SseParser {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] DATA = ascii("data");
+    private static final byte[] EVENT = ascii("event");
+    private static final byte[] ID = ascii("id");
+    private static final byte[] RETRY = ascii("retry");
 
     private final Handler handler;
     private final int maxLineBytes;
@@ -44,7 +48,10 @@ public final class SseParser {
     private int bomBytesSeen;
     private boolean pastStart;
 
-    private final StringBuilder data = new StringBuilder();
+    /** The event's data while it has one line; then null, and the lines are in {@code joinedData}. */
+    private String firstData;
+    private final StringBuilder joinedData = new StringBuilder();
+    private int dataChars;
     private String eventType = "";
     private String lastEventId = "";
     private long retryMillis = -1;
@@ -97,8 +104,14 @@ public final class SseParser {
     /** The end of the stream: whatever was not dispatched by a blank line is discarded, as the spec says. */
     public void finish() {
         lineLength = 0;
-        data.setLength(0);
+        clearData();
         eventType = "";
+    }
+
+    private void clearData() {
+        firstData = null;
+        joinedData.setLength(0);
+        dataChars = 0;
     }
 
     /** Consumes BOM bytes at the very start; returns where the content starts, or -1 if all bytes were BOM so far. */
@@ -138,62 +151,82 @@ public final class SseParser {
     }
 
     private void endLine() {
-        if (lineLength == 0) {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
             dispatch();
             return;
         }
         if (line[0] == ':') {
-            String comment = new String(line, 1, lineLength - 1, StandardCharsets.UTF_8);
-            lineLength = 0;
-            handler.onComment(comment);
+            handler.onComment(new String(line, 1, length - 1, StandardCharsets.UTF_8));
             return;
         }
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-        lineLength = 0;
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = "";
-        if (colon >= 0) {
-            int valueStart = colon + 1;
-            if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
-                valueStart++;
-            }
-            value = text.substring(valueStart);
+        // the field is matched on its bytes and only a known field's value is decoded: once per token,
+        // decoding the line, then cutting field and value from it, copied the chunk three times
+        int colon = 0;
+        while (colon < length && line[colon] != ':') {
+            colon++;
         }
-        switch (field) {
-            case "data" -> {
-                if (data.length() + value.length() + 1 > maxEventChars) {
-                    throw new SseFormatException("an event is longer than " + maxEventChars + " characters");
-                }
-                data.append(value).append('\n');
+        int valueStart = colon == length ? length : colon + 1;
+        if (valueStart < length && line[valueStart] == ' ') {
+            valueStart++;
+        }
+        if (isField(DATA, colon)) {
+            data(value(valueStart, length));
+        } else if (isField(EVENT, colon)) {
+            eventType = value(valueStart, length);
+        } else if (isField(ID, colon)) {
+            String value = value(valueStart, length);
+            if (value.indexOf('\0') < 0) {
+                lastEventId = value;
             }
-            case "event" -> eventType = value;
-            case "id" -> {
-                if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
-                }
-            }
-            case "retry" -> {
-                if (!value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    retryMillis = Long.parseLong(value);
-                }
-            }
-            default -> {
-                // unknown fields are ignored
+        } else if (isField(RETRY, colon)) {
+            String value = value(valueStart, length);
+            if (!value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                retryMillis = Long.parseLong(value);
             }
         }
+        // unknown fields are ignored
+    }
+
+    private boolean isField(byte[] name, int length) {
+        return length == name.length && Arrays.equals(line, 0, length, name, 0, length);
+    }
+
+    private String value(int from, int to) {
+        return new String(line, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Most events have one data line: it is kept as it is, and only a second one starts the joined text. */
+    private void data(String value) {
+        if (dataChars + value.length() + 1 > maxEventChars) {
+            throw new SseFormatException("an event is longer than " + maxEventChars + " characters");
+        }
+        dataChars += value.length() + 1;
+        if (firstData == null && joinedData.isEmpty()) {
+            firstData = value;
+            return;
+        }
+        if (firstData != null) {
+            joinedData.append(firstData);
+            firstData = null;
+        }
+        joinedData.append('\n').append(value);
     }
 
     private void dispatch() {
-        if (data.isEmpty()) {
+        if (firstData == null && joinedData.isEmpty()) {
             eventType = "";
             return;
         }
-        data.setLength(data.length() - 1);
         String type = eventType.isEmpty() ? SseEvent.DEFAULT_TYPE : eventType;
-        String payload = data.toString();
-        data.setLength(0);
+        String payload = firstData != null ? firstData : joinedData.toString();
+        clearData();
         eventType = "";
         handler.onEvent(new SseEvent(type, payload, lastEventId));
+    }
+
+    private static byte[] ascii(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
     }
 }
