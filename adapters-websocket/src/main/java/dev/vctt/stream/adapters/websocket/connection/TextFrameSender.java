@@ -38,9 +38,15 @@ public final class TextFrameSender implements Outbox.Sender {
 
     /** The sender for a session Tyrus opened. */
     public static TextFrameSender of(Session session) {
+        if (!(session.getAsyncRemote() instanceof TyrusRemoteEndpoint remote)) {
+            throw new IllegalStateException("not a session Tyrus opened: " + session.getClass().getName());
+        }
         try {
-            return new TextFrameSender((TyrusWebSocket) SOCKET.invoke((TyrusRemoteEndpoint) session.getAsyncRemote()));
+            return new TextFrameSender((TyrusWebSocket) SOCKET.invoke(remote));
+        } catch (Error | RuntimeException e) {
+            throw e;
         } catch (Throwable e) {
+            // a field getter throws nothing checked; the handle's signature merely says it may
             throw new IllegalStateException("cannot reach Tyrus's socket of a session", e);
         }
     }
