@@ -179,6 +179,31 @@ public abstract class LlmProviderContract {
     }
 
     @Test
+    void a_virtual_caller_which_sends_the_request_itself_hears_no_callback_on_its_thread() throws Exception {
+        int closedPort;
+        try (var probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        LlmProvider unreachable = provider(URI.create("http://127.0.0.1:" + closedPort + "/v1"), PATIENT, watchdog);
+        server.enqueue(Reply.sse(happyTranscript()));
+        var answered = new RecordingCompletionListener();
+        var refused = new RecordingCompletionListener();
+
+        Thread caller = Thread.ofVirtual().start(() -> {
+            provider.stream(request(), answered);
+            unreachable.stream(request(), refused);
+        });
+
+        assertThat(caller.join(WAIT)).as("stream returns without waiting for the provider").isTrue();
+        assertThat(answered.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Completed(FinishReason.STOP));
+        assertThat(failure(refused.awaitEnd(WAIT)).kind()).isEqualTo(FailureKind.CONNECT);
+        assertThat(answered.threads()).isNotEmpty().doesNotContain(caller);
+        assertThat(refused.threads()).isNotEmpty().doesNotContain(caller);
+        answered.assertEndedOnce();
+        refused.assertEndedOnce();
+    }
+
+    @Test
     void a_paced_streams_chunks_are_relayed_by_the_thread_that_read_them() throws Exception {
         RecordingCompletionListener paced = run(Reply.sse(happyTranscript()).pacedBy(Duration.ofMillis(50)));
 

@@ -84,6 +84,8 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
     private final ThreadFactory threads;
+    /** The thread sending the request while it does so, if its caller's: no callback may run on it. */
+    private volatile Thread sender;
 
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     /** Guards what {@link #abort} must reach: the exchange before the headers, the body after. */
@@ -118,16 +120,37 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     }
 
     /**
-     * Starts the call and returns its handle at once. The request is sent from a new thread of the
-     * factory (a virtual one): resolving the provider's host may block, and the caller may hold locks.
+     * Starts the call and returns its handle without waiting for the provider. A virtual caller sends
+     * the request itself (handing it to another thread cost a wake-up, a tenth of what the server adds
+     * to a first chunk: docs/performance.md); any other caller, which may be an I/O thread, has it sent
+     * from a new thread of the factory, since resolving the provider's host may block. Either way no
+     * callback runs on the caller's thread (see {@link #sender}).
      */
     public static SseStreamCall start(HttpClient client, HttpRequest request, SseEventMapper mapper,
                                       CompletionListener listener, ProviderTimeouts timeouts, SseLimits limits,
                                       StreamWatchdog watchdog, ThreadFactory threads) {
         var call = new SseStreamCall(client, request, mapper, listener, timeouts, limits, watchdog, threads);
         watchdog.watch(call);
-        threads.newThread(call).start();
+        if (Thread.currentThread().isVirtual()) {
+            call.sendFromCaller();
+        } else {
+            threads.newThread(call).start();
+        }
         return call;
+    }
+
+    /**
+     * Sends on the caller's thread. The HTTP client may read an answer already there on the thread
+     * that asks for it; a body delivered so is handed to the relayer, since the caller may hold the
+     * lock the listener takes and expects no callback before it returns.
+     */
+    private void sendFromCaller() {
+        sender = Thread.currentThread();
+        try {
+            run();
+        } finally {
+            sender = null;
+        }
     }
 
     @Override
@@ -404,7 +427,8 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
             long now = System.nanoTime();
             boolean sparse = now - lastDeliveryNanos > SPARSE_NANOS;
             lastDeliveryNanos = now;
-            if (!handOff(() -> relay(buffers), sparse && bytes(buffers) <= INLINE_BYTES)) {
+            boolean mayRunHere = sparse && bytes(buffers) <= INLINE_BYTES && Thread.currentThread() != sender;
+            if (!handOff(() -> relay(buffers), mayRunHere)) {
                 relay(buffers);
             }
         }
