@@ -51,6 +51,7 @@ public record AppConfig(
         Optional<Usd> keyDailyBudget,
         Duration progressEvery,
         int writeBacklog,
+        Duration writeGather,
         SocketIoSettings socketIo,
         int demoTokensPerSecond,
         ResumeSettings resume,
@@ -193,6 +194,7 @@ public record AppConfig(
                 env.usd("VCTT_KEY_DAILY_BUDGET_USD").or(providers.budgets()::keyDaily),
                 env.millis("VCTT_PROGRESS_MS", Duration.ofSeconds(5)),
                 env.integer("VCTT_WRITE_BACKLOG", 10_000, 10, 10_000_000),
+                Duration.ofMillis(env.integer("VCTT_WRITE_GATHER_MS", 20, 0, 1000)),
                 socketIo.withPing(env.millis("VCTT_SOCKETIO_PING_INTERVAL_MS", socketIo.pingInterval()),
                         env.millis("VCTT_SOCKETIO_PING_TIMEOUT_MS", socketIo.pingTimeout()))
                         .withRecovery(socketIoRecovery(env)),

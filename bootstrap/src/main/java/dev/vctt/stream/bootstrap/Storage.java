@@ -45,7 +45,8 @@ final class Storage implements AutoCloseable {
         }
         try {
             Database database = Database.open(settings);
-            var writer = new JdbcWriter(database.dataSource(), config.writeBacklog(), Duration.ofMillis(50), Duration.ofSeconds(5));
+            var writer = new JdbcWriter(database.dataSource(), config.writeBacklog(), Duration.ofMillis(50), Duration.ofSeconds(5),
+                    config.writeGather());
             return new Storage(embedded, database, writer, settings);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);

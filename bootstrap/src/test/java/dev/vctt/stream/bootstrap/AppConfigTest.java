@@ -64,6 +64,13 @@ class AppConfigTest {
     }
 
     @Test
+    void database_writes_gather_for_twenty_milliseconds_unless_set_and_zero_turns_it_off() {
+        assertThat(AppConfig.fromEnv(Map.of()).writeGather()).isEqualTo(Duration.ofMillis(20));
+        assertThat(AppConfig.fromEnv(Map.of("VCTT_WRITE_GATHER_MS", "0")).writeGather()).isZero();
+        assertThat(AppConfig.fromEnv(Map.of("VCTT_WRITE_GATHER_MS", "250")).writeGather()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
     void the_replay_patience_is_thirty_seconds_unless_set() {
         assertThat(AppConfig.fromEnv(Map.of()).connectionLimits().replayPatience()).isEqualTo(Duration.ofSeconds(30));
         assertThat(AppConfig.fromEnv(Map.of("VCTT_REPLAY_PATIENCE_MS", "1500")).connectionLimits().replayPatience())
@@ -98,6 +105,7 @@ class AppConfigTest {
             "VCTT_BAND_MAX_MEMBERS, 101, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
             "VCTT_BAND_MAX_MEMBER_TIMEOUT_MS, never, VCTT_BAND_MAX_MEMBER_TIMEOUT_MS must be a whole number from 1",
             "VCTT_WARMUP_STREAMS, -1, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
+            "VCTT_WRITE_GATHER_MS, 1001, VCTT_WRITE_GATHER_MS must be a whole number from 0 to 1000",
             "VCTT_WARMUP_STREAMS, 100001, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {

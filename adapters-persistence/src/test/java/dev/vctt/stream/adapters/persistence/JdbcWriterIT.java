@@ -250,6 +250,65 @@ class JdbcWriterIT {
     }
 
     @Test
+    void writes_handed_over_while_the_writer_gathers_go_to_the_database_together() throws InterruptedException {
+        // given: a writer that gathers for three seconds after each transaction, just done with one
+        var executions = new AtomicInteger();
+        try (var writer = new JdbcWriter(counting(fixture.database.dataSource(), executions), 10_000,
+                Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(3))) {
+            writer.submit("note 800000", "note", List.of(insertStatement(800_000, "first")));
+            holds(() -> assertThat(count("n = 800000")).isEqualTo(1));
+            int before = executions.get();
+
+            // when: ten more come, a few milliseconds apart (a writer that does not gather takes each alone)
+            for (int n = 1; n <= 10; n++) {
+                writer.submit("note " + n, "note " + n, List.of(insertStatement(800_000 + n, "gathered")));
+                Thread.sleep(2);
+            }
+
+            // then: one exchange took them all
+            holds(Duration.ofSeconds(10), () -> assertThat(count("body = 'gathered'")).isEqualTo(10));
+            assertThat(executions.get() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_busy_writer_goes_on_without_gathering() throws InterruptedException {
+        // given: a writer that would gather for ten minutes, held in a write while enough to keep it busy queue up
+        try (var writer = new JdbcWriter(fixture.database.dataSource(), 10_000, Duration.ofMillis(20),
+                Duration.ofMillis(500), Duration.ofMinutes(10))) {
+            CountDownLatch gate = holdTheWriter(writer);
+            for (int n = 0; n < JdbcWriter.BUSY; n++) {
+                writer.submit("note " + n, "note " + n, List.of(insertStatement(820_000 + n, "behind")));
+            }
+
+            // when
+            gate.countDown();
+
+            // then: written at once, not ten minutes later; and a transaction that big leaves the writer
+            // looking for more at once too
+            holds(Duration.ofSeconds(10), () -> assertThat(count("body = 'behind'")).isEqualTo(JdbcWriter.BUSY));
+            writer.submit("note 829999", "note", insert(829_999, "next"));
+            holds(Duration.ofSeconds(10), () -> assertThat(count("n = 829999")).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void closing_cuts_the_gathering_short_and_writes_what_waits() {
+        // given: a writer that gathers for ten minutes, with one write waiting behind the one it did
+        var writer = new JdbcWriter(fixture.database.dataSource(), 10_000, Duration.ofMillis(20), Duration.ofMillis(500),
+                Duration.ofMinutes(10));
+        writer.submit("note 810000", "note", insert(810_000, "done"));
+        holds(() -> assertThat(count("n = 810000")).isEqualTo(1));
+        writer.submit("note 810001", "note", insert(810_001, "waiting"));
+
+        // when
+        writer.close(Duration.ofSeconds(30));
+
+        // then
+        assertThat(count("n = 810001")).isEqualTo(1);
+    }
+
+    @Test
     void a_statement_that_can_never_succeed_is_set_aside_and_the_others_sent_with_it_land() throws Exception {
         // given: twenty writes of statements taken together, one of them holding text PostgreSQL refuses
         long setAsideBefore = fixture.writer.setAsideCount();
