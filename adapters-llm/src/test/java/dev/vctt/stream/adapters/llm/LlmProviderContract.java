@@ -24,6 +24,7 @@ import dev.vctt.stream.domain.request.Temperature;
 import dev.vctt.stream.domain.routing.FailureKind;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.FinishReason;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +142,12 @@ public abstract class LlmProviderContract {
         return listener;
     }
 
+    /** A provider at the port of {@code probe}, which is closed first: nothing listens there. */
+    private LlmProvider unreachable(ServerSocket probe) throws IOException {
+        probe.close();
+        return provider(URI.create("http://127.0.0.1:" + probe.getLocalPort() + "/v1"), PATIENT, watchdog);
+    }
+
     private static ProviderFailure failure(StreamOutcome outcome) {
         assertThat(outcome).isInstanceOf(StreamOutcome.Failed.class);
         return ((StreamOutcome.Failed) outcome).failure();
@@ -180,11 +187,7 @@ public abstract class LlmProviderContract {
 
     @Test
     void a_virtual_caller_which_sends_the_request_itself_hears_no_callback_on_its_thread() throws Exception {
-        int closedPort;
-        try (var probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
-        LlmProvider unreachable = provider(URI.create("http://127.0.0.1:" + closedPort + "/v1"), PATIENT, watchdog);
+        LlmProvider unreachable = unreachable(new ServerSocket(0));
         server.enqueue(Reply.sse(happyTranscript()));
         var answered = new RecordingCompletionListener();
         var refused = new RecordingCompletionListener();
@@ -405,11 +408,9 @@ public abstract class LlmProviderContract {
 
     @Test
     void a_refused_connection_is_a_connect_failure() throws Exception {
-        int closedPort;
-        try (var probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
-        LlmProvider unreachable = provider(URI.create("http://127.0.0.1:" + closedPort + "/v1"), PATIENT, watchdog);
+        var probe = new ServerSocket(0);
+        int closedPort = probe.getLocalPort();
+        LlmProvider unreachable = unreachable(probe);
         var listener = new RecordingCompletionListener();
 
         unreachable.stream(request(), listener);

@@ -43,8 +43,7 @@ import org.slf4j.LoggerFactory;
  * request by a quarter of a millisecond at 100 streams on two cores (docs/performance.md). A busy
  * writer does not gather, one whose transaction held {@link #BUSY} writes or more or that finds as
  * many waiting: it would fall behind (gathering after every transaction refused most of a load of
- * 1 800 short streams a second).
- * Closing cuts the gathering short.
+ * 1 800 short streams a second). Closing cuts the gathering short.
  *
  * <p>Only writes that start something ({@code admission}) can be refused, when the backlog has
  * reached its bound; the writes that finish what was admitted are always taken, so the backlog is
