@@ -202,8 +202,9 @@ public final class SseParser {
         if (dataChars + value.length() + 1 > maxEventChars) {
             throw new SseFormatException("an event is longer than " + maxEventChars + " characters");
         }
+        boolean first = dataChars == 0;
         dataChars += value.length() + 1;
-        if (firstData == null && joinedData.isEmpty()) {
+        if (first) {
             firstData = value;
             return;
         }
@@ -215,7 +216,7 @@ public final class SseParser {
     }
 
     private void dispatch() {
-        if (firstData == null && joinedData.isEmpty()) {
+        if (dataChars == 0) {
             eventType = "";
             return;
         }
