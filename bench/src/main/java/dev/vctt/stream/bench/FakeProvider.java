@@ -12,6 +12,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.PriorityQueue;
@@ -228,12 +229,19 @@ public final class FakeProvider implements AutoCloseable {
         ByteBuffer pending;
         Stream stream;
         boolean closed;
+        /** A refusal is written: what the client still sends is read and dropped until it closes. */
+        boolean refused;
+        long dropped;
 
         Conn(SocketChannel channel) {
             this.channel = channel;
         }
 
         void read() throws IOException {
+            if (refused) {
+                dropRequest();
+                return;
+            }
             int n = channel.read(in);
             if (n < 0) {
                 close();
@@ -241,8 +249,7 @@ public final class FakeProvider implements AutoCloseable {
             }
             if (!in.hasRemaining()) {
                 if (in.capacity() >= MAX_REQUEST_BYTES) {
-                    respond(413, "{\"error\":{\"message\":\"request too large\"}}");
-                    close();
+                    refuse(413, "{\"error\":{\"message\":\"request too large\"}}");
                     return;
                 }
                 ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
@@ -250,7 +257,7 @@ public final class FakeProvider implements AutoCloseable {
                 bigger.put(in);
                 in = bigger;
             }
-            while (stream == null && !closed && handleRequest()) {
+            while (stream == null && !closed && !refused && handleRequest()) {
                 // a pipelined request may follow
             }
         }
@@ -272,14 +279,12 @@ public final class FakeProvider implements AutoCloseable {
                     contentLength = Integer.parseInt(line.substring(colon + 1).trim());
                 } else if (name.equalsIgnoreCase("transfer-encoding")) {
                     // provider clients send a length; a chunked body is not worth parsing here
-                    respond(411, "{\"error\":{\"message\":\"send a Content-Length\"}}");
-                    close();
+                    refuse(411, "{\"error\":{\"message\":\"send a Content-Length\"}}");
                     return false;
                 }
             }
             if (contentLength < 0 || contentLength > MAX_REQUEST_BYTES) {
-                respond(413, "{\"error\":{\"message\":\"request too large\"}}");
-                close();
+                refuse(413, "{\"error\":{\"message\":\"request too large\"}}");
                 return false;
             }
             int total = headEnd + 4 + contentLength;
@@ -345,11 +350,41 @@ public final class FakeProvider implements AutoCloseable {
         }
 
         void respond(int status, String json) throws IOException {
+            respond(status, json, "");
+        }
+
+        /**
+         * Answers and ends the connection the way HTTP servers do (a lingering close): the answer is
+         * sent, the sending side shut, and what the client still sends (the body it was refused for)
+         * is read and dropped until it closes. Closing at once with unread bytes would reset the
+         * connection, and a reset can discard the answer before the client has read it.
+         */
+        void refuse(int status, String json) throws IOException {
+            respond(status, json, "Connection: close\r\n");
+            refused = true;
+            in = ByteBuffer.allocate(4096);
+            if (pending == null) {
+                channel.shutdownOutput();
+            }
+        }
+
+        private void dropRequest() throws IOException {
+            in.clear();
+            int n = channel.read(in);
+            dropped += Math.max(0, n);
+            if (n < 0 || dropped > MAX_REQUEST_BYTES) {
+                close();
+            }
+        }
+
+        private void respond(int status, String json, String extraHeaders) throws IOException {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Error") + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n";
-            write(head.getBytes(StandardCharsets.US_ASCII));
-            write(body);
+                    + extraHeaders + "Content-Length: " + body.length + "\r\n\r\n";
+            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+            byte[] whole = Arrays.copyOf(headBytes, headBytes.length + body.length);
+            System.arraycopy(body, 0, whole, headBytes.length, body.length);
+            write(whole);
         }
 
         /** Writes without blocking; what the socket does not take waits for OP_WRITE. */
@@ -391,6 +426,9 @@ public final class FakeProvider implements AutoCloseable {
             if (!pending.hasRemaining()) {
                 pending = null;
                 key.interestOps(SelectionKey.OP_READ);
+                if (refused) {
+                    channel.shutdownOutput();
+                }
             }
         }
 

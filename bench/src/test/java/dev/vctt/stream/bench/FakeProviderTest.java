@@ -1,6 +1,7 @@
 package dev.vctt.stream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.vctt.stream.adapters.llm.openai.BenchmarkAccess;
 import dev.vctt.stream.adapters.llm.openai.ChatCompletionsDialect;
@@ -14,10 +15,14 @@ import dev.vctt.stream.application.port.out.ToolCall;
 import dev.vctt.stream.domain.cost.ReportedUsage;
 import dev.vctt.stream.domain.session.FinishReason;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,11 +93,36 @@ class FakeProviderTest {
     void a_chunked_request_body_is_refused_and_the_provider_goes_on_serving() throws Exception {
         HttpResponse<String> refused = http.send(HttpRequest.newBuilder(provider.baseUrl().resolve("/v1/chat/completions"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new java.io.ByteArrayInputStream("{\"stream\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                        () -> new java.io.ByteArrayInputStream("{\"stream\":true}".getBytes(StandardCharsets.UTF_8))))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(refused.statusCode()).isEqualTo(411);
         assertThat(stream("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}").texts).hasSize(5);
+    }
+
+    @Test
+    void a_refused_request_is_answered_whole_and_the_body_still_coming_is_read_not_reset() throws Exception {
+        try (var socket = new Socket(provider.baseUrl().getHost(), provider.baseUrl().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            byte[] piece = new byte[64 << 10];
+            Arrays.fill(piece, (byte) 'x');
+
+            assertThat(answer).startsWith("HTTP/1.1 411").contains("Connection: close").endsWith("send a Content-Length\"}}");
+            // a provider that closed with the body unread would reset the connection, and a reset can
+            // discard an answer not yet read: the refusal must keep reading what the client sends
+            assertThatCode(() -> {
+                out.write((Integer.toHexString(16 * piece.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 16; i++) {
+                    out.write(piece);
+                }
+                out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }).doesNotThrowAnyException();
+        }
     }
 
     /** What the server's SSE parser and Chat Completions mapper make of one streamed answer. */
