@@ -18,11 +18,18 @@ import java.util.concurrent.Executors;
  */
 final class WarmupProvider implements AutoCloseable {
 
-    /** Tokens in every answer. */
-    static final int TOKENS = 40;
+    /**
+     * Tokens in every answer. Enough that a thousand streams compile the HTTP client's selector loop
+     * too: one method that runs for the client's whole life, so only a loop count compiles it (on
+     * stack replacement), and with 40 tokens a thousand streams fell short of it. The first clients
+     * then paid for that compilation: 0.1 s of a core and some 6 MB of compiler memory in the middle
+     * of their streams (docs/performance.md, "the warm-up fell short").
+     */
+    static final int TOKENS = 80;
     /** The marker, anywhere in the request, of an answer paced like a model's. */
     static final String PACED = "[paced]";
-    static final int PACE_MS = 20;
+    /** A paced answer's time between tokens: twice the tokens of before in the same warm-up time. */
+    static final int PACE_MS = 10;
 
     /** The address it listens on and the one its base URL names: the same, whatever "localhost" resolves to. */
     private static final String LOOPBACK = "127.0.0.1";
