@@ -59,7 +59,8 @@ class ServerProcessIT {
             openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")));
             server.awaitHealthy(START);
 
-            assertThat(server.log()).containsPattern("warm-up: 20 of 20 streams completed \\(800 chunks\\) in \\d+ ms");
+            assertThat(server.log()).containsPattern("warm-up: 20 of 20 streams completed \\(" + 20 * WarmupProvider.TOKENS
+                    + " chunks\\) in \\d+ ms");
             try (WsTestClient client = WsTestClient.connect(server.port)) {
                 client.send("stream_request", Map.of("message", "What is the capital of France?", "agentRole", "analyst"));
                 assertThat(client.await("stream_complete").path("fullText").asText())
