@@ -28,7 +28,11 @@ final class WarmupProvider implements AutoCloseable {
     static final int TOKENS = 80;
     /** The marker, anywhere in the request, of an answer paced like a model's. */
     static final String PACED = "[paced]";
-    /** A paced answer's time between tokens: twice the tokens of before in the same warm-up time. */
+    /**
+     * A paced answer's time between tokens: apart enough that the relay takes its paced path (a
+     * delivery relayed on the thread that read it), close enough that {@link #TOKENS} of them take
+     * under a second.
+     */
     static final int PACE_MS = 10;
 
     /** The address it listens on and the one its base URL names: the same, whatever "localhost" resolves to. */

@@ -105,8 +105,8 @@ class AppConfigTest {
             "VCTT_BAND_MAX_MEMBERS, 101, VCTT_BAND_MAX_MEMBERS must be a whole number from 1 to 100",
             "VCTT_BAND_MAX_MEMBER_TIMEOUT_MS, never, VCTT_BAND_MAX_MEMBER_TIMEOUT_MS must be a whole number from 1",
             "VCTT_WARMUP_STREAMS, -1, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
-            "VCTT_WRITE_GATHER_MS, 1001, VCTT_WRITE_GATHER_MS must be a whole number from 0 to 1000",
             "VCTT_WARMUP_STREAMS, 100001, VCTT_WARMUP_STREAMS must be a whole number from 0 to 100000",
+            "VCTT_WRITE_GATHER_MS, 1001, VCTT_WRITE_GATHER_MS must be a whole number from 0 to 1000",
     })
     void a_bad_value_is_one_line_naming_the_variable(String variable, String value, String message) {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(variable, value)))

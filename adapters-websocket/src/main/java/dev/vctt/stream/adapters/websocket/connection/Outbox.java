@@ -28,10 +28,11 @@ import java.util.function.LongSupplier;
  *
  * <p>A send that fails, whether the sender reports it or throws (even an {@link Error}, as Tyrus's
  * text path does for a text it cannot encode), gives up on the client the same way: a connection
- * whose writer is stuck must be closed, never left open and silent while its streams go on. So is a send the transport
- * has not reported done within {@code stallTimeout}, found when the next frame is offered (a
- * connection with nothing to send has nothing waiting): a client that takes no bytes for that long,
- * or a transport that lost the completion, would otherwise hold the window shut for good.
+ * whose writer is stuck must be closed, never left open and silent while its streams go on. So is
+ * a send the transport has not reported done within {@code stallTimeout}, found when the next
+ * frame is offered (a connection with nothing to send has nothing waiting): a client that takes no
+ * bytes for that long, or a transport that lost the completion, would otherwise hold the window
+ * shut for good.
  *
  * <p>Offering never blocks: it may be called from any thread, for several streams at once. Sends
  * are started outside the lock; a completion that arrives on the sending thread is handled too,
