@@ -3,6 +3,7 @@ package dev.vctt.stream.adapters.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.vctt.stream.adapters.llm.sse.HttpFailures;
 import dev.vctt.stream.adapters.llm.sse.ProviderTimeouts;
 import dev.vctt.stream.adapters.llm.sse.StreamWatchdog;
@@ -25,6 +26,10 @@ import dev.vctt.stream.domain.routing.FailureKind;
 import dev.vctt.stream.domain.routing.ModelId;
 import dev.vctt.stream.domain.session.FinishReason;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.ref.WeakReference;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +168,49 @@ public abstract class LlmProviderContract {
         assertThat(listener.usage()).isEqualTo(happyUsage());
         assertThat(listener.toolCalls()).isEmpty();
         listener.assertEndedOnce();
+    }
+
+    /**
+     * A connection the HTTP client keeps for the next request holds on to the exchange that opened
+     * it, and through it to the call's body handler: the call must not keep its listener (on the
+     * server, the stream and all it reaches) once the stream has ended.
+     */
+    @Test
+    void a_connection_kept_for_the_next_request_does_not_keep_the_ended_streams_listener() throws Exception {
+        HttpServer keepAlive = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        keepAlive.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(happyTranscript());
+            }
+        });
+        keepAlive.start();
+        LlmProvider pooled = provider(URI.create("http://127.0.0.1:" + keepAlive.getAddress().getPort() + "/v1"),
+                PATIENT, watchdog);
+        try {
+            WeakReference<RecordingCompletionListener> ended = new WeakReference<>(streamToEnd(pooled));
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ended.get() != null && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.onSpinWait();
+            }
+            assertThat(ended.get()).as("the ended stream's listener").isNull();
+        } finally {
+            if (pooled instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            keepAlive.stop(0);
+        }
+    }
+
+    private RecordingCompletionListener streamToEnd(LlmProvider with) {
+        var listener = new RecordingCompletionListener();
+        with.stream(request(), listener);
+        assertThat(listener.awaitEnd(WAIT)).isEqualTo(new StreamOutcome.Completed(FinishReason.STOP));
+        return listener;
     }
 
     @Test

@@ -79,7 +79,11 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
     private final HttpClient client;
     private final HttpRequest request;
     private final SseEventMapper mapper;
-    private final CompletionListener listener;
+    /**
+     * Guarded by {@link #callbacks}; dropped once the end is delivered, since the HTTP client keeps
+     * the body handler (and so this call) reachable from a connection it pools for the next request.
+     */
+    private CompletionListener listener;
     private final ProviderTimeouts timeouts;
     private final SseLimits limits;
     private final StreamWatchdog watchdog;
@@ -327,6 +331,7 @@ public final class SseStreamCall implements StreamHandle, StreamWatchdog.Watched
         } catch (RuntimeException e) {
             log.error("a stream listener failed at the end of its stream", e);
         } finally {
+            listener = null;
             callbacks.unlock();
             endOver = true;
             if (bodyOver) {
