@@ -59,7 +59,8 @@ public final class Main {
 
     /** A warm-up that goes wrong is logged and the server starts all the same: it only costs time. */
     private static void warmUp(int streams, Logger log) throws InterruptedException {
-        log.info("warm-up: {} streams through a throwaway server on loopback before this one listens", streams);
+        log.info("warm-up: {} streams through a throwaway server on loopback, {} times, before this one listens",
+                streams, Warmup.ROUNDS);
         try {
             Warmup.Outcome outcome = Warmup.run(streams);
             log.info("warm-up: {} of {} streams completed ({} chunks) in {} ms", outcome.completed(), outcome.streams(),

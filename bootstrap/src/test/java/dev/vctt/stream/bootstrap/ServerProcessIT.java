@@ -59,7 +59,8 @@ class ServerProcessIT {
             openai.enqueue(Reply.sse(Transcripts.bytes("openai-basic.sse")));
             server.awaitHealthy(START);
 
-            assertThat(server.log()).containsPattern("warm-up: 20 of 20 streams completed \\(" + 20 * WarmupProvider.TOKENS
+            assertThat(server.log()).containsPattern("warm-up: " + 20 * Warmup.ROUNDS + " of " + 20 * Warmup.ROUNDS
+                    + " streams completed \\(" + 20 * Warmup.ROUNDS * WarmupProvider.TOKENS
                     + " chunks\\) in \\d+ ms");
             try (WsTestClient client = WsTestClient.connect(server.port)) {
                 client.send("stream_request", Map.of("message", "What is the capital of France?", "agentRole", "analyst"));

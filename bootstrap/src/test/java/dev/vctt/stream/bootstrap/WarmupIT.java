@@ -10,14 +10,17 @@ import org.junit.jupiter.api.Test;
 class WarmupIT {
 
     @Test
-    void every_warm_up_stream_on_either_protocol_runs_through_a_throwaway_server_whose_database_is_gone_afterwards() throws Exception {
+    void every_warm_up_stream_on_either_protocol_runs_twice_through_a_throwaway_server_whose_database_is_gone_afterwards() throws Exception {
         Warmup.Outcome outcome = Warmup.run(30);
 
-        // 30 connections of one stream each: 15 native, 15 Socket.IO
-        assertThat(outcome.completed()).as("completed").isEqualTo(30);
+        // each round: 30 connections of one stream each, 15 native, 15 Socket.IO
+        assertThat(outcome.streams()).isEqualTo(2 * 30);
+        assertThat(outcome.completed()).as("completed").isEqualTo(2 * 30);
         assertThat(outcome.failed()).as("failed").isZero();
-        assertThat(outcome.chunks()).as("every token of every answer relayed").isEqualTo(30 * WarmupProvider.TOKENS);
-        assertThat(outcome.dataDir()).doesNotExist();
+        assertThat(outcome.chunks()).as("every token of every answer relayed")
+                .isEqualTo(2 * 30 * WarmupProvider.TOKENS);
+        assertThat(outcome.dataDirs()).as("a throwaway server per round").hasSize(2).doesNotHaveDuplicates()
+                .allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
     @Test
