@@ -55,7 +55,12 @@ final class Warmup {
         for (int round = 0; round < ROUNDS; round++) {
             Path dataDir = temporaryDirectory();
             dataDirs.add(dataDir);
-            WarmupLoad.Counts counts = round(streams, dataDir);
+            WarmupLoad.Counts counts;
+            try {
+                counts = round(streams, dataDir);
+            } finally {
+                deleteQuietly(dataDir);
+            }
             completed += counts.completed();
             failed += counts.failed();
             chunks += counts.chunks();
@@ -74,8 +79,6 @@ final class Warmup {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(dataDir);
         }
     }
 
